@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# Runs the project's own deployables (api, consumer) in the background for `make up`.
+#
+# usage: scripts/services.sh start|stop|status [service...]   (default: api consumer)
+# Expects the DB_* / KAFKA_* environment of the local stack (`scripts/stack.sh env`).
+set -euo pipefail
+# shellcheck source=lib/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
+
+RUN_DIR="${STATE_DIR}/run"
+mkdir -p "${RUN_DIR}"
+API_PORT="${PORT:-8080}"
+
+entry_of() {
+  case "$1" in
+    api) echo "services/api/main.ts" ;;
+    consumer) echo "services/consumer/main.ts" ;;
+    *) die "unknown service '$1' (known: api consumer)" ;;
+  esac
+}
+
+is_running() {
+  local pid_file="${RUN_DIR}/$1.pid"
+  [[ -f "${pid_file}" ]] && kill -0 "$(cat "${pid_file}")" 2>/dev/null
+}
+
+start_one() {
+  local name=$1 entry
+  entry=$(entry_of "${name}")
+  if is_running "${name}"; then
+    log "${name} already running (pid $(cat "${RUN_DIR}/${name}.pid"))"
+    return 0
+  fi
+  (cd "${REPO_ROOT}" && exec setsid nohup node --import tsx "${entry}" >>"${RUN_DIR}/${name}.log" 2>&1 </dev/null) &
+  echo $! >"${RUN_DIR}/${name}.pid"
+  log "${name} started (pid $!, log ${RUN_DIR}/${name}.log)"
+}
+
+wait_ready() {
+  local name=$1 deadline=$((SECONDS + 60))
+  while ((SECONDS < deadline)); do
+    if ! is_running "${name}"; then
+      tail -n 30 "${RUN_DIR}/${name}.log" >&2 || true
+      die "${name} exited during start (log above)"
+    fi
+    case "${name}" in
+      api) curl -fsS "http://127.0.0.1:${API_PORT}/readyz" >/dev/null 2>&1 && return 0 ;;
+      *) grep -q '"msg":"consumer ready"' "${RUN_DIR}/${name}.log" 2>/dev/null && return 0 ;;
+    esac
+    sleep 0.3
+  done
+  tail -n 30 "${RUN_DIR}/${name}.log" >&2 || true
+  die "${name} not ready after 60 s (log above)"
+}
+
+stop_one() {
+  local name=$1 pid_file="${RUN_DIR}/$1.pid"
+  if ! is_running "${name}"; then
+    rm -f "${pid_file}"
+    return 0
+  fi
+  local pid
+  pid=$(cat "${pid_file}")
+  kill -TERM "${pid}"
+  for _ in $(seq 1 150); do
+    kill -0 "${pid}" 2>/dev/null || break
+    sleep 0.1
+  done
+  if kill -0 "${pid}" 2>/dev/null; then
+    log "${name} did not stop within 15 s; killing"
+    kill -KILL "${pid}" 2>/dev/null || true
+  fi
+  rm -f "${pid_file}"
+  log "${name} stopped"
+}
+
+cmd=${1:-}
+shift || true
+services=("$@")
+[[ ${#services[@]} -gt 0 ]] || services=(api consumer)
+
+case "${cmd}" in
+  start)
+    for s in "${services[@]}"; do start_one "${s}"; done
+    for s in "${services[@]}"; do wait_ready "${s}"; done
+    ;;
+  stop)
+    for s in "${services[@]}"; do stop_one "${s}"; done
+    ;;
+  status)
+    rc=0
+    for s in "${services[@]}"; do
+      if is_running "${s}"; then log "${s} running (pid $(cat "${RUN_DIR}/${s}.pid"))"; else log "${s} stopped"; rc=3; fi
+    done
+    exit "${rc}"
+    ;;
+  *)
+    echo "usage: $0 start|stop|status [api|consumer ...]" >&2
+    exit 2
+    ;;
+esac

@@ -1,0 +1,53 @@
+import express, { type Express } from 'express';
+import type { Registry } from 'prom-client';
+import type { Logger } from '../platform/logger.js';
+import { adminCampaignRoutes, campaignStatusRoutes, type StatusSource } from './campaigns/routes.js';
+import type { CampaignService } from './campaigns/service.js';
+import { healthRoutes, type Lifecycle, type ReadinessProbe } from './health/routes.js';
+import { errorHandler, notFound } from './http/error-handler.js';
+import { adminAuth, httpMetrics, requireJson } from './http/middleware.js';
+import { openApiDocument } from './openapi.js';
+import { participationRoutes } from './participation/routes.js';
+import type { ParticipationService } from './participation/service.js';
+
+export interface AppDeps {
+  logger: Logger;
+  registry: Registry;
+  campaigns: CampaignService;
+  participations: ParticipationService;
+  status: StatusSource;
+  probes: readonly ReadinessProbe[];
+  lifecycle: Lifecycle;
+  adminToken: string | undefined;
+  bodyLimitBytes: number;
+  clock?: () => Date;
+}
+
+export function createApp(deps: AppDeps): Express {
+  const clock = deps.clock ?? (() => new Date());
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.use(httpMetrics(deps.registry));
+  // While draining, finish the current request but tell keep-alive clients to reconnect elsewhere.
+  app.use((_req, res, next) => {
+    if (deps.lifecycle.draining) res.setHeader('Connection', 'close');
+    next();
+  });
+  app.use(healthRoutes(deps.probes, deps.lifecycle, deps.registry));
+  app.get('/openapi.json', (_req, res) => {
+    res.json(openApiDocument);
+  });
+
+  app.use('/api', requireJson, express.json({ limit: deps.bodyLimitBytes, strict: true }));
+  const admin = express.Router();
+  admin.use(adminAuth(deps.adminToken));
+  admin.use('/campaigns', adminCampaignRoutes(deps.campaigns, clock));
+  app.use('/api/admin', admin);
+  app.use('/api/campaigns', campaignStatusRoutes(deps.campaigns, deps.status));
+  app.use('/api', participationRoutes(deps.participations));
+
+  app.use(notFound);
+  app.use(errorHandler(deps.logger));
+  return app;
+}

@@ -1,0 +1,34 @@
+import type { Campaign, CampaignStore, NewCampaign } from '../../db/campaign-store.js';
+import { AppError, NotFoundError } from '../http/errors.js';
+import { campaignState } from './views.js';
+
+export class CampaignService {
+  constructor(
+    private readonly store: CampaignStore,
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
+
+  create(input: NewCampaign): Promise<Campaign> {
+    return this.store.create(input);
+  }
+
+  async list(page: number, size: number): Promise<{ items: Campaign[]; total: number }> {
+    const [items, total] = await Promise.all([this.store.list(size, page * size), this.store.count()]);
+    return { items, total };
+  }
+
+  async get(id: number): Promise<Campaign> {
+    const campaign = await this.store.findById(id);
+    if (!campaign) throw new NotFoundError('CAMPAIGN_NOT_FOUND', `campaign ${id} does not exist`);
+    return campaign;
+  }
+
+  /** Refuses participation outside the campaign's window; sold out is an answer, not an error. */
+  async getParticipable(id: number): Promise<Campaign> {
+    const campaign = await this.get(id);
+    const state = campaignState(campaign, this.clock());
+    if (state === 'SCHEDULED') throw new AppError('CAMPAIGN_NOT_STARTED', `campaign ${id} has not started yet`);
+    if (state === 'ENDED') throw new AppError('CAMPAIGN_ENDED', `campaign ${id} has ended`);
+    return campaign;
+  }
+}

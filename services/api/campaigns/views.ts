@@ -1,0 +1,41 @@
+import type { Campaign } from '../../db/campaign-store.js';
+
+export type CampaignState = 'SCHEDULED' | 'OPEN' | 'SOLD_OUT' | 'ENDED';
+
+/** Derived, never stored: the time window first, then stock. */
+export function campaignState(c: Campaign, now: Date): CampaignState {
+  if (c.startsAt !== null && now < c.startsAt) return 'SCHEDULED';
+  if (c.endsAt !== null && now >= c.endsAt) return 'ENDED';
+  return c.currentStock > 0 ? 'OPEN' : 'SOLD_OUT';
+}
+
+export function campaignView(c: Campaign, now: Date) {
+  return {
+    id: c.id,
+    name: c.name,
+    totalStock: c.totalStock,
+    currentStock: c.currentStock,
+    status: campaignState(c, now),
+    startsAt: c.startsAt?.toISOString() ?? null,
+    endsAt: c.endsAt?.toISOString() ?? null,
+    createdAt: c.createdAt.toISOString(),
+  };
+}
+
+export function statusView(c: Campaign, pending: number) {
+  const failCount = c.soldOutCount + c.duplicateCount;
+  const used = c.totalStock - c.currentStock;
+  return {
+    campaignId: c.id,
+    campaignName: c.name,
+    totalStock: c.totalStock,
+    currentStock: c.currentStock,
+    successCount: c.successCount,
+    failCount,
+    soldOutCount: c.soldOutCount,
+    duplicateCount: c.duplicateCount,
+    totalParticipation: c.successCount + failCount,
+    stockUsageRate: `${(c.totalStock === 0 ? 0 : (used * 100) / c.totalStock).toFixed(2)}%`,
+    pending,
+  };
+}

@@ -1,0 +1,25 @@
+import type { Response } from 'express';
+import type { ErrorCode, FieldProblem } from './errors.js';
+
+export interface SuccessEnvelope {
+  success: true;
+  message: string;
+  data: unknown;
+}
+
+export interface ErrorEnvelope {
+  success: false;
+  message: string;
+  errorCode: ErrorCode;
+  data: { details?: readonly FieldProblem[] } | null;
+}
+
+export function sendOk(res: Response, status: number, message: string, data: unknown): void {
+  const body: SuccessEnvelope = { success: true, message, data };
+  res.status(status).json(body);
+}
+
+export function sendError(res: Response, status: number, errorCode: ErrorCode, message: string, details?: readonly FieldProblem[]): void {
+  const body: ErrorEnvelope = { success: false, message, errorCode, data: details ? { details } : null };
+  res.status(status).json(body);
+}

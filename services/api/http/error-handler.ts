@@ -1,0 +1,51 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { Logger } from '../../platform/logger.js';
+import { isConnectivityError } from '../../db/errors.js';
+import { sendError } from './envelope.js';
+import { AppError } from './errors.js';
+
+interface BodyParserError {
+  type: string;
+  status?: number;
+}
+
+function isBodyParserError(err: unknown): err is BodyParserError {
+  return typeof err === 'object' && err !== null && typeof (err as { type?: unknown }).type === 'string' && 'status' in err;
+}
+
+export const notFound: RequestHandler = (req, res) => {
+  sendError(res, 404, 'ROUTE_NOT_FOUND', `no route for ${req.method} ${req.path}`);
+};
+
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (err: unknown, req, res, next) => {
+    if (res.headersSent) {
+      next(err);
+      return;
+    }
+    if (err instanceof AppError) {
+      if (err.status >= 500) logger.warn({ err: err.cause ?? err, path: req.path }, err.message);
+      sendError(res, err.status, err.code, err.message, err.details);
+      return;
+    }
+    if (isBodyParserError(err)) {
+      if (err.type === 'entity.too.large') {
+        sendError(res, 413, 'PAYLOAD_TOO_LARGE', 'the request body is too large');
+      } else if (err.type === 'entity.parse.failed') {
+        sendError(res, 400, 'INVALID_JSON', 'the request body is not valid JSON');
+      } else if (err.type === 'charset.unsupported' || err.type === 'encoding.unsupported') {
+        sendError(res, 415, 'UNSUPPORTED_MEDIA_TYPE', 'unsupported body charset or encoding');
+      } else {
+        sendError(res, 400, 'VALIDATION_FAILED', 'the request body could not be read');
+      }
+      return;
+    }
+    if (isConnectivityError(err)) {
+      logger.warn({ err, path: req.path }, 'database unavailable');
+      sendError(res, 503, 'DATABASE_UNAVAILABLE', 'the database is unavailable; nothing was recorded, retry later');
+      return;
+    }
+    logger.error({ err, path: req.path }, 'unhandled error');
+    sendError(res, 500, 'INTERNAL_ERROR', 'internal error');
+  };
+}

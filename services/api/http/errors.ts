@@ -1,0 +1,62 @@
+/**
+ * Every error code the API can answer with, and the HTTP status it travels with. Codes are part of
+ * the public contract: add new ones, never rename.
+ */
+export const ERROR_CODES = {
+  VALIDATION_FAILED: 400,
+  INVALID_JSON: 400,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  ROUTE_NOT_FOUND: 404,
+  CAMPAIGN_NOT_FOUND: 404,
+  PARTICIPATION_NOT_FOUND: 404,
+  CAMPAIGN_NOT_STARTED: 409,
+  CAMPAIGN_ENDED: 409,
+  IDEMPOTENCY_KEY_REUSED: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  SHUTTING_DOWN: 503,
+  DATABASE_UNAVAILABLE: 503,
+  BROKER_UNAVAILABLE: 503,
+  INTERNAL_ERROR: 500,
+} as const satisfies Record<string, number>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export interface FieldProblem {
+  readonly field: string;
+  readonly problem: string;
+}
+
+/** An error whose message is safe to show to the client. */
+export class AppError extends Error {
+  override readonly name: string = 'AppError';
+  readonly status: number;
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: readonly FieldProblem[],
+  ) {
+    super(message);
+    this.status = ERROR_CODES[code];
+  }
+}
+
+export class ValidationError extends AppError {
+  override readonly name = 'ValidationError';
+  constructor(details: readonly FieldProblem[]) {
+    super('VALIDATION_FAILED', `invalid request: ${details.map((d) => `${d.field}: ${d.problem}`).join('; ')}`, details);
+  }
+}
+
+export class NotFoundError extends AppError {
+  override readonly name = 'NotFoundError';
+}
+
+/** A dependency could not be reached: the request was not (durably) done and may be retried. */
+export class UnavailableError extends AppError {
+  override readonly name = 'UnavailableError';
+  constructor(code: 'DATABASE_UNAVAILABLE' | 'BROKER_UNAVAILABLE' | 'SHUTTING_DOWN', message: string, override readonly cause?: unknown) {
+    super(code, message);
+  }
+}

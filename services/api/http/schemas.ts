@@ -1,0 +1,22 @@
+import { z } from 'zod';
+
+/** A path id: digits only, no sign, no leading zero, within JavaScript's exact integer range. */
+export const idParam = z
+  .string()
+  .regex(/^[1-9][0-9]{0,15}$/, 'must be a positive integer')
+  .transform(Number)
+  .refine((n) => Number.isSafeInteger(n), 'is too large');
+
+export const userId = z
+  .number({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be a number') })
+  .int('must be an integer')
+  .positive('must be positive')
+  .max(Number.MAX_SAFE_INTEGER, 'is too large');
+
+/** Client-chosen request ids: safe in URLs, headers and log lines. */
+export const requestId = z.string().regex(/^[A-Za-z0-9._:-]{1,64}$/, 'must be 1-64 characters of A-Z a-z 0-9 . _ : -');
+
+export const pageQuery = z.object({
+  page: z.coerce.number().int().min(0).max(1_000_000).default(0),
+  size: z.coerce.number().int().min(1).max(500).default(50),
+});

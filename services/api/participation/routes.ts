@@ -1,0 +1,47 @@
+import { Router, type Request } from 'express';
+import { z } from 'zod';
+import { sendOk } from '../http/envelope.js';
+import { idParam, requestId, userId } from '../http/schemas.js';
+import { parse } from '../http/validate.js';
+import type { ParticipationService } from './service.js';
+import { participationView, userResultView } from './views.js';
+
+const participationBody = z.object(
+  { userId, requestId: requestId.optional() },
+  { error: 'must be a JSON object' },
+);
+
+/** The body's requestId and the Idempotency-Key header are the same thing; if both, they must agree. */
+function clientRequestId(req: Request, fromBody: string | undefined): string | undefined {
+  const header = req.headers['idempotency-key'];
+  if (header === undefined) return fromBody;
+  const fromHeader = parse(requestId, header, 'header.Idempotency-Key');
+  if (fromBody !== undefined && fromBody !== fromHeader) {
+    parse(z.literal(fromBody, { error: 'must equal body.requestId when both are given' }), fromHeader, 'header.Idempotency-Key');
+  }
+  return fromHeader;
+}
+
+export function participationRoutes(service: ParticipationService): Router {
+  const router = Router();
+
+  router.post('/campaigns/:campaignId/participation-sync', async (req, res) => {
+    const campaignId = parse(idParam, req.params.campaignId, 'path');
+    const body = parse(participationBody, req.body, 'body');
+    const { participation, replayed } = await service.participateSync(campaignId, body.userId, clientRequestId(req, body.requestId));
+    sendOk(res, 200, replayed ? 'already decided (same requestId)' : 'decided', participationView(participation));
+  });
+
+  router.get('/campaigns/:campaignId/participations/:userId', async (req, res) => {
+    const campaignId = parse(idParam, req.params.campaignId, 'path');
+    const user = parse(idParam, req.params.userId, 'path');
+    sendOk(res, 200, 'participation result', userResultView(await service.byCampaignAndUser(campaignId, user)));
+  });
+
+  router.get('/participations/:requestId', async (req, res) => {
+    const id = parse(requestId, req.params.requestId, 'path');
+    sendOk(res, 200, 'participation result', participationView(await service.byRequestId(id)));
+  });
+
+  return router;
+}

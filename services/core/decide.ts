@@ -1,0 +1,89 @@
+import { judge, type Verdict } from './verdict.js';
+
+/** One participation as read from the log. */
+export interface ParticipationRequest {
+  readonly requestId: string;
+  readonly campaignId: number;
+  readonly userId: number;
+}
+
+/** What the database knew before the batch: the only inputs besides the batch itself. */
+export interface DecisionState {
+  /** Remaining stock per known campaign; a campaign missing here does not exist. */
+  readonly stock: ReadonlyMap<number, number>;
+  /** Users who already won, per campaign. Only users appearing in the batch need to be present. */
+  readonly winners: ReadonlyMap<number, ReadonlySet<number>>;
+  /** Request ids decided by earlier batches: a retried request is decided once. */
+  readonly decidedRequestIds: ReadonlySet<string>;
+}
+
+export type Outcome<R extends ParticipationRequest = ParticipationRequest> =
+  | { readonly kind: 'decided'; readonly request: R; readonly verdict: Verdict }
+  | { readonly kind: 'already-decided'; readonly request: R }
+  | { readonly kind: 'unknown-campaign'; readonly request: R };
+
+export interface CampaignDelta {
+  readonly campaignId: number;
+  success: number;
+  soldOut: number;
+  duplicate: number;
+}
+
+export interface BatchDecision<R extends ParticipationRequest = ParticipationRequest> {
+  /** One outcome per request, in the batch's (log) order. */
+  readonly outcomes: Outcome<R>[];
+  /** Counter changes per campaign touched by at least one decided request. Stock taken = success. */
+  readonly deltas: Map<number, CampaignDelta>;
+}
+
+/**
+ * Decides a batch in order. Pure: no I/O, no clock, the inputs are not mutated. Deciding a log
+ * in several batches gives the same verdicts as deciding it in one, provided each batch's state
+ * reflects the previous batches' effects.
+ */
+export function decideBatch<R extends ParticipationRequest>(requests: readonly R[], state: DecisionState): BatchDecision<R> {
+  const stock = new Map(state.stock);
+  const newWinners = new Map<number, Set<number>>();
+  const seenRequestIds = new Set<string>();
+  const deltas = new Map<number, CampaignDelta>();
+  const outcomes: Outcome<R>[] = [];
+
+  for (const request of requests) {
+    if (state.decidedRequestIds.has(request.requestId) || seenRequestIds.has(request.requestId)) {
+      outcomes.push({ kind: 'already-decided', request });
+      continue;
+    }
+    const left = stock.get(request.campaignId);
+    if (left === undefined) {
+      outcomes.push({ kind: 'unknown-campaign', request });
+      continue;
+    }
+    seenRequestIds.add(request.requestId);
+
+    let batchWinners = newWinners.get(request.campaignId);
+    const alreadyWon =
+      (state.winners.get(request.campaignId)?.has(request.userId) ?? false) || (batchWinners?.has(request.userId) ?? false);
+    const verdict = judge(alreadyWon, left);
+
+    let delta = deltas.get(request.campaignId);
+    if (delta === undefined) {
+      delta = { campaignId: request.campaignId, success: 0, soldOut: 0, duplicate: 0 };
+      deltas.set(request.campaignId, delta);
+    }
+    if (verdict === 'SUCCESS') {
+      stock.set(request.campaignId, left - 1);
+      if (batchWinners === undefined) {
+        batchWinners = new Set();
+        newWinners.set(request.campaignId, batchWinners);
+      }
+      batchWinners.add(request.userId);
+      delta.success += 1;
+    } else if (verdict === 'SOLD_OUT') {
+      delta.soldOut += 1;
+    } else {
+      delta.duplicate += 1;
+    }
+    outcomes.push({ kind: 'decided', request, verdict });
+  }
+  return { outcomes, deltas };
+}

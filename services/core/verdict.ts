@@ -1,0 +1,12 @@
+export const VERDICTS = ['SUCCESS', 'SOLD_OUT', 'DUPLICATE'] as const;
+export type Verdict = (typeof VERDICTS)[number];
+
+/**
+ * The whole first-come-first-served rule for one request, given what came before it:
+ * a user who already won is a DUPLICATE (even once stock is gone), otherwise the request wins
+ * while stock lasts. Both the batched consumer and the synchronous SQL path follow this rule.
+ */
+export function judge(alreadyWon: boolean, stockLeft: number): Verdict {
+  if (alreadyWon) return 'DUPLICATE';
+  return stockLeft > 0 ? 'SUCCESS' : 'SOLD_OUT';
+}

@@ -1,0 +1,30 @@
+import type { QueryInterface, Sequelize } from 'sequelize';
+import { SequelizeStorage, Umzug } from 'umzug';
+import * as initial from './migrations/0001-initial.js';
+
+interface MigrationModule {
+  up(qi: QueryInterface): Promise<void>;
+  down(qi: QueryInterface): Promise<void>;
+}
+
+// An explicit list instead of a glob: the same code runs from .ts sources and compiled .js.
+const migrations: ReadonlyArray<readonly [string, MigrationModule]> = [['0001-initial', initial]];
+
+export function createMigrator(sequelize: Sequelize): Umzug<QueryInterface> {
+  return new Umzug({
+    migrations: migrations.map(([name, m]) => ({
+      name,
+      up: ({ context }) => m.up(context),
+      down: ({ context }) => m.down(context),
+    })),
+    context: sequelize.getQueryInterface(),
+    storage: new SequelizeStorage({ sequelize, tableName: 'schema_migrations' }),
+    logger: undefined,
+  });
+}
+
+/** Applies pending migrations; returns the names applied (empty when already current). */
+export async function migrateUp(sequelize: Sequelize): Promise<string[]> {
+  const applied = await createMigrator(sequelize).up();
+  return applied.map((m) => m.name);
+}

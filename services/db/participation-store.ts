@@ -1,0 +1,135 @@
+import { QueryTypes, Transaction, type Sequelize } from 'sequelize';
+import type { Verdict } from '../core/verdict.js';
+import { isRetryableTransactionError, violatedUniqueKey } from './errors.js';
+
+export interface Participation {
+  requestId: string;
+  campaignId: number;
+  userId: number;
+  status: Verdict;
+  source: 'KAFKA' | 'SYNC';
+  /** Log position; null for the synchronous path, which bypasses the log. */
+  partition: number | null;
+  offset: number | null;
+  acceptedAt: Date;
+  decidedAt: Date;
+}
+
+export interface SyncRequest {
+  campaignId: number;
+  userId: number;
+  requestId: string;
+  acceptedAt: Date;
+}
+
+export type SyncOutcome =
+  | { kind: 'decided'; participation: Participation }
+  /** The request id was decided before (an idempotent retry): the earlier decision. */
+  | { kind: 'replayed'; participation: Participation };
+
+interface ParticipationRow {
+  request_id: string;
+  campaign_id: number | string;
+  user_id: number | string;
+  status: Verdict;
+  source: 'KAFKA' | 'SYNC';
+  log_partition: number | null;
+  log_offset: number | string | null;
+  accepted_at: Date;
+  decided_at: Date;
+}
+
+const COLUMNS = 'request_id, campaign_id, user_id, status, source, log_partition, log_offset, accepted_at, decided_at';
+
+function toParticipation(row: ParticipationRow): Participation {
+  return {
+    requestId: row.request_id,
+    campaignId: Number(row.campaign_id),
+    userId: Number(row.user_id),
+    status: row.status,
+    source: row.source,
+    partition: row.log_partition,
+    offset: row.log_offset === null ? null : Number(row.log_offset),
+    acceptedAt: row.accepted_at,
+    decidedAt: row.decided_at,
+  };
+}
+
+const MAX_ATTEMPTS = 5;
+
+export class ParticipationStore {
+  constructor(private readonly sequelize: Sequelize) {}
+
+  async findByRequestId(requestId: string): Promise<Participation | null> {
+    const rows = await this.sequelize.query<ParticipationRow>(`SELECT ${COLUMNS} FROM participations WHERE request_id = ?`, {
+      replacements: [requestId],
+      type: QueryTypes.SELECT,
+    });
+    return rows[0] ? toParticipation(rows[0]) : null;
+  }
+
+  /** Every decision for one user in one campaign, in decision order. */
+  async findByCampaignAndUser(campaignId: number, userId: number): Promise<Participation[]> {
+    const rows = await this.sequelize.query<ParticipationRow>(
+      `SELECT ${COLUMNS} FROM participations WHERE campaign_id = ? AND user_id = ? ORDER BY decided_at, id`,
+      { replacements: [campaignId, userId], type: QueryTypes.SELECT },
+    );
+    return rows.map(toParticipation);
+  }
+
+  /**
+   * The synchronous path: one transaction around the classic conditional decrement. A race between
+   * two requests of the same user is settled by the unique winner key: the loser's transaction
+   * rolls back (returning its stock) and is run again, when it sees the winner and is a DUPLICATE.
+   */
+  async decideSync(request: SyncRequest): Promise<SyncOutcome> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return { kind: 'decided', participation: await this.decideSyncOnce(request) };
+      } catch (err) {
+        const key = violatedUniqueKey(err);
+        if (key === 'uq_participation_request') {
+          const earlier = await this.findByRequestId(request.requestId);
+          if (earlier) return { kind: 'replayed', participation: earlier };
+        }
+        const retry = key === 'uq_participation_winner' || isRetryableTransactionError(err);
+        if (!retry || attempt >= MAX_ATTEMPTS) throw err;
+      }
+    }
+  }
+
+  private decideSyncOnce(request: SyncRequest): Promise<Participation> {
+    const { campaignId, userId, requestId, acceptedAt } = request;
+    return this.sequelize.transaction({ isolationLevel: Transaction.ISOLATION_LEVELS.READ_COMMITTED }, async (transaction) => {
+      const won = await this.sequelize.query(
+        'SELECT 1 AS won FROM participations WHERE campaign_id = ? AND winner_user_id = ? LIMIT 1',
+        { replacements: [campaignId, userId], type: QueryTypes.SELECT, transaction },
+      );
+      let status: Verdict;
+      if (won.length > 0) {
+        status = 'DUPLICATE';
+      } else {
+        const taken = await this.sequelize.query(
+          'UPDATE campaigns SET current_stock = current_stock - 1, success_count = success_count + 1 WHERE id = ? AND current_stock > 0',
+          { replacements: [campaignId], type: QueryTypes.BULKUPDATE, transaction },
+        );
+        status = taken === 1 ? 'SUCCESS' : 'SOLD_OUT';
+      }
+      if (status !== 'SUCCESS') {
+        const counter = status === 'SOLD_OUT' ? 'sold_out_count' : 'duplicate_count';
+        await this.sequelize.query(`UPDATE campaigns SET ${counter} = ${counter} + 1 WHERE id = ?`, {
+          replacements: [campaignId],
+          type: QueryTypes.BULKUPDATE,
+          transaction,
+        });
+      }
+      const decidedAt = new Date();
+      await this.sequelize.query(
+        `INSERT INTO participations (request_id, campaign_id, user_id, status, source, accepted_at, decided_at)
+         VALUES (?, ?, ?, ?, 'SYNC', ?, ?)`,
+        { replacements: [requestId, campaignId, userId, status, acceptedAt, decidedAt], type: QueryTypes.INSERT, transaction },
+      );
+      return { requestId, campaignId, userId, status, source: 'SYNC', partition: null, offset: null, acceptedAt, decidedAt };
+    });
+  }
+}

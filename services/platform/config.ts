@@ -1,0 +1,72 @@
+import { z } from 'zod';
+
+/** Thrown once at start when the environment is unusable; the message names every bad variable. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly problems: readonly string[]) {
+    super(`invalid configuration:\n  ${problems.join('\n  ')}`);
+  }
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/**
+ * Parses `env` against a schema whose keys are environment variable names. Empty strings count as
+ * unset so that `FOO=` in a manifest falls back to the default instead of failing obscurely.
+ */
+export function loadConfig<S extends z.ZodRawShape>(shape: S, env: Env = process.env): z.infer<z.ZodObject<S>> {
+  const input: Record<string, string | undefined> = {};
+  for (const key of Object.keys(shape)) {
+    const value = env[key];
+    input[key] = value === '' ? undefined : value;
+  }
+  const result = z.object(shape).safeParse(input);
+  if (!result.success) {
+    throw new ConfigError(
+      result.error.issues.map((issue) => {
+        const variable = issue.path.join('.');
+        const got = env[variable];
+        return `${variable}: ${issue.message}${got === undefined ? '' : ` (got ${JSON.stringify(got)})`}`;
+      }),
+    );
+  }
+  return result.data;
+}
+
+export const env = {
+  port: (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback),
+  int: (fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER) => z.coerce.number().int().min(min).max(max).default(fallback),
+  string: (fallback: string) => z.string().min(1).default(fallback),
+  optionalString: () => z.string().min(1).optional(),
+  bool: (fallback: boolean) =>
+    z
+      .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'expected true or false' })
+      .default(fallback ? 'true' : 'false')
+      .transform((v) => v === 'true' || v === '1' || v === 'yes'),
+  logLevel: () => z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  list: (fallback: string) =>
+    z
+      .string()
+      .default(fallback)
+      .transform((v) => v.split(',').map((s) => s.trim()).filter((s) => s.length > 0))
+      .pipe(z.array(z.string()).min(1, 'expected a comma-separated list')),
+};
+
+export const dbConfigShape = {
+  DB_HOST: env.string('127.0.0.1'),
+  DB_PORT: env.port(3306),
+  DB_USER: env.string('campaign'),
+  DB_PASSWORD: z.string().default(''),
+  DB_NAME: z.string().regex(/^[A-Za-z0-9_]{1,64}$/, 'expected a database name of letters, digits and _').default('campaign'),
+  DB_POOL_MAX: env.int(20, 1, 1000),
+};
+
+export const kafkaConfigShape = {
+  KAFKA_BROKERS: env.list('127.0.0.1:9092'),
+  KAFKA_CLIENT_ID: env.string('fcfs-campaign'),
+  KAFKA_TOPIC: z.string().regex(/^[A-Za-z0-9._-]{1,200}$/, 'expected a Kafka topic name').default('campaign-participation'),
+};
+
+export const commonConfigShape = {
+  LOG_LEVEL: env.logLevel(),
+};

@@ -1,0 +1,56 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { createTestDatabase, type TestDatabase } from './support/database.js';
+import { dataOf, request } from './support/http.js';
+import { freePort, spawnEntrypoint, waitFor } from './support/process.js';
+
+describe('api process', () => {
+  let db: TestDatabase;
+  before(async () => {
+    db = await createTestDatabase();
+  });
+  after(() => db.drop());
+
+  const dbEnv = () => ({
+    DB_HOST: db.config.DB_HOST,
+    DB_PORT: String(db.config.DB_PORT),
+    DB_USER: db.config.DB_USER,
+    DB_PASSWORD: db.config.DB_PASSWORD,
+    DB_NAME: db.config.DB_NAME,
+  });
+
+  it('refuses to start on bad configuration and names the variable', async () => {
+    const proc = spawnEntrypoint('services/api/main.ts', { ...dbEnv(), PORT: 'eighty', DB_POOL_MAX: '0' });
+    assert.equal(await proc.exited(), 2);
+    assert.match(proc.output(), /PORT/);
+    assert.match(proc.output(), /DB_POOL_MAX/);
+  });
+
+  it('on SIGTERM finishes the request in flight, then exits 0', async () => {
+    const port = await freePort();
+    const proc = spawnEntrypoint('services/api/main.ts', { ...dbEnv(), PORT: String(port) });
+    const url = `http://127.0.0.1:${port}`;
+    try {
+      await waitFor('api ready', async () => (await fetch(`${url}/readyz`)).status === 200);
+      const id = dataOf(await request(`${url}/api/admin/campaigns`, { body: { name: 'drain', totalStock: 3 } })).id as number;
+
+      // Hold the campaign row so that the next participation is in flight for as long as we like.
+      const lock = await db.sequelize.transaction();
+      await db.sequelize.query('SELECT id FROM campaigns WHERE id = ? FOR UPDATE', { replacements: [id], transaction: lock });
+      const inFlight = request(`${url}/api/campaigns/${id}/participation-sync`, { body: { userId: 1 } });
+      await new Promise((r) => setTimeout(r, 300));
+      proc.child.kill('SIGTERM');
+      await new Promise((r) => setTimeout(r, 300));
+      await assert.rejects(fetch(`${url}/healthz`), 'no new connections while draining');
+      await lock.commit();
+
+      const res = await inFlight;
+      assert.equal(res.status, 200);
+      assert.equal(dataOf(res).status, 'SUCCESS');
+      assert.equal(await proc.exited(), 0);
+      assert.match(proc.output(), /stopped/);
+    } finally {
+      proc.child.kill('SIGKILL');
+    }
+  });
+});
