@@ -7,7 +7,7 @@ MAKEFLAGS += --no-print-directory
 STACK := scripts/stack.sh
 WITH_STACK := scripts/with-stack.sh
 STACK_ENV := set -a; eval "$$($(STACK) env)"; set +a
-SERVICES := api
+SERVICES := api consumer
 TESTS = $$(find services test -name '*.test.ts' | sort)
 
 .PHONY: help

@@ -7,6 +7,10 @@ import { healthRoutes, type Lifecycle, type ReadinessProbe } from './health/rout
 import { errorHandler, notFound } from './http/error-handler.js';
 import { adminAuth, httpMetrics, requireJson } from './http/middleware.js';
 import { openApiDocument } from './openapi.js';
+import { adminToolRoutes } from './admin-tools/routes.js';
+import { deadLetterRoutes } from './dead-letters/routes.js';
+import type { DeadLetterStore } from '../db/dead-letter-store.js';
+import type { IngestService, Producer } from './participation/ingest-service.js';
 import { participationRoutes } from './participation/routes.js';
 import type { ParticipationService } from './participation/service.js';
 
@@ -15,6 +19,11 @@ export interface AppDeps {
   registry: Registry;
   campaigns: CampaignService;
   participations: ParticipationService;
+  ingest: IngestService;
+  deadLetters: DeadLetterStore;
+  producer: Producer;
+  topic: string;
+  partitions: () => number;
   status: StatusSource;
   probes: readonly ReadinessProbe[];
   lifecycle: Lifecycle;
@@ -43,9 +52,11 @@ export function createApp(deps: AppDeps): Express {
   const admin = express.Router();
   admin.use(adminAuth(deps.adminToken));
   admin.use('/campaigns', adminCampaignRoutes(deps.campaigns, clock));
+  admin.use('/dlq', deadLetterRoutes(deps.deadLetters, deps.producer, deps.partitions));
+  admin.use(adminToolRoutes(deps.ingest, deps.topic, deps.partitions));
   app.use('/api/admin', admin);
   app.use('/api/campaigns', campaignStatusRoutes(deps.campaigns, deps.status));
-  app.use('/api', participationRoutes(deps.participations));
+  app.use('/api', participationRoutes(deps.participations, deps.ingest));
 
   app.use(notFound);
   app.use(errorHandler(deps.logger));

@@ -1,9 +1,17 @@
-import { commonConfigShape, dbConfigShape, env, loadConfig } from '../platform/config.js';
+import { commonConfigShape, dbConfigShape, env, kafkaConfigShape, loadConfig, topicConfigShape } from '../platform/config.js';
 
 export const apiConfigShape = {
   ...commonConfigShape,
   ...dbConfigShape,
-  PORT: env.port(8080),
+  ...kafkaConfigShape,
+  ...topicConfigShape,
+  /** How long the broker may take to acknowledge before the client gets 503. */
+  PRODUCE_TIMEOUT_MS: env.int(2_000, 100, 60_000),
+  PRODUCE_MAX_BATCH: env.int(10_000, 1, 100_000),
+  /** How stale the ingest path's view of a campaign (exists, window, sold out) may be. */
+  CAMPAIGN_CACHE_TTL_MS: env.int(200, 0, 60_000),
+  ACCEPT_FLUSH_INTERVAL_MS: env.int(500, 10, 60_000),
+  PORT: env.listenPort(8080),
   ADMIN_TOKEN: env.optionalString(),
   BODY_LIMIT_BYTES: env.int(16_384, 64, 1_048_576),
   SHUTDOWN_TIMEOUT_MS: env.int(10_000, 0, 120_000),

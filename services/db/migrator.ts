@@ -1,6 +1,7 @@
 import type { QueryInterface, Sequelize } from 'sequelize';
 import { SequelizeStorage, Umzug } from 'umzug';
 import * as initial from './migrations/0001-initial.js';
+import * as kafkaPath from './migrations/0002-kafka-path.js';
 
 interface MigrationModule {
   up(qi: QueryInterface): Promise<void>;
@@ -8,7 +9,10 @@ interface MigrationModule {
 }
 
 // An explicit list instead of a glob: the same code runs from .ts sources and compiled .js.
-const migrations: ReadonlyArray<readonly [string, MigrationModule]> = [['0001-initial', initial]];
+const migrations: ReadonlyArray<readonly [string, MigrationModule]> = [
+  ['0001-initial', initial],
+  ['0002-kafka-path', kafkaPath],
+];
 
 export function createMigrator(sequelize: Sequelize): Umzug<QueryInterface> {
   return new Umzug({

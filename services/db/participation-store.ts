@@ -1,5 +1,6 @@
 import { QueryTypes, Transaction, type Sequelize } from 'sequelize';
 import type { Verdict } from '../core/verdict.js';
+import { sqlDateTime } from './datetime.js';
 import { isRetryableTransactionError, violatedUniqueKey } from './errors.js';
 
 export interface Participation {
@@ -68,6 +69,14 @@ export class ParticipationStore {
     return rows[0] ? toParticipation(rows[0]) : null;
   }
 
+  async storedOffsets(group: string, topic: string): Promise<Map<number, number>> {
+    const rows = await this.sequelize.query<{ log_partition: number; next_offset: number }>(
+      'SELECT log_partition, next_offset FROM consumer_offsets WHERE consumer_group = ? AND topic = ?',
+      { replacements: [group, topic], type: QueryTypes.SELECT },
+    );
+    return new Map(rows.map((r) => [r.log_partition, r.next_offset]));
+  }
+
   /** Every decision for one user in one campaign, in decision order. */
   async findByCampaignAndUser(campaignId: number, userId: number): Promise<Participation[]> {
     const rows = await this.sequelize.query<ParticipationRow>(
@@ -127,7 +136,7 @@ export class ParticipationStore {
       await this.sequelize.query(
         `INSERT INTO participations (request_id, campaign_id, user_id, status, source, accepted_at, decided_at)
          VALUES (?, ?, ?, ?, 'SYNC', ?, ?)`,
-        { replacements: [requestId, campaignId, userId, status, acceptedAt, decidedAt], type: QueryTypes.INSERT, transaction },
+        { replacements: [requestId, campaignId, userId, status, sqlDateTime(acceptedAt), sqlDateTime(decidedAt)], type: QueryTypes.INSERT, transaction },
       );
       return { requestId, campaignId, userId, status, source: 'SYNC', partition: null, offset: null, acceptedAt, decidedAt };
     });

@@ -35,6 +35,8 @@ export function loadConfig<S extends z.ZodRawShape>(shape: S, env: Env = process
 
 export const env = {
   port: (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback),
+  /** A port to listen on; 0 picks a free one. */
+  listenPort: (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback),
   int: (fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER) => z.coerce.number().int().min(min).max(max).default(fallback),
   string: (fallback: string) => z.string().min(1).default(fallback),
   optionalString: () => z.string().min(1).optional(),
@@ -66,6 +68,28 @@ export const kafkaConfigShape = {
   KAFKA_CLIENT_ID: env.string('fcfs-campaign'),
   KAFKA_TOPIC: z.string().regex(/^[A-Za-z0-9._-]{1,200}$/, 'expected a Kafka topic name').default('campaign-participation'),
 };
+
+const topicName = z.string().regex(/^[A-Za-z0-9._-]{1,200}$/, 'expected a Kafka topic name');
+
+export const topicConfigShape = {
+  CONSUMER_GROUP: env.optionalString(),
+  /** Dead-letter topic; defaults to `<KAFKA_TOPIC>-dlq`. */
+  KAFKA_DLQ_TOPIC: topicName.optional(),
+  /** Partitions when the topic is created; more than 1 only for the partition experiment. */
+  KAFKA_TOPIC_PARTITIONS: env.int(1, 1, 1000),
+};
+
+/**
+ * The consumer's group; defaults to `<KAFKA_TOPIC>-decider` so that deciders of different topics
+ * never share a group (a shared group would hand one topic's partition to another's consumer).
+ */
+export function consumerGroupOf(config: { KAFKA_TOPIC: string; CONSUMER_GROUP?: string | undefined }): string {
+  return config.CONSUMER_GROUP ?? `${config.KAFKA_TOPIC}-decider`;
+}
+
+export function dlqTopicOf(config: { KAFKA_TOPIC: string; KAFKA_DLQ_TOPIC?: string | undefined }): string {
+  return config.KAFKA_DLQ_TOPIC ?? `${config.KAFKA_TOPIC}-dlq`;
+}
 
 export const commonConfigShape = {
   LOG_LEVEL: env.logLevel(),

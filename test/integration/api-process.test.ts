@@ -1,26 +1,26 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { dbEnv } from './support/api.js';
 import { createTestDatabase, type TestDatabase } from './support/database.js';
+import { brokers, deleteTopics, uniqueTopic } from './support/kafka.js';
 import { dataOf, request } from './support/http.js';
 import { freePort, spawnEntrypoint, waitFor } from './support/process.js';
 
 describe('api process', () => {
   let db: TestDatabase;
+  const topic = uniqueTopic('proc');
   before(async () => {
     db = await createTestDatabase();
   });
-  after(() => db.drop());
-
-  const dbEnv = () => ({
-    DB_HOST: db.config.DB_HOST,
-    DB_PORT: String(db.config.DB_PORT),
-    DB_USER: db.config.DB_USER,
-    DB_PASSWORD: db.config.DB_PASSWORD,
-    DB_NAME: db.config.DB_NAME,
+  after(async () => {
+    await db.drop();
+    await deleteTopics([topic]);
   });
 
+  const env = () => ({ ...dbEnv(db.config), KAFKA_BROKERS: brokers().join(','), KAFKA_TOPIC: topic });
+
   it('refuses to start on bad configuration and names the variable', async () => {
-    const proc = spawnEntrypoint('services/api/main.ts', { ...dbEnv(), PORT: 'eighty', DB_POOL_MAX: '0' });
+    const proc = spawnEntrypoint('services/api/main.ts', { ...env(), PORT: 'eighty', DB_POOL_MAX: '0' });
     assert.equal(await proc.exited(), 2);
     assert.match(proc.output(), /PORT/);
     assert.match(proc.output(), /DB_POOL_MAX/);
@@ -28,7 +28,7 @@ describe('api process', () => {
 
   it('on SIGTERM finishes the request in flight, then exits 0', async () => {
     const port = await freePort();
-    const proc = spawnEntrypoint('services/api/main.ts', { ...dbEnv(), PORT: String(port) });
+    const proc = spawnEntrypoint('services/api/main.ts', { ...env(), PORT: String(port) });
     const url = `http://127.0.0.1:${port}`;
     try {
       await waitFor('api ready', async () => (await fetch(`${url}/readyz`)).status === 200);

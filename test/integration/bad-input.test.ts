@@ -4,6 +4,7 @@ import { QueryTypes } from 'sequelize';
 import type { RunningApi } from '../../services/api/server.js';
 import { startTestApi } from './support/api.js';
 import { createTestDatabase, type TestDatabase } from './support/database.js';
+import { deleteTopics, uniqueTopic } from './support/kafka.js';
 import { dataOf, request } from './support/http.js';
 
 interface Case {
@@ -25,16 +26,18 @@ describe('hostile and malformed requests', () => {
   let api: RunningApi;
   let secured: RunningApi;
   let id: number;
+  const topic = uniqueTopic('bad');
   before(async () => {
     db = await createTestDatabase();
-    api = await startTestApi(db.config, { BODY_LIMIT_BYTES: '1024' });
-    secured = await startTestApi(db.config, { ADMIN_TOKEN: 's3cret-token' });
+    api = await startTestApi(db.config, topic, { BODY_LIMIT_BYTES: '1024' });
+    secured = await startTestApi(db.config, topic, { ADMIN_TOKEN: 's3cret-token' });
     id = dataOf(await request(`${api.url}${campaign}`, { body: { name: 'target', totalStock: 5 } })).id as number;
   });
   after(async () => {
     await api.close();
     await secured.close();
     await db.drop();
+    await deleteTopics([topic]);
   });
 
   const cases = (): Case[] => [

@@ -4,6 +4,7 @@ import { QueryTypes } from 'sequelize';
 import type { RunningApi } from '../../services/api/server.js';
 import { startTestApi } from './support/api.js';
 import { createTestDatabase, type TestDatabase } from './support/database.js';
+import { deleteTopics, uniqueTopic } from './support/kafka.js';
 import { dataOf, request } from './support/http.js';
 
 /** SUM() comes back as DECIMAL, which the driver hands over as a string. */
@@ -17,13 +18,15 @@ interface Counts {
 describe('synchronous participation against MariaDB', () => {
   let db: TestDatabase;
   let api: RunningApi;
+  const topic = uniqueTopic('sync');
   before(async () => {
     db = await createTestDatabase();
-    api = await startTestApi(db.config);
+    api = await startTestApi(db.config, topic);
   });
   after(async () => {
     await api.close();
     await db.drop();
+    await deleteTopics([topic]);
   });
 
   const createCampaign = async (totalStock: number) => {

@@ -26,7 +26,7 @@ const createCampaignBody = z
 
 export interface StatusSource {
   /** Requests accepted into the log for this campaign and not yet decided. */
-  pending(campaignId: number, decided: number): Promise<number>;
+  pending(campaignId: number): Promise<number>;
 }
 
 export function adminCampaignRoutes(service: CampaignService, clock: () => Date): Router {
@@ -61,8 +61,7 @@ export function campaignStatusRoutes(service: CampaignService, status: StatusSou
   router.get('/:campaignId/status', async (req, res) => {
     const id = parse(idParam, req.params.campaignId, 'path');
     const campaign = await service.get(id);
-    const decided = campaign.successCount + campaign.soldOutCount + campaign.duplicateCount;
-    sendOk(res, 200, 'campaign status', statusView(campaign, await status.pending(id, decided)));
+    sendOk(res, 200, 'campaign status', statusView(campaign, await status.pending(id)));
   });
   return router;
 }

@@ -11,7 +11,7 @@ export interface ErrorEnvelope {
   success: false;
   message: string;
   errorCode: ErrorCode;
-  data: { details?: readonly FieldProblem[] } | null;
+  data: Readonly<Record<string, unknown>> | null;
 }
 
 export function sendOk(res: Response, status: number, message: string, data: unknown): void {
@@ -19,7 +19,15 @@ export function sendOk(res: Response, status: number, message: string, data: unk
   res.status(status).json(body);
 }
 
-export function sendError(res: Response, status: number, errorCode: ErrorCode, message: string, details?: readonly FieldProblem[]): void {
-  const body: ErrorEnvelope = { success: false, message, errorCode, data: details ? { details } : null };
+export function sendError(
+  res: Response,
+  status: number,
+  errorCode: ErrorCode,
+  message: string,
+  details?: readonly FieldProblem[],
+  extra?: Readonly<Record<string, unknown>>,
+): void {
+  const data = details || extra ? { ...extra, ...(details ? { details } : {}) } : null;
+  const body: ErrorEnvelope = { success: false, message, errorCode, data };
   res.status(status).json(body);
 }

@@ -25,7 +25,8 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     }
     if (err instanceof AppError) {
       if (err.status >= 500) logger.warn({ err: err.cause ?? err, path: req.path }, err.message);
-      sendError(res, err.status, err.code, err.message, err.details);
+      if (err.status === 503) res.setHeader('Retry-After', '1');
+      sendError(res, err.status, err.code, err.message, err.details, err.data);
       return;
     }
     if (isBodyParserError(err)) {

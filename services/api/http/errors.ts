@@ -10,9 +10,11 @@ export const ERROR_CODES = {
   ROUTE_NOT_FOUND: 404,
   CAMPAIGN_NOT_FOUND: 404,
   PARTICIPATION_NOT_FOUND: 404,
+  DEAD_LETTER_NOT_FOUND: 404,
   CAMPAIGN_NOT_STARTED: 409,
   CAMPAIGN_ENDED: 409,
   IDEMPOTENCY_KEY_REUSED: 409,
+  DEAD_LETTER_NOT_REPLAYABLE: 409,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   SHUTTING_DOWN: 503,
@@ -36,6 +38,8 @@ export class AppError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly details?: readonly FieldProblem[],
+    /** Extra fields for the envelope's data, e.g. the requestId a client should retry with. */
+    readonly data?: Readonly<Record<string, unknown>>,
   ) {
     super(message);
     this.status = ERROR_CODES[code];
@@ -56,7 +60,12 @@ export class NotFoundError extends AppError {
 /** A dependency could not be reached: the request was not (durably) done and may be retried. */
 export class UnavailableError extends AppError {
   override readonly name = 'UnavailableError';
-  constructor(code: 'DATABASE_UNAVAILABLE' | 'BROKER_UNAVAILABLE' | 'SHUTTING_DOWN', message: string, override readonly cause?: unknown) {
-    super(code, message);
+  constructor(
+    code: 'DATABASE_UNAVAILABLE' | 'BROKER_UNAVAILABLE' | 'SHUTTING_DOWN',
+    message: string,
+    override readonly cause?: unknown,
+    data?: Readonly<Record<string, unknown>>,
+  ) {
+    super(code, message, undefined, data);
   }
 }

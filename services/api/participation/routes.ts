@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { sendOk } from '../http/envelope.js';
 import { idParam, requestId, userId } from '../http/schemas.js';
 import { parse } from '../http/validate.js';
-import type { ParticipationService } from './service.js';
+import type { IngestService } from './ingest-service.js';
+import { PENDING, type ParticipationService } from './service.js';
 import { participationView, userResultView } from './views.js';
 
 const participationBody = z.object(
@@ -22,8 +23,30 @@ function clientRequestId(req: Request, fromBody: string | undefined): string | u
   return fromHeader;
 }
 
-export function participationRoutes(service: ParticipationService): Router {
+export function participationRoutes(service: ParticipationService, ingest: IngestService): Router {
   const router = Router();
+
+  router.post('/campaigns/:campaignId/participation', async (req, res) => {
+    const campaignId = parse(idParam, req.params.campaignId, 'path');
+    const body = parse(participationBody, req.body, 'body');
+    const result = await ingest.participate(campaignId, body.userId, clientRequestId(req, body.requestId));
+    switch (result.kind) {
+      case 'accepted':
+        sendOk(res, 202, 'accepted; the decision follows in log order', {
+          requestId: result.requestId,
+          status: PENDING,
+          sequence: result.ack.offset,
+          partition: result.ack.partition,
+        });
+        return;
+      case 'sold-out':
+        sendOk(res, 200, 'sold out', { requestId: result.requestId, status: 'SOLD_OUT' });
+        return;
+      case 'already-decided':
+        sendOk(res, 200, 'already decided (same requestId)', participationView(result.participation));
+        return;
+    }
+  });
 
   router.post('/campaigns/:campaignId/participation-sync', async (req, res) => {
     const campaignId = parse(idParam, req.params.campaignId, 'path');
@@ -35,12 +58,16 @@ export function participationRoutes(service: ParticipationService): Router {
   router.get('/campaigns/:campaignId/participations/:userId', async (req, res) => {
     const campaignId = parse(idParam, req.params.campaignId, 'path');
     const user = parse(idParam, req.params.userId, 'path');
-    sendOk(res, 200, 'participation result', userResultView(await service.byCampaignAndUser(campaignId, user)));
+    const result = await service.byCampaignAndUser(campaignId, user);
+    if (result === PENDING) sendOk(res, 200, 'accepted, not decided yet', { campaignId, userId: user, status: PENDING });
+    else sendOk(res, 200, 'participation result', userResultView(result));
   });
 
   router.get('/participations/:requestId', async (req, res) => {
     const id = parse(requestId, req.params.requestId, 'path');
-    sendOk(res, 200, 'participation result', participationView(await service.byRequestId(id)));
+    const result = await service.byRequestId(id);
+    if (result === PENDING) sendOk(res, 200, 'accepted, not decided yet', { requestId: id, status: PENDING });
+    else sendOk(res, 200, 'participation result', participationView(result));
   });
 
   return router;

@@ -31,13 +31,18 @@ export function spawnEntrypoint(entry: string, env: Record<string, string>, args
   return { child, output: () => out, exited: () => exit };
 }
 
+export class FatalWaitError extends Error {
+  override readonly name = 'FatalWaitError';
+}
+
 export async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
       if (await check()) return;
-    } catch {
-      // not yet
+    } catch (err) {
+      // a check that knows it can never succeed says so with FatalWaitError
+      if (err instanceof FatalWaitError) throw err;
     }
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 100));

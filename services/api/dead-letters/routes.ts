@@ -1,0 +1,51 @@
+import { Router } from 'express';
+import type { DeadLetter, DeadLetterStore } from '../../db/dead-letter-store.js';
+import { decodeParticipation, PoisonMessageError } from '../../kafka/participation-message.js';
+import { sendOk } from '../http/envelope.js';
+import { AppError, NotFoundError } from '../http/errors.js';
+import { idParam, pageQuery } from '../http/schemas.js';
+import { parse } from '../http/validate.js';
+import type { Producer } from '../participation/ingest-service.js';
+
+const PREVIEW_BYTES = 2_048;
+
+function view(d: DeadLetter) {
+  return {
+    id: d.id,
+    reason: d.reason,
+    original: { topic: d.topic, partition: d.partition, offset: d.offset },
+    key: d.key?.toString('utf8') ?? null,
+    payload: d.payload === null ? null : d.payload.subarray(0, PREVIEW_BYTES).toString('utf8'),
+    payloadBytes: d.payload?.length ?? 0,
+    createdAt: d.createdAt.toISOString(),
+    replayedAt: d.replayedAt?.toISOString() ?? null,
+  };
+}
+
+export function deadLetterRoutes(store: DeadLetterStore, producer: Producer, partitions: () => number): Router {
+  const router = Router();
+  router.get('/', async (req, res) => {
+    const { page, size } = parse(pageQuery, req.query, 'query');
+    const { items, total } = await store.list(size, page * size);
+    res.setHeader('X-Total-Count', String(total));
+    sendOk(res, 200, 'dead letters, newest first', items.map(view));
+  });
+
+  /** Puts a dead letter back on the log, e.g. once its campaign exists; it is decided like any request. */
+  router.post('/:id/replay', async (req, res) => {
+    const id = parse(idParam, req.params.id, 'path');
+    const letter = await store.find(id);
+    if (!letter) throw new NotFoundError('DEAD_LETTER_NOT_FOUND', `dead letter ${id} does not exist`);
+    try {
+      const message = decodeParticipation(letter.payload);
+      if (letter.payload === null) throw new PoisonMessageError('empty');
+      const ack = await producer.send({ key: String(message.campaignId), value: letter.payload, partition: message.userId % partitions() });
+      await store.markReplayed(id, new Date());
+      sendOk(res, 202, 'replayed onto the log', { id, requestId: message.requestId, sequence: ack.offset, partition: ack.partition });
+    } catch (err) {
+      if (err instanceof PoisonMessageError) throw new AppError('DEAD_LETTER_NOT_REPLAYABLE', `dead letter ${id} is not a valid participation: ${err.message}`);
+      throw err;
+    }
+  });
+  return router;
+}

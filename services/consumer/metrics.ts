@@ -1,0 +1,28 @@
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { METRIC_PREFIX } from '../platform/metrics.js';
+
+export function createConsumerMetrics(registry: Registry) {
+  const registers = [registry];
+  return {
+    decisions: new Counter({ name: `${METRIC_PREFIX}consumer_decisions_total`, help: 'Requests decided from the log, by verdict', labelNames: ['verdict'], registers }),
+    skipped: new Counter({ name: `${METRIC_PREFIX}consumer_retried_requests_total`, help: 'Log entries skipped because their requestId was already decided', registers }),
+    deadLetters: new Counter({ name: `${METRIC_PREFIX}consumer_dead_letters_total`, help: 'Log entries sent to the dead-letter topic', registers }),
+    batchSize: new Histogram({
+      name: `${METRIC_PREFIX}consumer_batch_size`,
+      help: 'Log entries per database transaction',
+      buckets: [1, 10, 50, 100, 500, 1000, 2000, 5000, 10000],
+      registers,
+    }),
+    batchDuration: new Histogram({
+      name: `${METRIC_PREFIX}consumer_batch_duration_seconds`,
+      help: 'Time to decide and commit one batch',
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers,
+    }),
+    failures: new Counter({ name: `${METRIC_PREFIX}consumer_batch_failures_total`, help: 'Batch attempts that failed and were retried', labelNames: ['kind'], registers }),
+    lag: new Gauge({ name: `${METRIC_PREFIX}consumer_lag`, help: 'Log entries accepted but not yet decided (high watermark - stored offset)', labelNames: ['partition'], registers }),
+    nextOffset: new Gauge({ name: `${METRIC_PREFIX}consumer_next_offset`, help: 'The stored offset the consumer reads next', labelNames: ['partition'], registers }),
+  };
+}
+
+export type ConsumerMetrics = ReturnType<typeof createConsumerMetrics>;

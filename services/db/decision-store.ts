@@ -1,0 +1,178 @@
+import { QueryTypes, Transaction, type Sequelize } from 'sequelize';
+import type { CampaignDelta } from '../core/decide.js';
+import type { Verdict } from '../core/verdict.js';
+import { sqlDateTime } from './datetime.js';
+
+export interface LogPosition {
+  readonly group: string;
+  readonly topic: string;
+  readonly partition: number;
+}
+
+export interface DecisionRow {
+  requestId: string;
+  campaignId: number;
+  userId: number;
+  status: Verdict;
+  partition: number;
+  offset: number;
+  acceptedAt: Date;
+}
+
+export interface DeadLetterRow {
+  topic: string;
+  partition: number;
+  offset: number;
+  reason: string;
+  key: Buffer | null;
+  payload: Buffer | null;
+}
+
+/** Another writer moved the stored offset: this consumer is a zombie or raced a rebalance. */
+export class OffsetFencedError extends Error {
+  override readonly name = 'OffsetFencedError';
+  constructor(
+    readonly expected: number,
+    readonly stored: number | null,
+  ) {
+    super(`stored offset is ${stored ?? 'missing'}, expected ${expected}`);
+  }
+}
+
+const INSERT_CHUNK = 2_000;
+
+/** The consumer's side of the database: everything a batch reads and writes, in one transaction. */
+export class DecisionStore {
+  constructor(private readonly sequelize: Sequelize) {}
+
+  async readOffset(at: LogPosition): Promise<number | null> {
+    const rows = await this.sequelize.query<{ next_offset: number }>(
+      'SELECT next_offset FROM consumer_offsets WHERE consumer_group = ? AND topic = ? AND log_partition = ?',
+      { replacements: [at.group, at.topic, at.partition], type: QueryTypes.SELECT },
+    );
+    return rows[0] ? rows[0].next_offset : null;
+  }
+
+  /** Records where a partition starts the first time it is seen; an existing position wins. */
+  async initOffset(at: LogPosition, offset: number): Promise<number> {
+    await this.sequelize.query(
+      'INSERT IGNORE INTO consumer_offsets (consumer_group, topic, log_partition, next_offset, updated_at) VALUES (?, ?, ?, ?, ?)',
+      { replacements: [at.group, at.topic, at.partition, offset, sqlDateTime(new Date())] },
+    );
+    const stored = await this.readOffset(at);
+    if (stored === null) throw new Error('offset row vanished');
+    return stored;
+  }
+
+  transaction<T>(work: (tx: DecisionTransaction) => Promise<T>): Promise<T> {
+    return this.sequelize.transaction({ isolationLevel: Transaction.ISOLATION_LEVELS.READ_COMMITTED }, (t) =>
+      work(new DecisionTransaction(this.sequelize, t)),
+    );
+  }
+}
+
+export class DecisionTransaction {
+  constructor(
+    private readonly sequelize: Sequelize,
+    private readonly t: Transaction,
+  ) {}
+
+  private select<R extends object>(sql: string, replacements: unknown[]): Promise<R[]> {
+    return this.sequelize.query<R>(sql, { replacements, type: QueryTypes.SELECT, transaction: this.t });
+  }
+
+  private run(sql: string, replacements: unknown[]): Promise<number> {
+    return this.sequelize.query(sql, { replacements, type: QueryTypes.BULKUPDATE, transaction: this.t });
+  }
+
+  /** Locks this partition's offset row: a second consumer on the same partition waits here, then fails the check. */
+  async fence(at: LogPosition, expected: number): Promise<void> {
+    const rows = await this.select<{ next_offset: number }>(
+      'SELECT next_offset FROM consumer_offsets WHERE consumer_group = ? AND topic = ? AND log_partition = ? FOR UPDATE',
+      [at.group, at.topic, at.partition],
+    );
+    const stored = rows[0] ? rows[0].next_offset : null;
+    if (stored !== expected) throw new OffsetFencedError(expected, stored);
+  }
+
+  /** Remaining stock of the given campaigns, their rows locked (in id order, so lockers never deadlock). */
+  async lockCampaigns(ids: readonly number[]): Promise<Map<number, number>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.select<{ id: number; current_stock: number }>(
+      'SELECT id, current_stock FROM campaigns WHERE id IN (?) ORDER BY id FOR UPDATE',
+      [[...ids]],
+    );
+    return new Map(rows.map((r) => [r.id, r.current_stock]));
+  }
+
+  /** Which of these users already won these campaigns. */
+  async findWinners(usersByCampaign: ReadonlyMap<number, ReadonlySet<number>>): Promise<Map<number, Set<number>>> {
+    const winners = new Map<number, Set<number>>();
+    for (const [campaignId, users] of usersByCampaign) {
+      if (users.size === 0) continue;
+      const rows = await this.select<{ winner_user_id: number }>(
+        'SELECT winner_user_id FROM participations WHERE campaign_id = ? AND winner_user_id IN (?)',
+        [campaignId, [...users]],
+      );
+      if (rows.length > 0) winners.set(campaignId, new Set(rows.map((r) => r.winner_user_id)));
+    }
+    return winners;
+  }
+
+  async findDecidedRequestIds(requestIds: readonly string[]): Promise<Set<string>> {
+    if (requestIds.length === 0) return new Set();
+    const rows = await this.select<{ request_id: string }>('SELECT request_id FROM participations WHERE request_id IN (?)', [[...requestIds]]);
+    return new Set(rows.map((r) => r.request_id));
+  }
+
+  async insertDecisions(rows: readonly DecisionRow[], decidedAt: Date): Promise<void> {
+    for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
+      const chunk = rows.slice(i, i + INSERT_CHUNK);
+      const values: unknown[] = [];
+      const decided = sqlDateTime(decidedAt);
+      for (const r of chunk) values.push(r.requestId, r.campaignId, r.userId, r.status, r.partition, r.offset, sqlDateTime(r.acceptedAt), decided);
+      await this.run(
+        `INSERT INTO participations (request_id, campaign_id, user_id, status, source, log_partition, log_offset, accepted_at, decided_at)
+         VALUES ${chunk.map(() => "(?, ?, ?, ?, 'KAFKA', ?, ?, ?, ?)").join(', ')}`,
+        values,
+      );
+    }
+  }
+
+  /** Applies counter changes; `resolved` counts every message of the campaign taken off the log. */
+  async applyDeltas(deltas: Iterable<CampaignDelta>, resolved: ReadonlyMap<number, number>): Promise<void> {
+    const touched = new Set(resolved.keys());
+    for (const d of deltas) {
+      touched.delete(d.campaignId);
+      await this.run(
+        `UPDATE campaigns SET current_stock = current_stock - ?, success_count = success_count + ?,
+           sold_out_count = sold_out_count + ?, duplicate_count = duplicate_count + ?, log_resolved_count = log_resolved_count + ?
+         WHERE id = ?`,
+        [d.success, d.success, d.soldOut, d.duplicate, resolved.get(d.campaignId) ?? 0, d.campaignId],
+      );
+    }
+    for (const campaignId of touched) {
+      await this.run('UPDATE campaigns SET log_resolved_count = log_resolved_count + ? WHERE id = ?', [resolved.get(campaignId) ?? 0, campaignId]);
+    }
+  }
+
+  async insertDeadLetters(rows: readonly DeadLetterRow[], at: Date): Promise<void> {
+    for (const r of rows) {
+      await this.run(
+        `INSERT IGNORE INTO dead_letters (topic, log_partition, log_offset, reason, message_key, payload, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+        [r.topic, r.partition, r.offset, r.reason.slice(0, 500), r.key, r.payload, sqlDateTime(at)],
+      );
+    }
+  }
+
+  async setOffset(at: LogPosition, next: number): Promise<void> {
+    await this.run('UPDATE consumer_offsets SET next_offset = ?, updated_at = ? WHERE consumer_group = ? AND topic = ? AND log_partition = ?', [
+      next,
+      sqlDateTime(new Date()),
+      at.group,
+      at.topic,
+      at.partition,
+    ]);
+  }
+}

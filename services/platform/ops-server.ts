@@ -1,0 +1,36 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Registry } from 'prom-client';
+
+export interface OpsServer {
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+/** /healthz, /readyz and /metrics for processes that serve no API (consumer, aggregator). */
+export async function startOpsServer(port: number, registry: Registry, isReady: () => boolean): Promise<OpsServer> {
+  const server: Server = createServer((req, res) => {
+    const send = (status: number, type: string, body: string) => {
+      res.writeHead(status, { 'content-type': type });
+      res.end(body);
+    };
+    if (req.url === '/healthz') return send(200, 'application/json', '{"status":"ok"}');
+    if (req.url === '/readyz') return isReady() ? send(200, 'application/json', '{"status":"ready"}') : send(503, 'application/json', '{"status":"starting"}');
+    if (req.url === '/metrics') {
+      registry.metrics().then(
+        (text) => send(200, registry.contentType, text),
+        (err: unknown) => send(500, 'text/plain', String(err)),
+      );
+      return;
+    }
+    send(404, 'application/json', '{"status":"not found"}');
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, () => resolve());
+  });
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}

@@ -1,0 +1,211 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { QueryTypes } from 'sequelize';
+import type { RunningApi } from '../../services/api/server.js';
+import { startTestApi } from './support/api.js';
+import { startTestConsumer, type TestConsumer } from './support/consumer.js';
+import { createTestDatabase, type TestDatabase } from './support/database.js';
+import { decisionsOf, replayVerdicts, waitForDecisions } from './support/decisions.js';
+import { dataOf, request } from './support/http.js';
+import { deleteTopics, testKafka, uniqueTopic } from './support/kafka.js';
+import { spawnEntrypoint, waitFor } from './support/process.js';
+
+describe('Kafka path: ingest, ordered consumer, dead letters', () => {
+  let db: TestDatabase;
+  let api: RunningApi;
+  let consumer: TestConsumer;
+  const topic = uniqueTopic('kpath');
+  const extraTopics: string[] = [];
+
+  before(async () => {
+    db = await createTestDatabase();
+    api = await startTestApi(db.config, topic, { ACCEPT_FLUSH_INTERVAL_MS: '50' });
+    consumer = await startTestConsumer(db.config, topic);
+  });
+  after(async () => {
+    await consumer.stop();
+    await api.close();
+    await db.drop();
+    await deleteTopics([topic, ...extraTopics]);
+  });
+
+  const createCampaign = async (totalStock: number) => dataOf(await request(`${api.url}/api/admin/campaigns`, { body: { name: `k${totalStock}`, totalStock } })).id as number;
+  const participate = (id: number, userId: number, headers: Record<string, string> = {}) =>
+    request(`${api.url}/api/campaigns/${id}/participation`, { body: { userId }, headers });
+
+  it('2,000 concurrent requests for stock 50: all accepted ones decided, 50 winners, and a replay of the log agrees', async () => {
+    const id = await createCampaign(50);
+    const users = [...Array.from({ length: 1500 }, (_, i) => i + 1), ...Array.from({ length: 500 }, (_, i) => (i * 3) + 1)];
+    const responses = await Promise.all(users.map((u) => participate(id, u)));
+
+    const accepted = responses.filter((r) => r.status === 202).map(dataOf);
+    for (const r of responses) {
+      assert.ok(r.status === 202 || (r.status === 200 && dataOf(r).status === 'SOLD_OUT'), `unexpected ${r.status} ${JSON.stringify(r.body)}`);
+    }
+    assert.ok(accepted.length >= 50);
+    await waitForDecisions(db.sequelize, id, accepted.length);
+
+    const rows = await decisionsOf(db.sequelize, id);
+    assert.equal(rows.length, accepted.length, 'every accepted request decided exactly once');
+    const byRequest = new Map(rows.map((r) => [r.request_id, r]));
+    for (const a of accepted) assert.equal(byRequest.get(a.requestId as string)?.log_offset, a.sequence, 'the 202 told the true log position');
+
+    const winners = rows.filter((r) => r.status === 'SUCCESS').map((r) => r.user_id);
+    assert.equal(winners.length, 50);
+    assert.equal(new Set(winners).size, 50);
+    assert.deepEqual(rows.map((r) => r.status), replayVerdicts(rows, 50));
+
+    const status = dataOf(await request(`${api.url}/api/campaigns/${id}/status`));
+    assert.equal(status.currentStock, 0);
+    assert.equal(status.successCount, 50);
+    assert.equal(status.totalParticipation, accepted.length);
+    await waitFor('pending to drain', async () => dataOf(await request(`${api.url}/api/campaigns/${id}/status`)).pending === 0);
+
+    // once sold out (and the cache has caught up) the API answers without touching the log
+    await new Promise((r) => setTimeout(r, 300));
+    const late = await participate(id, 99_999);
+    assert.equal(late.status, 200);
+    assert.equal(dataOf(late).status, 'SOLD_OUT');
+  });
+
+  it('the same requestId sent 5 times concurrently is decided once', async () => {
+    const id = await createCampaign(10);
+    const responses = await Promise.all(Array.from({ length: 5 }, () => participate(id, 7, { 'Idempotency-Key': `idem-${id}` })));
+    for (const r of responses) assert.ok(r.status === 202 || r.status === 200, JSON.stringify(r.body));
+    for (const r of responses) assert.equal(dataOf(r).requestId, `idem-${id}`);
+    await waitForDecisions(db.sequelize, id, 1);
+    await waitFor('all five taken off the log', async () => dataOf(await request(`${api.url}/api/campaigns/${id}/status`)).pending === 0);
+    const rows = await decisionsOf(db.sequelize, id);
+    assert.equal(rows.length, 1);
+    assert.equal(rows[0]?.status, 'SUCCESS');
+    const status = dataOf(await request(`${api.url}/api/campaigns/${id}/status`));
+    assert.equal(status.successCount, 1);
+    assert.equal(status.totalParticipation, 1);
+    // a retry after the decision gets the decision itself
+    const later = await participate(id, 7, { 'Idempotency-Key': `idem-${id}` });
+    assert.equal(later.status, 200);
+    assert.equal(dataOf(later).status, 'SUCCESS');
+  });
+
+  it('results are PENDING until decided, then the verdict; an unknown id is 404 once the log is drained', async () => {
+    const id = await createCampaign(1);
+    await consumer.stop();
+    try {
+      const accepted = dataOf(await participate(id, 1));
+      const pending = await request(`${api.url}/api/participations/${String(accepted.requestId)}`);
+      assert.equal(pending.status, 200);
+      assert.equal(dataOf(pending).status, 'PENDING');
+      const byUser = await request(`${api.url}/api/campaigns/${id}/participations/1`);
+      assert.equal(dataOf(byUser).status, 'PENDING');
+      await waitFor('accept count flushed', async () => dataOf(await request(`${api.url}/api/campaigns/${id}/status`)).pending === 1);
+    } finally {
+      consumer = await startTestConsumer(db.config, topic);
+    }
+    await waitForDecisions(db.sequelize, id, 1);
+    const rows = await decisionsOf(db.sequelize, id);
+    const done = await request(`${api.url}/api/participations/${rows[0]?.request_id ?? ''}`);
+    assert.equal(dataOf(done).status, 'SUCCESS');
+    assert.equal(typeof dataOf(done).sequence, 'number');
+    assert.equal(typeof dataOf(done).decidedAt, 'string');
+    const unknown = await request(`${api.url}/api/participations/never-accepted`);
+    assert.equal(unknown.status, 404);
+    assert.equal(unknown.body.errorCode, 'PARTICIPATION_NOT_FOUND');
+    const noUser = await request(`${api.url}/api/campaigns/${id}/participations/424242`);
+    assert.equal(noUser.status, 404);
+  });
+
+  it('poison and unknown-campaign messages go to the dead-letter topic; the valid ones around them are decided', async () => {
+    const id = await createCampaign(5);
+    const kafka = testKafka();
+    const producer = kafka.producer();
+    await producer.connect();
+    const valid = (user: number, rid: string) => JSON.stringify({ v: 1, requestId: rid, campaignId: id, userId: user, acceptedAt: new Date().toISOString() });
+    const [meta] = await producer.send({
+      topic,
+      acks: -1,
+      messages: [
+        { value: valid(1, `p-${id}-1`) },
+        { value: 'this is not json' },
+        { value: valid(2, `p-${id}-2`) },
+        { value: JSON.stringify({ v: 1, requestId: `p-${id}-x`, campaignId: 987654, userId: 3, acceptedAt: new Date().toISOString() }) },
+        { value: JSON.stringify({ v: 1, requestId: `p-${id}-y`, campaignId: id, userId: -4, acceptedAt: 'yesterday' }) },
+        { value: valid(3, `p-${id}-3`) },
+      ],
+    });
+    await producer.disconnect();
+    const base = Number(meta?.baseOffset);
+    await waitForDecisions(db.sequelize, id, 3);
+    const rows = await decisionsOf(db.sequelize, id);
+    assert.deepEqual(rows.map((r) => r.user_id), [1, 2, 3]);
+    assert.deepEqual(rows.map((r) => r.status), ['SUCCESS', 'SUCCESS', 'SUCCESS']);
+
+    const letters = await db.sequelize.query<{ log_offset: number; reason: string }>('SELECT log_offset, reason FROM dead_letters ORDER BY log_offset', { type: QueryTypes.SELECT });
+    assert.deepEqual(letters.map((l) => l.log_offset), [base + 1, base + 3, base + 4]);
+    assert.match(letters[0]?.reason ?? '', /not JSON/);
+    assert.match(letters[1]?.reason ?? '', /unknown campaign 987654/);
+    assert.match(letters[2]?.reason ?? '', /userId/);
+
+    // the dead-letter topic carries the original bytes and where they came from
+    const dlqConsumer = kafka.consumer({ groupId: `${topic}-dlq-reader` });
+    await dlqConsumer.connect();
+    await dlqConsumer.subscribe({ topic: `${topic}-dlq`, fromBeginning: true });
+    const seen: { offset: string; reason: string; value: string }[] = [];
+    await dlqConsumer.run({
+      eachMessage: async ({ message }) => {
+        seen.push({ offset: String(message.headers?.['x-original-offset']), reason: String(message.headers?.['x-dlq-reason']), value: String(message.value) });
+        await Promise.resolve();
+      },
+    });
+    await waitFor('dead letters on the topic', () => Promise.resolve(seen.length >= 3));
+    await dlqConsumer.disconnect();
+    assert.deepEqual(seen.map((s) => Number(s.offset)), [base + 1, base + 3, base + 4]);
+    assert.equal(seen[0]?.value, 'this is not json');
+
+    const listed = await request(`${api.url}/api/admin/dlq`);
+    assert.equal(listed.status, 200);
+    const items = listed.body.data as { id: number; reason: string; original: { offset: number } }[];
+    assert.equal(items.length, 3);
+    const notJson = items.find((i) => i.original.offset === base + 1);
+    assert.ok(notJson);
+    const replay = await request(`${api.url}/api/admin/dlq/${notJson.id}/replay`, { method: 'POST' });
+    assert.equal(replay.status, 409);
+    assert.equal(replay.body.errorCode, 'DEAD_LETTER_NOT_REPLAYABLE');
+    const missing = await request(`${api.url}/api/admin/dlq/999999/replay`, { method: 'POST' });
+    assert.equal(missing.status, 404);
+  });
+
+  it('bulk publishing goes through the log and is decided like any request', async () => {
+    const id = await createCampaign(100);
+    const res = await request(`${api.url}/api/admin/test/participate-bulk`, { body: { campaignId: id, count: 2000, startUserId: 1 } });
+    assert.equal(res.status, 200);
+    assert.equal(dataOf(res).published, 2000);
+    await waitForDecisions(db.sequelize, id, 2000);
+    const rows = await decisionsOf(db.sequelize, id);
+    assert.equal(rows.filter((r) => r.status === 'SUCCESS').length, 100);
+    assert.deepEqual(rows.map((r) => r.status), replayVerdicts(rows, 100));
+    const count = await request(`${api.url}/api/admin/kafka/partition-count`);
+    assert.equal(dataOf(count).partitionCount, 1);
+  });
+
+  it('the consumer refuses a topic with more than one partition unless the experiment is enabled', async () => {
+    const many = uniqueTopic('many');
+    extraTopics.push(many);
+    const admin = testKafka().admin();
+    await admin.connect();
+    await admin.createTopics({ topics: [{ topic: many, numPartitions: 3 }], waitForLeaders: true });
+    await admin.disconnect();
+    const refused = spawnEntrypoint('services/consumer/main.ts', {
+      DB_HOST: db.config.DB_HOST,
+      DB_PORT: String(db.config.DB_PORT),
+      DB_USER: db.config.DB_USER,
+      DB_PASSWORD: db.config.DB_PASSWORD,
+      DB_NAME: db.config.DB_NAME,
+      KAFKA_TOPIC: many,
+      METRICS_PORT: '0',
+    });
+    assert.equal(await refused.exited(), 1);
+    assert.match(refused.output(), /has 3 partitions/);
+    const allowed = await startTestConsumer(db.config, many, { CONSUMER_ALLOW_MULTIPLE_PARTITIONS: 'true' });
+    assert.equal(await allowed.stop(), 0);
+  });
+});

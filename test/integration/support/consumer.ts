@@ -1,0 +1,43 @@
+import type { DbConfig } from '../../../services/db/sequelize.js';
+import { dbEnv } from './api.js';
+import { brokers } from './kafka.js';
+import { FatalWaitError, freePort, spawnEntrypoint, waitFor, type Spawned } from './process.js';
+
+export interface TestConsumer extends Spawned {
+  readonly metricsUrl: string;
+  /** SIGTERM and wait for the exit code. */
+  stop(): Promise<number | null>;
+}
+
+/** The real consumer entrypoint as its own process, ready once it has its partition assigned. */
+export async function startTestConsumer(db: DbConfig, topic: string, env: Record<string, string> = {}): Promise<TestConsumer> {
+  const port = await freePort();
+  const proc = spawnEntrypoint('services/consumer/main.ts', {
+    ...dbEnv(db),
+    KAFKA_BROKERS: brokers().join(','),
+    KAFKA_TOPIC: topic,
+    METRICS_PORT: String(port),
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'info',
+    ...env,
+  });
+  const metricsUrl = `http://127.0.0.1:${port}`;
+  let exited = false;
+  void proc.exited().then(() => (exited = true));
+  await waitFor(
+    "consumer ready",
+    async () => {
+    if (exited) throw new FatalWaitError('consumer exited during start');
+    return (await fetch(`${metricsUrl}/readyz`)).status === 200;
+  }, 60_000).catch((err: unknown) => {
+    proc.child.kill('SIGKILL');
+    throw new Error(`${err instanceof Error ? err.message : String(err)}\n${proc.output().slice(-3000)}`);
+  });
+  return {
+    ...proc,
+    metricsUrl,
+    stop: async () => {
+      proc.child.kill('SIGTERM');
+      return proc.exited();
+    },
+  };
+}
