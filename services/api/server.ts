@@ -79,9 +79,11 @@ export async function startApi(config: ApiConfig, logger: Logger): Promise<Runni
   const producer = new BatchingProducer(kafka, {
     topic: config.KAFKA_TOPIC,
     maxBatch: config.PRODUCE_MAX_BATCH,
+    maxBatchBytes: config.PRODUCE_MAX_BATCH_BYTES,
     sendTimeoutMs: config.PRODUCE_TIMEOUT_MS,
     cooldownMs: 250,
     onBatch: (size) => produceBatch.observe(size),
+    onFailure: (err, size) => logger.warn({ err: err.message, size }, 'produce failed; answering 503'),
   });
   const acceptStore = new AcceptStore(sequelize);
   const accepts = new AcceptCounter(acceptStore, config.ACCEPT_FLUSH_INTERVAL_MS, logger);

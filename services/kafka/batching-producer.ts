@@ -21,11 +21,14 @@ export interface BatchingProducerOptions {
   topic: string;
   /** Messages per produce request at most. */
   maxBatch: number;
+  /** Payload bytes per produce request at most; the broker refuses record batches over message.max.bytes (1 MiB by default). */
+  maxBatchBytes: number;
   /** How long one produce request may take before its callers are told it failed. */
   sendTimeoutMs: number;
   /** After a failure, new messages are refused at once for this long instead of piling up. */
   cooldownMs: number;
   onBatch?: (size: number, seconds: number) => void;
+  onFailure?: (err: Error, size: number) => void;
 }
 
 interface Waiting {
@@ -80,13 +83,25 @@ export class BatchingProducer {
   private async drain(): Promise<void> {
     this.sending = true;
     try {
-      while (this.queue.length > 0) {
-        const batch = this.queue.splice(0, this.options.maxBatch);
-        await this.sendBatch(batch);
-      }
+      while (this.queue.length > 0) await this.sendBatch(this.takeBatch());
     } finally {
       this.sending = false;
     }
+  }
+
+  private takeBatch(): Waiting[] {
+    let count = 0;
+    let bytes = 0;
+    // always at least one message, so that an oversized one fails alone instead of blocking the queue
+    while (count < this.queue.length && count < this.options.maxBatch) {
+      const w = this.queue[count];
+      if (w === undefined) break;
+      const size = w.message.value.length + w.message.key.length;
+      if (count > 0 && bytes + size > this.options.maxBatchBytes) break;
+      bytes += size;
+      count += 1;
+    }
+    return this.queue.splice(0, count);
   }
 
   private async sendBatch(batch: Waiting[]): Promise<void> {
@@ -118,6 +133,7 @@ export class BatchingProducer {
       this.options.onBatch?.(batch.length, Number(process.hrtime.bigint() - started) / 1e9);
     } catch (err) {
       const failure = err instanceof ProduceFailedError ? err : new ProduceFailedError(err instanceof Error ? err.message : String(err));
+      this.options.onFailure?.(failure, batch.length);
       this.discardProducer();
       this.refuseUntil = Date.now() + this.options.cooldownMs;
       // Everyone queued behind a failed request would only wait for the same failure.

@@ -1,0 +1,65 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { RunningApi } from '../../services/api/server.js';
+import { startTestApi } from './support/api.js';
+import { startTestConsumer, type TestConsumer } from './support/consumer.js';
+import { createTestDatabase, type TestDatabase } from './support/database.js';
+import { decisionsOf, waitForDecisions } from './support/decisions.js';
+import { dataOf, request } from './support/http.js';
+import { startOwnBroker, type OwnBroker } from './support/own-broker.js';
+import { waitFor } from './support/process.js';
+
+describe('broker outage', () => {
+  let db: TestDatabase;
+  let broker: OwnBroker;
+  let api: RunningApi;
+  let consumer: TestConsumer;
+  const topic = 'campaign-participation';
+
+  before(async () => {
+    db = await createTestDatabase();
+    broker = await startOwnBroker();
+    api = await startTestApi(db.config, topic, { KAFKA_BROKERS: broker.brokers, PRODUCE_TIMEOUT_MS: '2000' });
+    consumer = await startTestConsumer(db.config, topic, { KAFKA_BROKERS: broker.brokers });
+  });
+  after(async () => {
+    await consumer.stop();
+    await api.close();
+    await broker.destroy();
+    await db.drop();
+  });
+
+  it('ingest answers 503 while the broker is down and recovers without a restart', async () => {
+    const id = dataOf(await request(`${api.url}/api/admin/campaigns`, { body: { name: 'outage', totalStock: 10 } })).id as number;
+    const participate = (userId: number, requestId?: string) =>
+      request(`${api.url}/api/campaigns/${id}/participation`, { body: requestId ? { userId, requestId } : { userId } });
+    assert.equal((await participate(1)).status, 202);
+
+    await broker.stop();
+    const started = performance.now();
+    const refused = await participate(2);
+    const elapsedMs = Math.round(performance.now() - started);
+    assert.equal(refused.status, 503, JSON.stringify(refused.body));
+    assert.equal(refused.body.errorCode, 'BROKER_UNAVAILABLE');
+    assert.equal(refused.headers.get('retry-after'), '1');
+    const retryWith = dataOf(refused).requestId;
+    assert.equal(typeof retryWith, 'string', 'the 503 names the requestId to retry with');
+    console.log(`# 503 answered in ${elapsedMs} ms with the broker down`);
+    assert.equal((await fetch(`${api.url}/readyz`)).status, 503);
+    // the synchronous path does not need the broker
+    assert.equal((await request(`${api.url}/api/campaigns/${id}/participation-sync`, { body: { userId: 50 } })).status, 200);
+
+    await broker.start();
+    await waitFor('ingest to recover', async () => (await participate(3)).status === 202, 90_000);
+    const retried = await participate(2, String(retryWith));
+    assert.ok(retried.status === 202 || retried.status === 200, JSON.stringify(retried.body));
+
+    // The consumer recovered too: everything accepted is decided, the retried request once.
+    const decided = async () => (await decisionsOf(db.sequelize, id)).filter((r) => r.log_partition !== null);
+    await waitForDecisions(db.sequelize, id, 4, 90_000);
+    await waitFor('user 2 decided', async () => (await decided()).some((r) => r.user_id === 2), 90_000);
+    const users = (await decided()).map((r) => r.user_id);
+    assert.equal(users.filter((u) => u === 2).length, 1);
+    assert.ok(users.includes(1) && users.includes(3));
+  });
+});

@@ -1,0 +1,104 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { QueryTypes } from 'sequelize';
+import type { RunningApi } from '../../services/api/server.js';
+import { startTestApi } from './support/api.js';
+import { startTestConsumer } from './support/consumer.js';
+import { createTestDatabase, type TestDatabase } from './support/database.js';
+import { decisionsOf, replayVerdicts, waitForDecisions } from './support/decisions.js';
+import { dataOf, request } from './support/http.js';
+import { deleteTopics, uniqueTopic } from './support/kafka.js';
+
+const BACKLOG = 50_000;
+const STOCK = 1_000;
+
+interface Snapshot {
+  rows: number;
+  distinct_offsets: number;
+  min_offset: number | null;
+  max_offset: number | null;
+  next_offset: number | null;
+  success: number;
+  sold_out: number;
+  duplicate: number;
+  resolved: number;
+  stock: number;
+}
+
+describe('consumer killed in the middle of a backlog', () => {
+  let db: TestDatabase;
+  let api: RunningApi;
+  const topic = uniqueTopic('crash');
+  before(async () => {
+    db = await createTestDatabase();
+    api = await startTestApi(db.config, topic);
+  });
+  after(async () => {
+    await api.close();
+    await db.drop();
+    await deleteTopics([topic]);
+  });
+
+  const snapshot = async (campaignId: number): Promise<Snapshot> => {
+    const [s] = await db.sequelize.query<Snapshot>(
+      `SELECT (SELECT COUNT(*) FROM participations WHERE campaign_id = :id) AS \`rows\`,
+              (SELECT COUNT(DISTINCT log_offset) FROM participations WHERE campaign_id = :id) AS distinct_offsets,
+              (SELECT MIN(log_offset) FROM participations WHERE campaign_id = :id) AS min_offset,
+              (SELECT MAX(log_offset) FROM participations WHERE campaign_id = :id) AS max_offset,
+              (SELECT next_offset FROM consumer_offsets WHERE topic = :topic) AS next_offset,
+              success_count AS success, sold_out_count AS sold_out, duplicate_count AS duplicate,
+              log_resolved_count AS resolved, current_stock AS stock
+       FROM campaigns WHERE id = :id`,
+      { replacements: { id: campaignId, topic }, type: QueryTypes.SELECT },
+    );
+    assert.ok(s);
+    return s;
+  };
+
+  const assertConsistent = (s: Snapshot) => {
+    assert.equal(s.distinct_offsets, s.rows, 'no log position decided twice');
+    if (s.rows > 0) {
+      assert.equal(s.min_offset, 0, 'nothing skipped at the start');
+      assert.equal(s.max_offset, s.rows - 1, 'no gaps');
+    }
+    assert.equal(s.next_offset, s.rows, 'the stored offset is exactly what was decided');
+    assert.equal(s.success + s.sold_out + s.duplicate, s.rows, 'counters equal history');
+    assert.equal(s.resolved, s.rows);
+    assert.equal(s.stock, STOCK - s.success);
+  };
+
+  it('decides every message exactly once after SIGKILL and restart', async () => {
+    const id = dataOf(await request(`${api.url}/api/admin/campaigns`, { body: { name: 'crash', totalStock: STOCK } })).id as number;
+    const bulk = await request(`${api.url}/api/admin/test/participate-bulk`, { body: { campaignId: id, count: BACKLOG, startUserId: 1 } });
+    assert.equal(dataOf(bulk).published, BACKLOG);
+
+    // Small transactions so that the kill lands between many commits.
+    const first = await startTestConsumer(db.config, topic, { CONSUMER_MAX_BATCH: '250' });
+    let atKill = 0;
+    for (;;) {
+      atKill = (await snapshot(id)).rows;
+      if (atKill >= 5_000) break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    first.child.kill('SIGKILL');
+    await first.exited();
+    const afterKill = await snapshot(id);
+    assert.ok(afterKill.rows > 0 && afterKill.rows < BACKLOG, `killed mid-backlog (${afterKill.rows} of ${BACKLOG} decided)`);
+    assertConsistent(afterKill);
+
+    const second = await startTestConsumer(db.config, topic);
+    try {
+      await waitForDecisions(db.sequelize, id, BACKLOG);
+      await new Promise((r) => setTimeout(r, 500));
+      const final = await snapshot(id);
+      assert.equal(final.rows, BACKLOG);
+      assertConsistent(final);
+      assert.equal(final.success, STOCK);
+      const rows = await decisionsOf(db.sequelize, id);
+      assert.equal(new Set(rows.map((r) => r.request_id)).size, BACKLOG);
+      assert.deepEqual(rows.map((r) => r.status), replayVerdicts(rows, STOCK));
+    } finally {
+      await second.stop();
+    }
+  });
+});
