@@ -5,7 +5,7 @@ export interface DecisionRow {
   request_id: string;
   user_id: number;
   status: 'SUCCESS' | 'SOLD_OUT' | 'DUPLICATE';
-  log_partition: number;
+  log_partition: number | null;
   log_offset: number;
 }
 
