@@ -69,6 +69,7 @@ build: install ## Compile to dist/ (what the container image runs)
 
 .PHONY: bench
 bench: install ## Measure throughput and latency against same-run baselines; prints a table
+	scripts/install-wrk.sh
 	$(WITH_STACK) node --import tsx bench/main.ts
 
 .PHONY: clean-data

@@ -4,6 +4,7 @@ import type { Logger } from '../platform/logger.js';
 import { adminCampaignRoutes, campaignStatusRoutes, type StatusSource } from './campaigns/routes.js';
 import type { CampaignService } from './campaigns/service.js';
 import { healthRoutes, type Lifecycle, type ReadinessProbe } from './health/routes.js';
+import { sendOk } from './http/envelope.js';
 import { errorHandler, notFound } from './http/error-handler.js';
 import { adminAuth, httpMetrics, requireJson } from './http/middleware.js';
 import { openApiDocument } from './openapi.js';
@@ -29,6 +30,7 @@ export interface AppDeps {
   lifecycle: Lifecycle;
   adminToken: string | undefined;
   bodyLimitBytes: number;
+  benchNoopRoute?: boolean;
   clock?: () => Date;
 }
 
@@ -49,6 +51,12 @@ export function createApp(deps: AppDeps): Express {
   });
 
   app.use('/api', requireJson, express.json({ limit: deps.bodyLimitBytes, strict: true }));
+  if (deps.benchNoopRoute) {
+    // Same middleware and envelope as a participation, minus the work: what express alone costs.
+    app.post('/api/bench/noop', (req, res) => {
+      sendOk(res, 202, 'noop', { received: req.body !== undefined });
+    });
+  }
   const admin = express.Router();
   admin.use(adminAuth(deps.adminToken));
   admin.use('/campaigns', adminCampaignRoutes(deps.campaigns, clock));

@@ -13,6 +13,10 @@ export const apiConfigShape = {
   CAMPAIGN_CACHE_TTL_MS: env.int(200, 0, 60_000),
   ACCEPT_FLUSH_INTERVAL_MS: env.int(500, 10, 60_000),
   PORT: env.listenPort(8080),
+  /** Processes sharing the port (node:cluster). 1 in Kubernetes, where replicas scale out; more on a single box. */
+  API_WORKERS: env.int(1, 1, 64),
+  /** Mounts POST /api/bench/noop (parse JSON, answer 202): the baseline of `make bench`. */
+  BENCH_NOOP_ROUTE: env.bool(false),
   ADMIN_TOKEN: env.optionalString(),
   BODY_LIMIT_BYTES: env.int(16_384, 64, 1_048_576),
   SHUTDOWN_TIMEOUT_MS: env.int(10_000, 0, 120_000),

@@ -1,3 +1,4 @@
+import cluster from 'node:cluster';
 import { createLogger } from '../platform/logger.js';
 import { configOrExit, onShutdown } from '../platform/process.js';
 import { loadApiConfig } from './config.js';
@@ -5,8 +6,36 @@ import { startApi } from './server.js';
 
 const config = configOrExit(() => loadApiConfig());
 const logger = createLogger('api', config.LOG_LEVEL);
-if (config.ADMIN_TOKEN === undefined) logger.warn('ADMIN_TOKEN is not set: admin endpoints are open');
 
-const api = await startApi(config, logger);
-logger.info({ url: api.url }, 'api listening');
-onShutdown(logger, config.SHUTDOWN_TIMEOUT_MS, () => api.close());
+if (config.API_WORKERS > 1 && cluster.isPrimary) {
+  // The primary only supervises: workers are whole, stateless APIs sharing the port.
+  if (config.ADMIN_TOKEN === undefined) logger.warn('ADMIN_TOKEN is not set: admin endpoints are open');
+  for (let i = 0; i < config.API_WORKERS; i++) cluster.fork();
+  let stopping = false;
+  cluster.on('exit', (worker, code) => {
+    if (stopping) {
+      if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
+      return;
+    }
+    logger.error({ pid: worker.process.pid, code }, 'worker died; replacing it');
+    cluster.fork();
+  });
+  onShutdown(logger, config.SHUTDOWN_TIMEOUT_MS, async () => {
+    stopping = true;
+    const workers = Object.values(cluster.workers ?? {});
+    await Promise.all(
+      workers.map(
+        (w) =>
+          new Promise<void>((resolve) => {
+            w?.once('exit', () => resolve());
+            w?.process.kill('SIGTERM');
+          }),
+      ),
+    );
+  });
+} else {
+  if (config.ADMIN_TOKEN === undefined && cluster.isPrimary) logger.warn('ADMIN_TOKEN is not set: admin endpoints are open');
+  const api = await startApi(config, logger);
+  logger.info({ url: api.url, pid: process.pid }, 'api listening');
+  onShutdown(logger, config.SHUTDOWN_TIMEOUT_MS, () => api.close());
+}

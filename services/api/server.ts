@@ -117,6 +117,7 @@ export async function startApi(config: ApiConfig, logger: Logger): Promise<Runni
     lifecycle,
     adminToken: config.ADMIN_TOKEN,
     bodyLimitBytes: config.BODY_LIMIT_BYTES,
+    benchNoopRoute: config.BENCH_NOOP_ROUTE,
   });
 
   const server = createServer(app);

@@ -2,7 +2,8 @@ import { Router } from 'express';
 import type { DeadLetter, DeadLetterStore } from '../../db/dead-letter-store.js';
 import { decodeParticipation, PoisonMessageError } from '../../kafka/participation-message.js';
 import { sendOk } from '../http/envelope.js';
-import { AppError, NotFoundError } from '../http/errors.js';
+import { ProduceFailedError } from '../../kafka/batching-producer.js';
+import { AppError, NotFoundError, UnavailableError } from '../http/errors.js';
 import { idParam, pageQuery } from '../http/schemas.js';
 import { parse } from '../http/validate.js';
 import type { Producer } from '../participation/ingest-service.js';
@@ -44,6 +45,7 @@ export function deadLetterRoutes(store: DeadLetterStore, producer: Producer, par
       sendOk(res, 202, 'replayed onto the log', { id, requestId: message.requestId, sequence: ack.offset, partition: ack.partition });
     } catch (err) {
       if (err instanceof PoisonMessageError) throw new AppError('DEAD_LETTER_NOT_REPLAYABLE', `dead letter ${id} is not a valid participation: ${err.message}`);
+      if (err instanceof ProduceFailedError) throw new UnavailableError('BROKER_UNAVAILABLE', 'the broker did not acknowledge the replay; retry', err);
       throw err;
     }
   });

@@ -17,7 +17,6 @@ export const ERROR_CODES = {
   DEAD_LETTER_NOT_REPLAYABLE: 409,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
-  SHUTTING_DOWN: 503,
   DATABASE_UNAVAILABLE: 503,
   BROKER_UNAVAILABLE: 503,
   INTERNAL_ERROR: 500,
@@ -61,7 +60,7 @@ export class NotFoundError extends AppError {
 export class UnavailableError extends AppError {
   override readonly name = 'UnavailableError';
   constructor(
-    code: 'DATABASE_UNAVAILABLE' | 'BROKER_UNAVAILABLE' | 'SHUTTING_DOWN',
+    code: 'DATABASE_UNAVAILABLE' | 'BROKER_UNAVAILABLE',
     message: string,
     override readonly cause?: unknown,
     data?: Readonly<Record<string, unknown>>,

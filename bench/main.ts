@@ -1,0 +1,182 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { QueryTypes } from 'sequelize';
+import { encodeParticipation } from '../services/kafka/participation-message.js';
+import { dbEnv } from '../test/integration/support/api.js';
+import { startTestConsumer } from '../test/integration/support/consumer.js';
+import { createTestDatabase } from '../test/integration/support/database.js';
+import { brokers, deleteTopics, testKafka, uniqueTopic } from '../test/integration/support/kafka.js';
+import { freePort, spawnEntrypoint, waitFor } from '../test/integration/support/process.js';
+import { runLoad, type LoadResult } from './load.js';
+
+const DURATION = Number(process.env.BENCH_DURATION_SEC ?? 10);
+const CONNECTIONS = (process.env.BENCH_CONNECTIONS ?? '100,500').split(',').map(Number);
+const BACKLOG = Number(process.env.BENCH_BACKLOG ?? 100_000);
+
+const log = (msg: string) => process.stderr.write(`[bench] ${msg}\n`);
+const fmt = (n: number, digits = 0) => (Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : 'n/a');
+
+interface Row {
+  figure: string;
+  value: string;
+  baseline: string;
+  baselineValue: string;
+  ratio: string;
+}
+
+const db = await createTestDatabase();
+const ingestTopic = uniqueTopic('bench-ingest');
+const backlogTopic = uniqueTopic('bench-backlog');
+const rows: Row[] = [];
+const loads: LoadResult[] = [];
+
+try {
+  // --- HTTP: the API as its own process, autocannon here --------------------------------------
+  const port = await freePort();
+  const api = spawnEntrypoint('services/api/main.ts', {
+    ...dbEnv(db.config),
+    PORT: String(port),
+    KAFKA_BROKERS: brokers().join(','),
+    KAFKA_TOPIC: ingestTopic,
+    BENCH_NOOP_ROUTE: 'true',
+    LOG_LEVEL: 'warn',
+    DB_POOL_MAX: '25',
+    API_WORKERS: process.env.BENCH_API_WORKERS ?? '2',
+  });
+  const base = `http://127.0.0.1:${port}`;
+  await waitFor('api ready', async () => (await fetch(`${base}/readyz`)).status === 200, 60_000);
+  const campaign = async (stock: number) => {
+    const res = await fetch(`${base}/api/admin/campaigns`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'bench', totalStock: stock }) });
+    return ((await res.json()) as { data: { id: number } }).data.id;
+  };
+
+  for (const c of CONNECTIONS) {
+    const kafkaCampaign = await campaign(10_000_000);
+    const syncCampaign = await campaign(10_000_000);
+    log(`warm-up at ${c} connections`);
+    await runLoad('warm-up', `${base}/api/bench/noop`, c, 2);
+    log(`no-op route, ${c} connections, ${DURATION}s`);
+    const noop = await runLoad('express no-op route', `${base}/api/bench/noop`, c, DURATION);
+    log(`Kafka path, ${c} connections, ${DURATION}s`);
+    const kafka = await runLoad('Kafka path (202 after broker ack)', `${base}/api/campaigns/${kafkaCampaign}/participation`, c, DURATION);
+    log(`sync path, ${c} connections, ${DURATION}s`);
+    const sync = await runLoad('sync path (one DB transaction)', `${base}/api/campaigns/${syncCampaign}/participation-sync`, c, DURATION);
+    loads.push(noop, kafka, sync);
+    for (const [r, name] of [[kafka, 'Kafka path'], [sync, 'sync path']] as const) {
+      rows.push({
+        figure: `${name} accepted req/s @${c}`,
+        value: fmt(r.rps),
+        baseline: `no-op route @${c}`,
+        baselineValue: fmt(noop.rps),
+        ratio: fmt(r.rps / noop.rps, 2),
+      });
+      rows.push({
+        figure: `${name} p50 / p95 / p99 ms @${c}`,
+        value: `${fmt(r.p50, 1)} / ${fmt(r.p95, 1)} / ${fmt(r.p99, 1)}`,
+        baseline: `no-op route @${c}`,
+        baselineValue: `${fmt(noop.p50, 1)} / ${fmt(noop.p95, 1)} / ${fmt(noop.p99, 1)}`,
+        ratio: fmt(r.p99 / noop.p99, 1),
+      });
+    }
+  }
+  api.child.kill('SIGTERM');
+  await api.exited();
+
+  // --- Consumer: a backlog decided and committed vs a raw consume of the same log ------------
+  log(`publishing a backlog of ${BACKLOG.toLocaleString()} participations`);
+  const kafka = testKafka();
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({ topics: [{ topic: backlogTopic, numPartitions: 1 }], waitForLeaders: true });
+  await admin.disconnect();
+  const [{ id: backlogCampaign }] = await db.sequelize.query<{ id: number }>(
+    "INSERT INTO campaigns (name, total_stock, current_stock) VALUES ('backlog', 1000, 1000) RETURNING id",
+    { type: QueryTypes.SELECT },
+  ).then((r) => r as [{ id: number }]);
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  await producer.connect();
+  const acceptedAt = new Date().toISOString();
+  for (let i = 0; i < BACKLOG; i += 5_000) {
+    await producer.send({
+      topic: backlogTopic,
+      acks: -1,
+      messages: Array.from({ length: Math.min(5_000, BACKLOG - i) }, (_, j) => ({
+        key: String(backlogCampaign),
+        // a tenth of the users come back, so duplicates and sold-outs are decided too
+        value: encodeParticipation({ v: 1, requestId: `b-${i + j}`, campaignId: backlogCampaign, userId: ((i + j) % 10 === 9 ? i + j - 9 : i + j) + 1, acceptedAt }),
+      })),
+    });
+  }
+  await producer.disconnect();
+
+  log('raw consume (kafkajs, JSON decode, no database)');
+  const raw = kafka.consumer({ groupId: `${backlogTopic}-raw`, maxBytesPerPartition: 8 * 1024 * 1024, maxBytes: 16 * 1024 * 1024, maxWaitTimeInMs: 100 });
+  await raw.connect();
+  await raw.subscribe({ topic: backlogTopic, fromBeginning: true });
+  let seen = 0;
+  let rawStart = 0;
+  let rawEnd = 0;
+  await raw.run({
+    autoCommit: false,
+    eachBatch: async ({ batch }) => {
+      if (rawStart === 0) rawStart = performance.now();
+      for (const m of batch.messages) if (m.value) JSON.parse(m.value.toString('utf8'));
+      seen += batch.messages.length;
+      if (seen >= BACKLOG && rawEnd === 0) rawEnd = performance.now();
+      await Promise.resolve();
+    },
+  });
+  await waitFor('raw consume', () => Promise.resolve(rawEnd > 0), 300_000);
+  await raw.disconnect();
+  const rawRate = (BACKLOG * 1000) / (rawEnd - rawStart);
+
+  log('consumer: decide and commit the same backlog');
+  const decider = await startTestConsumer(db.config, backlogTopic, { LOG_LEVEL: 'warn' });
+  const offsetOf = async () =>
+    (
+      await db.sequelize.query<{ n: number }>('SELECT next_offset AS n FROM consumer_offsets WHERE topic = ?', { replacements: [backlogTopic], type: QueryTypes.SELECT })
+    )[0]?.n ?? 0;
+  let firstCommit = 0;
+  let firstOffset = 0;
+  await waitFor('first commit', async () => {
+    const n = await offsetOf();
+    if (n > 0) {
+      firstCommit = performance.now();
+      firstOffset = n;
+    }
+    return n > 0;
+  }, 120_000);
+  await waitFor('backlog decided', async () => (await offsetOf()) >= BACKLOG, 600_000);
+  const decideMs = performance.now() - firstCommit;
+  await decider.stop();
+  const decidedRate = ((BACKLOG - firstOffset) * 1000) / decideMs;
+  const [check] = await db.sequelize.query<{ n: number }>('SELECT COUNT(*) AS n FROM participations WHERE campaign_id = ?', { replacements: [backlogCampaign], type: QueryTypes.SELECT });
+  if (check?.n !== BACKLOG) throw new Error(`expected ${BACKLOG} decisions, found ${check?.n ?? 0}`);
+  rows.push({
+    figure: `consumer decisions/s (${fmt(BACKLOG)} backlog, committed)`,
+    value: fmt(decidedRate),
+    baseline: 'raw consume, no DB',
+    baselineValue: fmt(rawRate),
+    ratio: fmt(decidedRate / rawRate, 2),
+  });
+} finally {
+  await db.drop();
+  await deleteTopics([ingestTopic, backlogTopic]);
+}
+
+const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+const table = [
+  '| figure | value | baseline (same run) | baseline value | ratio |',
+  '|---|---:|---|---:|---:|',
+  ...rows.map((r) => `| ${r.figure} | ${r.value} | ${r.baseline} | ${r.baselineValue} | ${r.ratio} |`),
+].join('\n');
+const detail = [
+  '| run | connections | 2xx/s | p50 ms | p95 ms | p99 ms | non-2xx | errors |',
+  '|---|---:|---:|---:|---:|---:|---:|---:|',
+  ...loads.map((l) => `| ${l.label} | ${l.connections} | ${fmt(l.rps)} | ${fmt(l.p50, 1)} | ${fmt(l.p95, 1)} | ${fmt(l.p99, 1)} | ${l.non2xx} | ${l.errors} |`),
+].join('\n');
+const report = `Machine: ${machine}\nDuration per load run: ${DURATION}s; ratio for latency rows is p99 / baseline p99.\n\n${table}\n\n${detail}\n`;
+process.stdout.write(`\n${report}`);
+mkdirSync('.local/bench', { recursive: true });
+writeFileSync('.local/bench/latest.md', report);
+log('written to .local/bench/latest.md');

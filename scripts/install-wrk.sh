@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# wrk, the load generator of `make bench`: written in C, so it leaves the cores to the system
+# under test instead of competing with it like a Node-based generator would.
+set -euo pipefail
+# shellcheck source=lib/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
+
+if command -v wrk >/dev/null 2>&1; then
+  exit 0
+fi
+log "installing wrk (Debian package)"
+apt_install_no_start wrk
+command -v wrk >/dev/null 2>&1 || die "wrk still missing after install"
