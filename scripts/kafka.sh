@@ -200,13 +200,7 @@ cmd_stop() {
   fi
   log "stopping (pid ${pid})"
   kill -TERM "${pid}" 2>/dev/null || true
-  if ! wait_pid_gone "${pid}" "${STOP_TIMEOUT_S}"; then
-    log "no clean exit after ${STOP_TIMEOUT_S}s; sending SIGKILL (log recovery on next start)"
-    kill -KILL "${pid}" 2>/dev/null || true
-    wait_pid_gone "${pid}" 10 || die "pid ${pid} survived SIGKILL"
-  fi
-  rm -f "${PID_FILE}"
-  log "stopped"
+  finish_stop "${pid}" "${PID_FILE}" "log recovery on next start"
 }
 
 cmd_status() {

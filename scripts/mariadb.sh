@@ -177,13 +177,7 @@ cmd_stop() {
   # mariadb-admin shutdown is the clean path; SIGTERM is also a clean
   # shutdown for mariadbd and covers a broken root login.
   admin shutdown >/dev/null 2>&1 || kill -TERM "${pid}" 2>/dev/null || true
-  if ! wait_pid_gone "${pid}" "${STOP_TIMEOUT_S}"; then
-    log "still alive after ${STOP_TIMEOUT_S}s; sending SIGKILL (InnoDB will crash-recover on next start)"
-    kill -KILL "${pid}" 2>/dev/null || true
-    wait_pid_gone "${pid}" 10 || die "pid ${pid} survived SIGKILL"
-  fi
-  rm -f "${PID_FILE}"
-  log "stopped"
+  finish_stop "${pid}" "${PID_FILE}" "InnoDB will crash-recover on next start"
 }
 
 cmd_status() {

@@ -99,6 +99,19 @@ wait_pid_gone() {
   done
 }
 
+# After a polite stop request: wait, then SIGKILL; the pid file goes either way.
+# usage: finish_stop PID PID_FILE "what the next start will have to do after a SIGKILL"
+finish_stop() {
+  local pid="$1" pid_file="$2" consequence="$3"
+  if ! wait_pid_gone "${pid}" "${STOP_TIMEOUT_S}"; then
+    log "still alive after ${STOP_TIMEOUT_S}s; sending SIGKILL (${consequence})"
+    kill -KILL "${pid}" 2>/dev/null || true
+    wait_pid_gone "${pid}" 10 || die "pid ${pid} survived SIGKILL"
+  fi
+  rm -f "${pid_file}"
+  log "stopped"
+}
+
 port_open() {
   # bash's /dev/tcp avoids needing nc/ss on a fresh machine.
   (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null

@@ -1,14 +1,9 @@
 import { QueryTypes, type Sequelize } from 'sequelize';
 import { sqlDateTime } from './datetime.js';
+import type { DeadLetterRow } from './decision-store.js';
 
-export interface DeadLetter {
+export interface DeadLetter extends DeadLetterRow {
   id: number;
-  topic: string;
-  partition: number;
-  offset: number;
-  reason: string;
-  key: Buffer | null;
-  payload: Buffer | null;
   createdAt: Date;
   replayedAt: Date | null;
 }

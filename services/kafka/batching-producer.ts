@@ -1,4 +1,5 @@
-import { Partitioners, type Kafka, type Producer } from 'kafkajs';
+import type { Kafka, Producer } from 'kafkajs';
+import { createIdempotentProducer } from './client.js';
 
 export interface OutgoingMessage {
   readonly key: string;
@@ -67,12 +68,7 @@ export class BatchingProducer {
 
   private connect(): Promise<Producer> {
     this.producer ??= (async () => {
-      const producer = this.kafka.producer({
-        idempotent: true,
-        maxInFlightRequests: 1,
-        allowAutoTopicCreation: false,
-        createPartitioner: Partitioners.DefaultPartitioner,
-      });
+      const producer = createIdempotentProducer(this.kafka);
       await producer.connect();
       return producer;
     })();

@@ -1,4 +1,4 @@
-import { Kafka, logLevel, type LogEntry, type logCreator } from 'kafkajs';
+import { Kafka, logLevel, Partitioners, type LogEntry, type logCreator, type Producer } from 'kafkajs';
 import type { Logger } from '../platform/logger.js';
 
 export interface KafkaConfig {
@@ -30,5 +30,18 @@ export function createKafka(config: KafkaConfig, logger: Logger, connectionTimeo
     requestTimeout: 10_000,
     logLevel: logLevel.WARN,
     logCreator: pinoLogCreator(logger.child({ component: 'kafkajs' })),
+  });
+}
+
+/**
+ * Every producer of the project: idempotent with one request in flight, so the broker keeps
+ * each partition in send order and drops a retried duplicate; partitions are always explicit.
+ */
+export function createIdempotentProducer(kafka: Kafka): Producer {
+  return kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    allowAutoTopicCreation: false,
+    createPartitioner: Partitioners.DefaultPartitioner,
   });
 }

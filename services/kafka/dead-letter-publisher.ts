@@ -1,4 +1,5 @@
-import { Partitioners, type Kafka, type Producer } from 'kafkajs';
+import type { Kafka, Producer } from 'kafkajs';
+import { createIdempotentProducer } from './client.js';
 import type { DeadLetterRow } from '../db/decision-store.js';
 
 export const DLQ_HEADERS = {
@@ -21,12 +22,7 @@ export class DeadLetterPublisher {
   async publish(letters: readonly DeadLetterRow[], at: Date): Promise<void> {
     if (letters.length === 0) return;
     if (!this.producer) {
-      const producer = this.kafka.producer({
-        idempotent: true,
-        maxInFlightRequests: 1,
-        allowAutoTopicCreation: false,
-        createPartitioner: Partitioners.DefaultPartitioner,
-      });
+      const producer = createIdempotentProducer(this.kafka);
       await producer.connect();
       this.producer = producer;
     }

@@ -1,13 +1,10 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { QueryTypes } from 'sequelize';
-import type { RunningApi } from '../../services/api/server.js';
-import { startTestApi } from './support/api.js';
 import { startTestConsumer } from './support/consumer.js';
-import { createTestDatabase, type TestDatabase } from './support/database.js';
 import { decisionsOf, replayVerdicts, waitForDecisions } from './support/decisions.js';
+import { useApiFixture } from './support/fixture.js';
 import { dataOf, request } from './support/http.js';
-import { deleteTopics, uniqueTopic } from './support/kafka.js';
 
 const BACKLOG = 50_000;
 const STOCK = 1_000;
@@ -26,21 +23,10 @@ interface Snapshot {
 }
 
 describe('consumer killed in the middle of a backlog', () => {
-  let db: TestDatabase;
-  let api: RunningApi;
-  const topic = uniqueTopic('crash');
-  before(async () => {
-    db = await createTestDatabase();
-    api = await startTestApi(db.config, topic);
-  });
-  after(async () => {
-    await api.close();
-    await db.drop();
-    await deleteTopics([topic]);
-  });
+  const fx = useApiFixture('crash');
 
   const snapshot = async (campaignId: number): Promise<Snapshot> => {
-    const [s] = await db.sequelize.query<Snapshot>(
+    const [s] = await fx().db.sequelize.query<Snapshot>(
       `SELECT (SELECT COUNT(*) FROM participations WHERE campaign_id = :id) AS \`rows\`,
               (SELECT COUNT(DISTINCT log_offset) FROM participations WHERE campaign_id = :id) AS distinct_offsets,
               (SELECT MIN(log_offset) FROM participations WHERE campaign_id = :id) AS min_offset,
@@ -49,7 +35,7 @@ describe('consumer killed in the middle of a backlog', () => {
               success_count AS success, sold_out_count AS sold_out, duplicate_count AS duplicate,
               log_resolved_count AS resolved, current_stock AS stock
        FROM campaigns WHERE id = :id`,
-      { replacements: { id: campaignId, topic }, type: QueryTypes.SELECT },
+      { replacements: { id: campaignId, topic: fx().topic }, type: QueryTypes.SELECT },
     );
     assert.ok(s);
     return s;
@@ -68,12 +54,12 @@ describe('consumer killed in the middle of a backlog', () => {
   };
 
   it('decides every message exactly once after SIGKILL and restart', async () => {
-    const id = dataOf(await request(`${api.url}/api/admin/campaigns`, { body: { name: 'crash', totalStock: STOCK } })).id as number;
-    const bulk = await request(`${api.url}/api/admin/test/participate-bulk`, { body: { campaignId: id, count: BACKLOG, startUserId: 1 } });
+    const id = dataOf(await request(`${fx().api.url}/api/admin/campaigns`, { body: { name: 'crash', totalStock: STOCK } })).id as number;
+    const bulk = await request(`${fx().api.url}/api/admin/test/participate-bulk`, { body: { campaignId: id, count: BACKLOG, startUserId: 1 } });
     assert.equal(dataOf(bulk).published, BACKLOG);
 
     // Small transactions so that the kill lands between many commits.
-    const first = await startTestConsumer(db.config, topic, { CONSUMER_MAX_BATCH: '250' });
+    const first = await startTestConsumer(fx().db.config, fx().topic, { CONSUMER_MAX_BATCH: '250' });
     let atKill = 0;
     for (;;) {
       atKill = (await snapshot(id)).rows;
@@ -86,15 +72,15 @@ describe('consumer killed in the middle of a backlog', () => {
     assert.ok(afterKill.rows > 0 && afterKill.rows < BACKLOG, `killed mid-backlog (${afterKill.rows} of ${BACKLOG} decided)`);
     assertConsistent(afterKill);
 
-    const second = await startTestConsumer(db.config, topic);
+    const second = await startTestConsumer(fx().db.config, fx().topic);
     try {
-      await waitForDecisions(db.sequelize, id, BACKLOG);
+      await waitForDecisions(fx().db.sequelize, id, BACKLOG);
       await new Promise((r) => setTimeout(r, 500));
       const final = await snapshot(id);
       assert.equal(final.rows, BACKLOG);
       assertConsistent(final);
       assert.equal(final.success, STOCK);
-      const rows = await decisionsOf(db.sequelize, id);
+      const rows = await decisionsOf(fx().db.sequelize, id);
       assert.equal(new Set(rows.map((r) => r.request_id)).size, BACKLOG);
       assert.deepEqual(rows.map((r) => r.status), replayVerdicts(rows, STOCK));
     } finally {

@@ -1,10 +1,7 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { QueryTypes } from 'sequelize';
-import type { RunningApi } from '../../services/api/server.js';
-import { startTestApi } from './support/api.js';
-import { createTestDatabase, type TestDatabase } from './support/database.js';
-import { deleteTopics, uniqueTopic } from './support/kafka.js';
+import { useApiFixture } from './support/fixture.js';
 import { dataOf, request } from './support/http.js';
 
 /** SUM() comes back as DECIMAL, which the driver hands over as a string. */
@@ -16,21 +13,10 @@ interface Counts {
 }
 
 describe('synchronous participation against MariaDB', () => {
-  let db: TestDatabase;
-  let api: RunningApi;
-  const topic = uniqueTopic('sync');
-  before(async () => {
-    db = await createTestDatabase();
-    api = await startTestApi(db.config, topic);
-  });
-  after(async () => {
-    await api.close();
-    await db.drop();
-    await deleteTopics([topic]);
-  });
+  const fx = useApiFixture('sync');
 
   const createCampaign = async (totalStock: number) => {
-    const res = await request(`${api.url}/api/admin/campaigns`, { body: { name: `stock ${totalStock}`, totalStock } });
+    const res = await request(`${fx().api.url}/api/admin/campaigns`, { body: { name: `stock ${totalStock}`, totalStock } });
     assert.equal(res.status, 201);
     return dataOf(res).id as number;
   };
@@ -43,14 +29,14 @@ describe('synchronous participation against MariaDB', () => {
   };
 
   const fire = async (campaignId: number) => {
-    const responses = await Promise.all(userIds().map((userId) => request(`${api.url}/api/campaigns/${campaignId}/participation-sync`, { body: { userId } })));
+    const responses = await Promise.all(userIds().map((userId) => request(`${fx().api.url}/api/campaigns/${campaignId}/participation-sync`, { body: { userId } })));
     for (const r of responses) assert.equal(r.status, 200, JSON.stringify(r.body));
     return responses.map((r) => dataOf(r));
   };
 
   const historyCounts = async (campaignId: number) =>
     (
-      await db.sequelize.query<Counts>(
+      await fx().db.sequelize.query<Counts>(
         `SELECT SUM(status = 'SUCCESS') AS success, SUM(status = 'SOLD_OUT') AS sold_out, SUM(status = 'DUPLICATE') AS duplicate,
                 COUNT(DISTINCT winner_user_id) AS distinct_winners
          FROM participations WHERE campaign_id = ?`,
@@ -58,7 +44,7 @@ describe('synchronous participation against MariaDB', () => {
       )
     )[0];
 
-  const statusOf = async (campaignId: number) => dataOf(await request(`${api.url}/api/campaigns/${campaignId}/status`));
+  const statusOf = async (campaignId: number) => dataOf(await request(`${fx().api.url}/api/campaigns/${campaignId}/status`));
 
   it('500 concurrent requests from 300 users for stock 50: exactly 50 distinct winners, none twice, stock 0', async () => {
     const id = await createCampaign(50);
@@ -99,21 +85,21 @@ describe('synchronous participation against MariaDB', () => {
 
   it('a user who already won is a DUPLICATE even after sell-out; others are SOLD_OUT', async () => {
     const id = await createCampaign(1);
-    const first = dataOf(await request(`${api.url}/api/campaigns/${id}/participation-sync`, { body: { userId: 1 } }));
-    const again = dataOf(await request(`${api.url}/api/campaigns/${id}/participation-sync`, { body: { userId: 1 } }));
-    const other = dataOf(await request(`${api.url}/api/campaigns/${id}/participation-sync`, { body: { userId: 2 } }));
+    const first = dataOf(await request(`${fx().api.url}/api/campaigns/${id}/participation-sync`, { body: { userId: 1 } }));
+    const again = dataOf(await request(`${fx().api.url}/api/campaigns/${id}/participation-sync`, { body: { userId: 1 } }));
+    const other = dataOf(await request(`${fx().api.url}/api/campaigns/${id}/participation-sync`, { body: { userId: 2 } }));
     assert.deepEqual([first.status, again.status, other.status], ['SUCCESS', 'DUPLICATE', 'SOLD_OUT']);
   });
 
   it('result lookup by campaign and user reports the win and the attempts', async () => {
     const id = await createCampaign(2);
-    await request(`${api.url}/api/campaigns/${id}/participation-sync`, { body: { userId: 5 } });
-    await request(`${api.url}/api/campaigns/${id}/participation-sync`, { body: { userId: 5 } });
-    const res = await request(`${api.url}/api/campaigns/${id}/participations/5`);
+    await request(`${fx().api.url}/api/campaigns/${id}/participation-sync`, { body: { userId: 5 } });
+    await request(`${fx().api.url}/api/campaigns/${id}/participation-sync`, { body: { userId: 5 } });
+    const res = await request(`${fx().api.url}/api/campaigns/${id}/participations/5`);
     assert.equal(res.status, 200);
     assert.equal(dataOf(res).status, 'SUCCESS');
     assert.equal(dataOf(res).attempts, 2);
-    const none = await request(`${api.url}/api/campaigns/${id}/participations/6`);
+    const none = await request(`${fx().api.url}/api/campaigns/${id}/participations/6`);
     assert.equal(none.status, 404);
     assert.equal(none.body.errorCode, 'PARTICIPATION_NOT_FOUND');
   });
@@ -121,7 +107,7 @@ describe('synchronous participation against MariaDB', () => {
   it('a retried requestId is decided once, also when the retries race', async () => {
     const id = await createCampaign(10);
     const responses = await Promise.all(
-      Array.from({ length: 5 }, () => request(`${api.url}/api/campaigns/${id}/participation-sync`, { body: { userId: 9 }, headers: { 'Idempotency-Key': 'retry-key-1' } })),
+      Array.from({ length: 5 }, () => request(`${fx().api.url}/api/campaigns/${id}/participation-sync`, { body: { userId: 9 }, headers: { 'Idempotency-Key': 'retry-key-1' } })),
     );
     for (const r of responses) {
       assert.equal(r.status, 200);
@@ -130,9 +116,9 @@ describe('synchronous participation against MariaDB', () => {
     }
     const status = await statusOf(id);
     assert.equal(status.totalParticipation, 1);
-    const byId = await request(`${api.url}/api/participations/retry-key-1`);
+    const byId = await request(`${fx().api.url}/api/participations/retry-key-1`);
     assert.equal(dataOf(byId).status, 'SUCCESS');
-    const misuse = await request(`${api.url}/api/campaigns/${id}/participation-sync`, { body: { userId: 10, requestId: 'retry-key-1' } });
+    const misuse = await request(`${fx().api.url}/api/campaigns/${id}/participation-sync`, { body: { userId: 10, requestId: 'retry-key-1' } });
     assert.equal(misuse.status, 409);
     assert.equal(misuse.body.errorCode, 'IDEMPOTENCY_KEY_REUSED');
   });
@@ -140,7 +126,7 @@ describe('synchronous participation against MariaDB', () => {
   it('lists campaigns newest first', async () => {
     const a = await createCampaign(3);
     const b = await createCampaign(4);
-    const res = await request(`${api.url}/api/admin/campaigns?size=2`);
+    const res = await request(`${fx().api.url}/api/admin/campaigns?size=2`);
     assert.equal(res.status, 200);
     assert.ok(Array.isArray(res.body.data));
     assert.deepEqual((res.body.data as { id: number }[]).map((c) => c.id), [b, a]);
