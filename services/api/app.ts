@@ -9,6 +9,8 @@ import { errorHandler, notFound } from './http/error-handler.js';
 import { adminAuth, httpMetrics, requireJson } from './http/middleware.js';
 import { openApiDocument } from './openapi.js';
 import { adminToolRoutes } from './admin-tools/routes.js';
+import { batchRoutes, type BatchDeps } from './batch/routes.js';
+import { statsRoutes, type StatsDeps } from './stats/routes.js';
 import { deadLetterRoutes } from './dead-letters/routes.js';
 import type { DeadLetterStore } from '../db/dead-letter-store.js';
 import type { IngestService, Producer } from './participation/ingest-service.js';
@@ -25,6 +27,8 @@ export interface AppDeps {
   producer: Producer;
   topic: string;
   partitions: () => number;
+  stats: StatsDeps;
+  batch: BatchDeps;
   status: StatusSource;
   probes: readonly ReadinessProbe[];
   lifecycle: Lifecycle;
@@ -61,6 +65,8 @@ export function createApp(deps: AppDeps): Express {
   admin.use(adminAuth(deps.adminToken));
   admin.use('/campaigns', adminCampaignRoutes(deps.campaigns, clock));
   admin.use('/dlq', deadLetterRoutes(deps.deadLetters, deps.producer, deps.partitions));
+  admin.use('/stats', statsRoutes(deps.stats));
+  admin.use('/batch', batchRoutes(deps.batch));
   admin.use(adminToolRoutes(deps.ingest, deps.topic, deps.partitions));
   app.use('/api/admin', admin);
   app.use('/api/campaigns', campaignStatusRoutes(deps.campaigns, deps.status));

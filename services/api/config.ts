@@ -1,3 +1,4 @@
+import { statsConfigShape } from '../aggregator/config.js';
 import { commonConfigShape, dbConfigShape, env, kafkaConfigShape, loadConfig, topicConfigShape } from '../platform/config.js';
 
 export const apiConfigShape = {
@@ -5,6 +6,7 @@ export const apiConfigShape = {
   ...dbConfigShape,
   ...kafkaConfigShape,
   ...topicConfigShape,
+  ...statsConfigShape,
   /** How long the broker may take to acknowledge before the client gets 503. */
   PRODUCE_TIMEOUT_MS: env.int(2_000, 100, 60_000),
   PRODUCE_MAX_BATCH: env.int(10_000, 1, 100_000),

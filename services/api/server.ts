@@ -2,7 +2,11 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Admin } from 'kafkajs';
 import { Histogram } from 'prom-client';
+import { AggregationJob, type AggregationOutcome } from '../aggregator/aggregation-job.js';
 import { AcceptStore } from '../db/accept-store.js';
+import { BatchStore } from '../db/batch-store.js';
+import { OrderStore } from '../db/order-store.js';
+import { StatsStore } from '../db/stats-store.js';
 import { CampaignStore } from '../db/campaign-store.js';
 import { DeadLetterStore } from '../db/dead-letter-store.js';
 import { defineModels } from '../db/models.js';
@@ -92,6 +96,14 @@ export async function startApi(config: ApiConfig, logger: Logger): Promise<Runni
   const logProgress = new LogProgress(getAdmin, participationStore, config.KAFKA_TOPIC, consumerGroupOf(config));
   const participations = new ParticipationService(campaigns, participationStore, logProgress);
   const lifecycle = { draining: false };
+  const clock = () => new Date();
+  const statsStore = new StatsStore(sequelize);
+  const executions = new BatchStore(sequelize);
+  const aggregations = new Set<Promise<AggregationOutcome>>();
+  const job = new AggregationJob(
+    { stats: statsStore, executions, logger },
+    { timeZone: config.STATS_TIME_ZONE, retentionDays: config.BATCH_RETENTION_DAYS, staleAfterMs: config.BATCH_STALE_AFTER_MS },
+  );
 
   const app = createApp({
     logger,
@@ -104,6 +116,8 @@ export async function startApi(config: ApiConfig, logger: Logger): Promise<Runni
     topic: config.KAFKA_TOPIC,
     partitions: () => partitions,
     status: { pending: (id) => acceptStore.pending(id) },
+    stats: { stats: statsStore, orders: new OrderStore(sequelize), campaigns, timeZone: config.STATS_TIME_ZONE, clock },
+    batch: { job, executions, timeZone: config.STATS_TIME_ZONE, clock, logger, running: aggregations },
     probes: [
       { name: 'database', check: async () => { await sequelize.query('SELECT 1'); } },
       {
@@ -143,6 +157,8 @@ export async function startApi(config: ApiConfig, logger: Logger): Promise<Runni
       }
       await producer.close();
       await accepts.close();
+      // an aggregation started here finishes (and records its outcome) before the pool closes
+      await Promise.allSettled(aggregations);
       await (await admin?.catch(() => undefined))?.disconnect();
       await sequelize.close();
     })();

@@ -2,6 +2,7 @@ import type { QueryInterface, Sequelize } from 'sequelize';
 import { SequelizeStorage, Umzug } from 'umzug';
 import * as initial from './migrations/0001-initial.js';
 import * as kafkaPath from './migrations/0002-kafka-path.js';
+import * as dailyStats from './migrations/0003-daily-stats.js';
 
 interface MigrationModule {
   up(qi: QueryInterface): Promise<void>;
@@ -12,6 +13,7 @@ interface MigrationModule {
 const migrations: ReadonlyArray<readonly [string, MigrationModule]> = [
   ['0001-initial', initial],
   ['0002-kafka-path', kafkaPath],
+  ['0003-daily-stats', dailyStats],
 ];
 
 export function createMigrator(sequelize: Sequelize): Umzug<QueryInterface> {

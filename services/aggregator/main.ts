@@ -1,0 +1,46 @@
+import { parseArgs } from 'node:util';
+import { AlreadyRunningError, BatchStore } from '../db/batch-store.js';
+import { createSequelize } from '../db/sequelize.js';
+import { StatsStore } from '../db/stats-store.js';
+import { createLogger } from '../platform/logger.js';
+import { configOrExit } from '../platform/process.js';
+import { AggregationJob } from './aggregation-job.js';
+import { loadAggregatorConfig } from './config.js';
+import { InvalidDateError, yesterdayIn } from './day-window.js';
+
+// Exit codes: 0 completed, 1 partial/failed/already running, 2 bad configuration or arguments.
+const config = configOrExit(() => loadAggregatorConfig());
+const logger = createLogger('aggregator', config.LOG_LEVEL);
+
+let date: string;
+try {
+  const { values } = parseArgs({ options: { date: { type: 'string' } }, strict: true });
+  date = values.date ?? yesterdayIn(new Date(), config.STATS_TIME_ZONE);
+} catch (err) {
+  process.stderr.write(`${err instanceof Error ? err.message : String(err)}\nusage: aggregator [--date YYYY-MM-DD]\n`);
+  process.exit(2);
+}
+
+const sequelize = createSequelize(config);
+const job = new AggregationJob(
+  { stats: new StatsStore(sequelize), executions: new BatchStore(sequelize), logger },
+  { timeZone: config.STATS_TIME_ZONE, retentionDays: config.BATCH_RETENTION_DAYS, staleAfterMs: config.BATCH_STALE_AFTER_MS },
+);
+try {
+  const { done } = await job.start(date);
+  const outcome = await done;
+  process.exitCode = outcome.status === 'COMPLETED' ? 0 : 1;
+} catch (err) {
+  if (err instanceof InvalidDateError) {
+    process.stderr.write(`--date: ${err.message}\n`);
+    process.exitCode = 2;
+  } else if (err instanceof AlreadyRunningError) {
+    logger.error({ executionId: err.executionId, date }, 'another run of this day is in progress');
+    process.exitCode = 1;
+  } else {
+    logger.error({ err }, 'aggregation could not start');
+    process.exitCode = 1;
+  }
+} finally {
+  await sequelize.close();
+}

@@ -1,0 +1,129 @@
+import { QueryTypes, type Sequelize } from 'sequelize';
+import { sqlDateTime } from './datetime.js';
+
+export interface DayStats {
+  campaignId: number;
+  campaignName: string;
+  date: string;
+  totalParticipations: number;
+  successCount: number;
+  soldOutCount: number;
+  duplicateCount: number;
+  uniqueUsers: number;
+  firstAcceptedAt: Date | null;
+  lastAcceptedAt: Date | null;
+}
+
+export interface Window {
+  readonly date: string;
+  readonly start: Date;
+  readonly end: Date;
+}
+
+interface StatsRow {
+  campaign_id: number;
+  campaign_name: string;
+  stat_date: string;
+  total: number | string;
+  success: number | string;
+  sold_out: number | string;
+  duplicate: number | string;
+  unique_users: number | string;
+  first_at: Date | null;
+  last_at: Date | null;
+}
+
+// SUM() and COUNT(DISTINCT) may come back as DECIMAL strings depending on the expression
+const toStats = (r: StatsRow): DayStats => ({
+  campaignId: r.campaign_id,
+  campaignName: r.campaign_name,
+  date: r.stat_date,
+  totalParticipations: Number(r.total),
+  successCount: Number(r.success),
+  soldOutCount: Number(r.sold_out),
+  duplicateCount: Number(r.duplicate),
+  uniqueUsers: Number(r.unique_users),
+  firstAcceptedAt: r.first_at,
+  lastAcceptedAt: r.last_at,
+});
+
+const AGGREGATES = `COUNT(*) AS total, SUM(p.status = 'SUCCESS') AS success, SUM(p.status = 'SOLD_OUT') AS sold_out,
+  SUM(p.status = 'DUPLICATE') AS duplicate, COUNT(DISTINCT p.user_id) AS unique_users,
+  MIN(p.accepted_at) AS first_at, MAX(p.accepted_at) AS last_at`;
+
+export class StatsStore {
+  constructor(private readonly sequelize: Sequelize) {}
+
+  async campaignIds(): Promise<number[]> {
+    const rows = await this.sequelize.query<{ id: number }>('SELECT id FROM campaigns ORDER BY id', { type: QueryTypes.SELECT });
+    return rows.map((r) => r.id);
+  }
+
+  /**
+   * One campaign's day, set-based, in its own transaction: re-running a day rewrites the same
+   * row. Returns the number of history rows the day has (0: nothing written).
+   */
+  async aggregateCampaignDay(campaignId: number, day: Window, timeZone: string, executionId: number, at: Date): Promise<number> {
+    return this.sequelize.transaction(async (transaction) => {
+      await this.sequelize.query(
+        `INSERT INTO campaign_stats (campaign_id, stat_date, time_zone, total_participations, success_count, sold_out_count,
+           duplicate_count, unique_users, first_accepted_at, last_accepted_at, execution_id, aggregated_at)
+         SELECT p.campaign_id, :date, :zone, COUNT(*), SUM(p.status = 'SUCCESS'), SUM(p.status = 'SOLD_OUT'),
+           SUM(p.status = 'DUPLICATE'), COUNT(DISTINCT p.user_id), MIN(p.accepted_at), MAX(p.accepted_at), :execution, :at
+         FROM participations p
+         WHERE p.campaign_id = :campaign AND p.accepted_at >= :start AND p.accepted_at < :end
+         GROUP BY p.campaign_id
+         ON DUPLICATE KEY UPDATE time_zone = VALUES(time_zone), total_participations = VALUES(total_participations),
+           success_count = VALUES(success_count), sold_out_count = VALUES(sold_out_count), duplicate_count = VALUES(duplicate_count),
+           unique_users = VALUES(unique_users), first_accepted_at = VALUES(first_accepted_at), last_accepted_at = VALUES(last_accepted_at),
+           execution_id = VALUES(execution_id), aggregated_at = VALUES(aggregated_at)`,
+        {
+          replacements: { date: day.date, zone: timeZone, execution: executionId, at: sqlDateTime(at), campaign: campaignId, start: sqlDateTime(day.start), end: sqlDateTime(day.end) },
+          transaction,
+        },
+      );
+      const [row] = await this.sequelize.query<{ total: number }>('SELECT total_participations AS total FROM campaign_stats WHERE campaign_id = ? AND stat_date = ?', {
+        replacements: [campaignId, day.date],
+        type: QueryTypes.SELECT,
+        transaction,
+      });
+      return row?.total ?? 0;
+    });
+  }
+
+  /** The pre-aggregated rows of one day: a primary-key range read. */
+  async daily(date: string): Promise<DayStats[]> {
+    const rows = await this.sequelize.query<StatsRow>(
+      `SELECT s.campaign_id, c.name AS campaign_name, DATE_FORMAT(s.stat_date, '%Y-%m-%d') AS stat_date, s.total_participations AS total,
+         s.success_count AS success, s.sold_out_count AS sold_out, s.duplicate_count AS duplicate, s.unique_users,
+         s.first_accepted_at AS first_at, s.last_accepted_at AS last_at
+       FROM campaign_stats s JOIN campaigns c ON c.id = s.campaign_id WHERE s.stat_date = ? ORDER BY s.campaign_id`,
+      { replacements: [date], type: QueryTypes.SELECT },
+    );
+    return rows.map(toStats);
+  }
+
+  /** The same numbers computed from the history on every call, as the original system did. */
+  async raw(day: Window): Promise<DayStats[]> {
+    const rows = await this.sequelize.query<StatsRow>(
+      `SELECT p.campaign_id, c.name AS campaign_name, :date AS stat_date, ${AGGREGATES}
+       FROM participations p JOIN campaigns c ON c.id = p.campaign_id
+       WHERE p.accepted_at >= :start AND p.accepted_at < :end
+       GROUP BY p.campaign_id, c.name ORDER BY p.campaign_id`,
+      { replacements: { date: day.date, start: sqlDateTime(day.start), end: sqlDateTime(day.end) }, type: QueryTypes.SELECT },
+    );
+    return rows.map(toStats);
+  }
+
+  async series(campaignId: number, startDate: string, endDate: string): Promise<DayStats[]> {
+    const rows = await this.sequelize.query<StatsRow>(
+      `SELECT s.campaign_id, c.name AS campaign_name, DATE_FORMAT(s.stat_date, '%Y-%m-%d') AS stat_date, s.total_participations AS total,
+         s.success_count AS success, s.sold_out_count AS sold_out, s.duplicate_count AS duplicate, s.unique_users,
+         s.first_accepted_at AS first_at, s.last_accepted_at AS last_at
+       FROM campaign_stats s JOIN campaigns c ON c.id = s.campaign_id
+       WHERE s.campaign_id = ? AND s.stat_date BETWEEN ? AND ? ORDER BY s.stat_date`,
+      { replacements: [campaignId, startDate, endDate], type: QueryTypes.SELECT },
+    );
+    return rows.map(toStats);
+  }
+}
