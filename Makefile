@@ -47,6 +47,14 @@ status: ## Show what is running
 migrate: install ## Apply database migrations to the local stack
 	$(STACK_ENV); npm run -s migrate
 
+.PHONY: aggregate
+aggregate: install ## Run the daily aggregation now: make aggregate [DATE=YYYY-MM-DD] (default yesterday in STATS_TIME_ZONE)
+	$(STACK_ENV); node --import tsx services/aggregator/main.ts $(if $(DATE),--date $(DATE))
+
+.PHONY: seed-data
+seed-data: install ## Load synthetic history in bulk: make seed-data [CAMPAIGNS=10 DAYS=30 ROWS=1000000]
+	$(STACK_ENV); node --import tsx scripts/seed-data.ts --campaigns $(or $(CAMPAIGNS),10) --days $(or $(DAYS),30) --rows $(or $(ROWS),1000000)
+
 .PHONY: test
 test: install lint typecheck ## Run every test (unit + integration against real MariaDB and Kafka)
 	$(WITH_STACK) node --import tsx --test --test-concurrency=1 --test-reporter=spec $(TESTS)

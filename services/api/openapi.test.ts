@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
+import { isIsoDate } from '../aggregator/day-window.js';
 import { VERDICTS } from '../core/verdict.js';
 import { ERROR_CODES } from './http/errors.js';
 import { idParam, requestId } from './http/schemas.js';
@@ -107,6 +108,14 @@ const EXPECTED = [
   'POST /api/admin/dlq/{id}/replay',
   'POST /api/admin/test/participate-bulk',
   'GET /api/admin/kafka/partition-count',
+  'GET /api/admin/stats/daily',
+  'GET /api/admin/stats/raw',
+  'GET /api/admin/stats/campaign/{campaignId}',
+  'GET /api/admin/stats/order-violations/{campaignId}',
+  'GET /api/admin/stats/order-analysis/{campaignId}',
+  'POST /api/admin/batch/aggregate',
+  'GET /api/admin/batch/status/{executionId}',
+  'GET /api/admin/batch/history',
 ];
 
 function operation(key: string): JsonRecord {
@@ -124,6 +133,7 @@ describe('openApiDocument', () => {
     const pkg = record(JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')), 'package.json');
     assert.equal(info.version, pkg.version);
     assert.match(String(info.description), /PENDING/);
+    assert.match(String(info.description), /midnight[\s\S]*STATS_TIME_ZONE/);
     assert.deepEqual(root.servers, [{ url: '/' }]);
   });
 
@@ -159,7 +169,22 @@ describe('openApiDocument', () => {
   });
 
   it('has the component schemas clients build on', () => {
-    for (const name of ['Campaign', 'CampaignStatus', 'Participation', 'ParticipationAccepted', 'DeadLetter', 'ErrorEnvelope']) {
+    for (const name of [
+      'Campaign',
+      'CampaignStatus',
+      'Participation',
+      'ParticipationAccepted',
+      'DeadLetter',
+      'ErrorEnvelope',
+      'DailyStats',
+      'StatsReport',
+      'CampaignSeries',
+      'OrderViolations',
+      'OrderAnalysis',
+      'Execution',
+      'ExecutionDetail',
+      'ExecutionStarted',
+    ]) {
       assert.ok(name in schemas, `components.schemas.${name}`);
     }
   });
@@ -226,7 +251,7 @@ describe('openApiDocument', () => {
     const parameters = record(components.parameters, 'components.parameters');
     const pattern = (name: string) => new RegExp(String(record(record(parameters[name], name).schema, `${name}.schema`).pattern));
     const idSamples = ['1', '9', '10', '42', '9007199254740991', '1234567890123456', '0', '01', '-1', '+1', '1.5', '1e3', '', ' 1', 'abc', '12345678901234567'];
-    for (const name of ['CampaignId', 'UserIdPath', 'DeadLetterId']) {
+    for (const name of ['CampaignId', 'UserIdPath', 'DeadLetterId', 'ExecutionId']) {
       // Beyond 2^53 - 1 the validator refuses what the pattern admits; the description says so.
       for (const s of idSamples) assert.equal(pattern(name).test(s), idParam.safeParse(s).success, `${name}: ${JSON.stringify(s)}`);
     }
@@ -261,5 +286,44 @@ describe('openApiDocument', () => {
       assert.ok('X-Total-Count' in record(ok.headers, `${key} headers`), key);
       assert.deepEqual(parameterNames(operation(key), key, 'query').sort(), ['page', 'size']);
     }
+  });
+
+  it('states the date rule of the statistics and the aggregation', () => {
+    const parameters = record(components.parameters, 'components.parameters');
+    const required = { StatsDate: true, StartDate: false, EndDate: false, AggregateDate: false };
+    // Impossible dates such as 2026-02-30 pass the pattern and fail the validator; the descriptions say so.
+    const samples = ['2026-01-31', '2024-02-29', '1999-12-31', '2026-1-31', '20260131', '2026-01-31T00:00:00Z', ' 2026-01-31', '', '٢٠٢٦-01-31'];
+    for (const [name, isRequired] of Object.entries(required)) {
+      const param = record(parameters[name], name);
+      assert.equal(param.required, isRequired, `${name}.required`);
+      const schema = record(param.schema, `${name}.schema`);
+      assert.equal(schema.format, 'date', `${name}.format`);
+      for (const s of samples) assert.equal(new RegExp(String(schema.pattern)).test(s), isIsoDate(s), `${name}: ${JSON.stringify(s)}`);
+    }
+  });
+
+  it('states the query bounds of the statistics and batch routes', () => {
+    const bounds = (key: string, name: string) => {
+      const { parameters } = operation(key);
+      const list: unknown[] = Array.isArray(parameters) ? parameters : [];
+      const param = list.map((p) => record(deref(p), `${key} parameter`)).find((p) => p.name === name && p.in === 'query');
+      const schema = record(record(param, `${key} ${name}`).schema, `${key} ${name}.schema`);
+      return { type: schema.type, min: schema.minimum, max: schema.maximum, default: schema.default };
+    };
+    assert.deepEqual(bounds('GET /api/admin/stats/order-violations/{campaignId}', 'limit'), { type: 'integer', min: 1, max: 1000, default: 100 });
+    assert.deepEqual(bounds('GET /api/admin/batch/history', 'size'), { type: 'integer', min: 1, max: 200, default: 20 });
+    assert.deepEqual(parameterNames(operation('GET /api/admin/stats/campaign/{campaignId}'), 'series', 'query').sort(), ['endDate', 'startDate']);
+  });
+
+  it('answers the aggregation with 202 STARTED, or 409 naming the run in progress', () => {
+    const responses = record(operation('POST /api/admin/batch/aggregate').responses, 'aggregate responses');
+    assert.ok(collectRefs(responses['202']).includes('#/components/schemas/ExecutionStarted'));
+    assert.deepEqual(narrowedCodes(responses['409'], 'aggregate 409'), ['BATCH_ALREADY_RUNNING']);
+    assert.match(JSON.stringify(responses['409']), /"executionId"/);
+    const status = record(operation('GET /api/admin/batch/status/{executionId}').responses, 'status responses');
+    assert.deepEqual(narrowedCodes(status['404'], 'status 404'), ['EXECUTION_NOT_FOUND']);
+    assert.ok(collectRefs(status['200']).includes('#/components/schemas/ExecutionDetail'));
+    const execution = record(record(schemas.Execution, 'Execution').properties, 'Execution.properties');
+    assert.deepEqual(strings(record(execution.status, 'status').enum, 'status.enum'), ['STARTED', 'COMPLETED', 'PARTIAL', 'FAILED']);
   });
 });

@@ -1,4 +1,6 @@
+import { JOB_NAME } from '../aggregator/aggregation-job.js';
 import { VERDICTS } from '../core/verdict.js';
+import type { ExecutionStatus, ExecutionStep } from '../db/batch-store.js';
 import { ERROR_CODES, type ErrorCode } from './http/errors.js';
 
 /** Everything here is served with res.json, so it must be plain JSON: no undefined, no functions. */
@@ -9,6 +11,13 @@ type JsonObject = { readonly [key: string]: Json };
 const ID_PATTERN = '^[1-9][0-9]{0,15}$';
 const REQUEST_ID_PATTERN = '^[A-Za-z0-9._:-]{1,64}$';
 const MAX_SAFE_INTEGER = Number.MAX_SAFE_INTEGER;
+// The shape only: services/aggregator/day-window.ts also refuses impossible dates such as 2026-02-30.
+const DATE_PATTERN = '^[0-9]{4}-[0-9]{2}-[0-9]{2}$';
+const PERCENT_PATTERN = '^[0-9]+\\.[0-9]{2}%$';
+
+// Records rather than arrays so that the compiler flags a status added to or dropped from the store.
+const EXECUTION_STATUSES: Record<ExecutionStatus, true> = { STARTED: true, COMPLETED: true, PARTIAL: true, FAILED: true };
+const STEP_STATUSES: Record<ExecutionStep['status'], true> = { COMPLETED: true, FAILED: true };
 
 const ref = (name: string): JsonObject => ({ $ref: `#/components/schemas/${name}` });
 
@@ -59,6 +68,9 @@ const participationErrors = {
 
 const participationParameters = [parameterRef('CampaignId'), parameterRef('IdempotencyKey')];
 
+const NOT_A_PAST_DATE = 'not a calendar date YYYY-MM-DD or after today in STATS_TIME_ZONE';
+const campaignNotFound = fail('The campaign does not exist.', ['CAMPAIGN_NOT_FOUND']);
+
 const DESCRIPTION = `First-come-first-served campaigns: stock is handed out in the order requests reach a Kafka log.
 
 **Envelope.** Every JSON response under \`/api\` is an envelope
@@ -86,7 +98,17 @@ decided; once the consumer has reached the end of the log they answer 404
 \`PARTICIPATION_NOT_FOUND\`. If the broker cannot be asked, they answer 503 \`BROKER_UNAVAILABLE\`.
 
 **Admin.** \`/api/admin/*\` needs \`Authorization: Bearer <ADMIN_TOKEN>\` when the server has
-\`ADMIN_TOKEN\` set, and is open otherwise.`;
+\`ADMIN_TOKEN\` set, and is open otherwise.
+
+**Statistics.** A "day" runs from local midnight to local midnight in \`STATS_TIME_ZONE\` (an IANA
+zone, \`UTC\` by default; 23 or 25 hours across a DST change), and a participation counts on the
+day its acceptance time (\`acceptedAt\`) falls in. Only stored decisions count: neither pending
+requests nor the immediate \`SOLD_OUT\` answers of a sold-out campaign. Dates are real calendar
+dates \`YYYY-MM-DD\` no later than today in that zone (today is a partial day); anything else is
+400 \`VALIDATION_FAILED\`. \`/api/admin/stats/daily\` and \`/api/admin/stats/campaign/{campaignId}\`
+read the rows the daily aggregation wrote (the aggregator command, or
+\`POST /api/admin/batch/aggregate\`); \`/api/admin/stats/raw\` computes the same numbers from the
+history on every call.`;
 
 export const openApiDocument = {
   openapi: '3.1.0',
@@ -101,6 +123,8 @@ export const openApiDocument = {
     { name: 'campaigns', description: 'Campaigns and their live counters' },
     { name: 'participation', description: 'Taking part in a campaign and looking up decisions' },
     { name: 'admin', description: 'Operator endpoints under /api/admin' },
+    { name: 'statistics', description: 'Per-day campaign statistics and decision order' },
+    { name: 'batch', description: 'The daily aggregation job and its executions' },
   ],
   paths: {
     '/healthz': {
@@ -382,6 +406,159 @@ export const openApiDocument = {
         },
       },
     },
+
+    '/api/admin/stats/daily': {
+      get: {
+        operationId: 'getDailyStats',
+        tags: ['admin', 'statistics'],
+        summary: "One day's statistics, pre-aggregated",
+        description:
+          'Reads the rows the aggregation wrote for the day: one per campaign with a participation accepted that day, by campaignId. A day not yet aggregated gives an empty list; a row of today covers what was accepted before its run.',
+        security: adminSecurity,
+        parameters: [parameterRef('StatsDate')],
+        responses: {
+          '200': ok("The day's statistics.", { allOf: [ref('StatsReport'), { type: 'object', properties: { method: { const: 'BATCH_AGGREGATED' } } }] }),
+          '400': badInput(`date is missing, or ${NOT_A_PAST_DATE}.`),
+          ...adminErrors,
+          '500': responseRef('InternalError'),
+          '503': databaseDown,
+        },
+      },
+    },
+    '/api/admin/stats/raw': {
+      get: {
+        operationId: 'getRawStats',
+        tags: ['admin', 'statistics'],
+        summary: "One day's statistics, computed from the history",
+        description:
+          'The numbers of /api/admin/stats/daily, computed from the participation history on every call whether or not the day was aggregated: one row per campaign with a participation accepted that day, by campaignId. Compare queryTimeMs with the pre-aggregated read.',
+        security: adminSecurity,
+        parameters: [parameterRef('StatsDate')],
+        responses: {
+          '200': ok("The day's statistics.", { allOf: [ref('StatsReport'), { type: 'object', properties: { method: { const: 'RAW_QUERY' } } }] }),
+          '400': badInput(`date is missing, or ${NOT_A_PAST_DATE}.`),
+          ...adminErrors,
+          '500': responseRef('InternalError'),
+          '503': databaseDown,
+        },
+      },
+    },
+    '/api/admin/stats/campaign/{campaignId}': {
+      get: {
+        operationId: 'getCampaignStatsSeries',
+        tags: ['admin', 'statistics'],
+        summary: "One campaign's statistics, day by day",
+        description:
+          'The pre-aggregated days from startDate to endDate inclusive, oldest first. A day appears only once it is aggregated and only if the campaign had a participation accepted on it: missing days are not filled with zeros.',
+        security: adminSecurity,
+        parameters: [parameterRef('CampaignId'), parameterRef('StartDate'), parameterRef('EndDate')],
+        responses: {
+          '200': ok('The days of the range that have statistics.', ref('CampaignSeries')),
+          '400': badInput(
+            `campaignId is not a positive integer, startDate or endDate is ${NOT_A_PAST_DATE}, startDate is after endDate, or the range spans more than 366 days.`,
+          ),
+          ...adminErrors,
+          '404': campaignNotFound,
+          '500': responseRef('InternalError'),
+          '503': databaseDown,
+        },
+      },
+    },
+    '/api/admin/stats/order-violations/{campaignId}': {
+      get: {
+        operationId: 'getOrderViolations',
+        tags: ['admin', 'statistics'],
+        summary: 'Decisions that overtook an earlier arrival, largest delay first',
+        description:
+          'Decision order is the order decisions were stored in (the consumer stores each batch in log order); arrival order is acceptedAt. A decision is a violation when a request that arrived later was decided before it; its delay is how much later the latest such arrival was.',
+        security: adminSecurity,
+        parameters: [parameterRef('CampaignId'), parameterRef('ViolationLimit')],
+        responses: {
+          '200': ok('The largest violations, with the totals.', ref('OrderViolations')),
+          '400': badInput('campaignId is not a positive integer, or limit is not an integer from 1 to 1000.'),
+          ...adminErrors,
+          '404': campaignNotFound,
+          '500': responseRef('InternalError'),
+          '503': databaseDown,
+        },
+      },
+    },
+    '/api/admin/stats/order-analysis/{campaignId}': {
+      get: {
+        operationId: 'getOrderAnalysis',
+        tags: ['admin', 'statistics'],
+        summary: 'Decision order against arrival order',
+        description: 'The summary of /api/admin/stats/order-violations/{campaignId}, with the decisions per log partition.',
+        security: adminSecurity,
+        parameters: [parameterRef('CampaignId')],
+        responses: {
+          '200': ok('The analysis.', ref('OrderAnalysis')),
+          '400': badInput('campaignId is not a positive integer.'),
+          ...adminErrors,
+          '404': campaignNotFound,
+          '500': responseRef('InternalError'),
+          '503': databaseDown,
+        },
+      },
+    },
+
+    '/api/admin/batch/aggregate': {
+      post: {
+        operationId: 'startAggregation',
+        tags: ['admin', 'batch'],
+        summary: "Aggregate a day's statistics",
+        description:
+          'Takes no body. Claims the day and answers at once; the run goes on in the background, each campaign in its own transaction, and GET /api/admin/batch/status/{executionId} follows it. Running a day again rewrites its rows. One run per day at a time: a run whose heartbeat is older than BATCH_STALE_AFTER_MS is taken to have died, is marked FAILED and is taken over.',
+        security: adminSecurity,
+        parameters: [parameterRef('AggregateDate')],
+        responses: {
+          '202': ok('The run has started.', ref('ExecutionStarted')),
+          '400': badInput(`date is ${NOT_A_PAST_DATE}.`),
+          ...adminErrors,
+          '409': fail('A run of this day is already in progress; data.executionId is that run.', ['BATCH_ALREADY_RUNNING'], {
+            type: 'object',
+            required: ['executionId'],
+            properties: { executionId: { type: 'integer', minimum: 1 } },
+          }),
+          '500': responseRef('InternalError'),
+          '503': databaseDown,
+        },
+      },
+    },
+    '/api/admin/batch/status/{executionId}': {
+      get: {
+        operationId: 'getExecution',
+        tags: ['admin', 'batch'],
+        summary: 'One execution, with its per-campaign steps',
+        security: adminSecurity,
+        parameters: [parameterRef('ExecutionId')],
+        responses: {
+          '200': ok('The execution.', ref('ExecutionDetail')),
+          '400': badInput('executionId is not a positive integer.'),
+          ...adminErrors,
+          '404': fail('The execution does not exist, or was removed after BATCH_RETENTION_DAYS.', ['EXECUTION_NOT_FOUND']),
+          '500': responseRef('InternalError'),
+          '503': databaseDown,
+        },
+      },
+    },
+    '/api/admin/batch/history': {
+      get: {
+        operationId: 'listExecutions',
+        tags: ['admin', 'batch'],
+        summary: 'Recent executions, newest first',
+        description: 'Without their steps. Finished executions started more than BATCH_RETENTION_DAYS ago are removed by later runs.',
+        security: adminSecurity,
+        parameters: [parameterRef('HistorySize')],
+        responses: {
+          '200': ok('The most recent executions.', { type: 'array', items: ref('Execution') }),
+          '400': badInput('size is not an integer from 1 to 200.'),
+          ...adminErrors,
+          '500': responseRef('InternalError'),
+          '503': databaseDown,
+        },
+      },
+    },
   },
 
   components: {
@@ -415,6 +592,13 @@ export const openApiDocument = {
         description: 'A positive integer without sign or leading zero, at most 2^53 - 1.',
         schema: { type: 'string', pattern: ID_PATTERN },
       },
+      ExecutionId: {
+        name: 'executionId',
+        in: 'path',
+        required: true,
+        description: 'A positive integer without sign or leading zero, at most 2^53 - 1.',
+        schema: { type: 'string', pattern: ID_PATTERN },
+      },
       RequestIdPath: {
         name: 'requestId',
         in: 'path',
@@ -441,6 +625,49 @@ export const openApiDocument = {
         required: false,
         description: 'Items per page.',
         schema: { type: 'integer', minimum: 1, maximum: 500, default: 50 },
+      },
+      StatsDate: {
+        name: 'date',
+        in: 'query',
+        required: true,
+        description: 'A calendar date YYYY-MM-DD, today or earlier in STATS_TIME_ZONE.',
+        schema: { type: 'string', format: 'date', pattern: DATE_PATTERN },
+      },
+      StartDate: {
+        name: 'startDate',
+        in: 'query',
+        required: false,
+        description:
+          'First day, inclusive: a calendar date YYYY-MM-DD, today or earlier in STATS_TIME_ZONE, not after endDate, at most 366 days in all. Default: 29 days before endDate, so 30 days.',
+        schema: { type: 'string', format: 'date', pattern: DATE_PATTERN },
+      },
+      EndDate: {
+        name: 'endDate',
+        in: 'query',
+        required: false,
+        description: 'Last day, inclusive: a calendar date YYYY-MM-DD, today or earlier in STATS_TIME_ZONE. Default: today there.',
+        schema: { type: 'string', format: 'date', pattern: DATE_PATTERN },
+      },
+      AggregateDate: {
+        name: 'date',
+        in: 'query',
+        required: false,
+        description: 'The day to aggregate: a calendar date YYYY-MM-DD, today (partial) or earlier in STATS_TIME_ZONE. Default: yesterday there.',
+        schema: { type: 'string', format: 'date', pattern: DATE_PATTERN },
+      },
+      ViolationLimit: {
+        name: 'limit',
+        in: 'query',
+        required: false,
+        description: 'How many violations to list.',
+        schema: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
+      },
+      HistorySize: {
+        name: 'size',
+        in: 'query',
+        required: false,
+        description: 'How many executions to list.',
+        schema: { type: 'integer', minimum: 1, maximum: 200, default: 20 },
       },
     },
 
@@ -491,6 +718,7 @@ export const openApiDocument = {
             properties: {
               details: { type: 'array', items: ref('FieldProblem'), description: 'With VALIDATION_FAILED: one entry per problem.' },
               requestId: { type: 'string', pattern: REQUEST_ID_PATTERN, description: 'With BROKER_UNAVAILABLE from participation: the id to retry with.' },
+              executionId: { type: 'integer', minimum: 1, description: 'With BATCH_ALREADY_RUNNING: the run in progress.' },
             },
           },
         },
@@ -574,7 +802,7 @@ export const openApiDocument = {
           soldOutCount: { type: 'integer', minimum: 0, description: 'Decided SOLD_OUT; the ingest short-circuit for a sold-out campaign is not counted.' },
           duplicateCount: { type: 'integer', minimum: 0 },
           totalParticipation: { type: 'integer', minimum: 0, description: 'successCount + failCount' },
-          stockUsageRate: { type: 'string', pattern: '^[0-9]+\\.[0-9]{2}%$', description: '(totalStock - currentStock) / totalStock, in percent with two decimals.', examples: ['42.50%'] },
+          stockUsageRate: { type: 'string', pattern: PERCENT_PATTERN, description: '(totalStock - currentStock) / totalStock, in percent with two decimals.', examples: ['42.50%'] },
           pending: {
             type: 'integer',
             minimum: 0,
@@ -712,6 +940,194 @@ export const openApiDocument = {
         properties: {
           topic: { type: 'string' },
           partitionCount: { type: 'integer', minimum: 1 },
+        },
+      },
+
+      DailyStats: {
+        type: 'object',
+        required: [
+          'campaignId',
+          'campaignName',
+          'date',
+          'totalParticipations',
+          'successCount',
+          'soldOutCount',
+          'duplicateCount',
+          'failCount',
+          'uniqueUsers',
+          'successRate',
+          'firstAcceptedAt',
+          'lastAcceptedAt',
+        ],
+        properties: {
+          campaignId: { type: 'integer', minimum: 1 },
+          campaignName: { type: 'string' },
+          date: { type: 'string', format: 'date', pattern: DATE_PATTERN },
+          totalParticipations: { type: 'integer', minimum: 0, description: 'Decisions for requests accepted on the day.' },
+          successCount: { type: 'integer', minimum: 0 },
+          soldOutCount: { type: 'integer', minimum: 0 },
+          duplicateCount: { type: 'integer', minimum: 0 },
+          failCount: { type: 'integer', minimum: 0, description: 'soldOutCount + duplicateCount' },
+          uniqueUsers: { type: 'integer', minimum: 0, description: 'Distinct userIds among them.' },
+          successRate: {
+            type: 'string',
+            pattern: PERCENT_PATTERN,
+            description: 'successCount / totalParticipations, in percent with two decimals; 0.00% when there are none.',
+            examples: ['12.50%'],
+          },
+          firstAcceptedAt: { type: ['string', 'null'], format: 'date-time' },
+          lastAcceptedAt: { type: ['string', 'null'], format: 'date-time' },
+        },
+      },
+      StatsReport: {
+        type: 'object',
+        required: ['date', 'timeZone', 'method', 'queryTimeMs', 'stats'],
+        properties: {
+          date: { type: 'string', format: 'date', pattern: DATE_PATTERN },
+          timeZone: { type: 'string', description: 'STATS_TIME_ZONE, in which the day is counted.', examples: ['Asia/Seoul'] },
+          method: { enum: ['BATCH_AGGREGATED', 'RAW_QUERY'], description: 'BATCH_AGGREGATED: read from the aggregated rows; RAW_QUERY: computed from the history.' },
+          queryTimeMs: ref('QueryTimeMs'),
+          stats: { type: 'array', items: ref('DailyStats'), description: 'One per campaign with a participation accepted on the day, by campaignId.' },
+        },
+      },
+      CampaignSeries: {
+        type: 'object',
+        required: ['campaignId', 'startDate', 'endDate', 'timeZone', 'method', 'queryTimeMs', 'days'],
+        properties: {
+          campaignId: { type: 'integer', minimum: 1 },
+          startDate: { type: 'string', format: 'date', pattern: DATE_PATTERN },
+          endDate: { type: 'string', format: 'date', pattern: DATE_PATTERN },
+          timeZone: { type: 'string', description: 'STATS_TIME_ZONE, in which the days are counted.', examples: ['Asia/Seoul'] },
+          method: { const: 'BATCH_AGGREGATED' },
+          queryTimeMs: ref('QueryTimeMs'),
+          days: { type: 'array', items: ref('DailyStats'), description: 'Oldest first; days without statistics are left out.' },
+        },
+      },
+      QueryTimeMs: {
+        type: 'number',
+        minimum: 0,
+        description: 'Time spent in the database, in milliseconds with up to 3 decimals: the figure the two methods are compared on.',
+        examples: [1.234],
+      },
+      OrderViolation: {
+        type: 'object',
+        required: ['requestId', 'userId', 'status', 'partition', 'offset', 'sequence', 'acceptedAt', 'overtakenBy', 'delayMs'],
+        properties: {
+          requestId: { type: 'string', pattern: REQUEST_ID_PATTERN },
+          userId: { type: 'integer', minimum: 1, maximum: MAX_SAFE_INTEGER },
+          status: { enum: [...VERDICTS] },
+          partition: { type: ['integer', 'null'], minimum: 0, description: 'Log partition; null for a SYNC decision.' },
+          offset: { type: ['integer', 'null'], minimum: 0, description: 'Log offset; null for a SYNC decision.' },
+          sequence: { type: ['integer', 'null'], minimum: 0, description: 'offset again, under the name Participation uses.' },
+          acceptedAt: { type: 'string', format: 'date-time', description: 'When this request arrived.' },
+          overtakenBy: { type: 'string', format: 'date-time', description: 'The latest arrival among the requests decided before this one.' },
+          delayMs: { type: 'integer', minimum: 1, description: 'overtakenBy - acceptedAt' },
+        },
+      },
+      OrderViolations: {
+        type: 'object',
+        required: ['campaignId', 'totalDecisions', 'totalViolations', 'items'],
+        properties: {
+          campaignId: { type: 'integer', minimum: 1 },
+          totalDecisions: { type: 'integer', minimum: 0 },
+          totalViolations: { type: 'integer', minimum: 0, description: 'All of them, however many limit lets through.' },
+          items: { type: 'array', items: ref('OrderViolation'), maxItems: 1000, description: 'Largest delay first.' },
+        },
+      },
+      OrderAnalysis: {
+        type: 'object',
+        required: ['campaignId', 'totalDecisions', 'violations', 'maxDelayMs', 'avgDelayMs', 'partitions', 'violationRate', 'inArrivalOrder'],
+        properties: {
+          campaignId: { type: 'integer', minimum: 1 },
+          totalDecisions: { type: 'integer', minimum: 0 },
+          violations: { type: 'integer', minimum: 0 },
+          maxDelayMs: { type: 'number', minimum: 0, description: 'The largest delay of a violation; 0 without violations.' },
+          avgDelayMs: { type: 'number', minimum: 0, description: 'The mean delay of the violations, to one decimal; 0 without violations.' },
+          partitions: {
+            type: 'array',
+            description: 'Decisions per log partition, by partition; null collects the SYNC decisions and comes first.',
+            items: {
+              type: 'object',
+              required: ['partition', 'decisions'],
+              properties: {
+                partition: { type: ['integer', 'null'], minimum: 0 },
+                decisions: { type: 'integer', minimum: 1 },
+              },
+            },
+          },
+          violationRate: {
+            type: 'string',
+            pattern: PERCENT_PATTERN,
+            description: 'violations / totalDecisions, in percent with two decimals; 0.00% without decisions.',
+            examples: ['0.00%'],
+          },
+          inArrivalOrder: { type: 'boolean', description: 'Whether there is no violation.' },
+        },
+      },
+
+      ExecutionStarted: {
+        type: 'object',
+        required: ['executionId', 'date', 'status'],
+        properties: {
+          executionId: { type: 'integer', minimum: 1 },
+          date: { type: 'string', format: 'date', pattern: DATE_PATTERN },
+          status: { const: 'STARTED' },
+        },
+      },
+      Execution: {
+        type: 'object',
+        required: ['executionId', 'jobName', 'date', 'parameters', 'status', 'startedAt', 'endedAt', 'durationMs', 'error'],
+        properties: {
+          executionId: { type: 'integer', minimum: 1 },
+          jobName: { type: 'string', examples: [JOB_NAME] },
+          date: { type: 'string', format: 'date', pattern: DATE_PATTERN, description: 'The day aggregated.' },
+          parameters: {
+            type: 'object',
+            description: 'What the run was started with.',
+            properties: { date: { type: 'string', format: 'date' }, timeZone: { type: 'string' } },
+          },
+          status: {
+            enum: Object.keys(EXECUTION_STATUSES),
+            description:
+              'STARTED while running; COMPLETED when every campaign was aggregated; PARTIAL when some failed and the others are committed; FAILED when all failed, the job itself broke, or the run was abandoned without a heartbeat.',
+          },
+          startedAt: { type: 'string', format: 'date-time' },
+          endedAt: { type: ['string', 'null'], format: 'date-time', description: 'null while STARTED.' },
+          durationMs: { type: ['integer', 'null'], minimum: 0, description: 'endedAt - startedAt; null while STARTED.' },
+          error: { type: ['string', 'null'], description: 'Why the run is PARTIAL or FAILED.' },
+        },
+      },
+      ExecutionDetail: {
+        allOf: [
+          ref('Execution'),
+          {
+            type: 'object',
+            required: ['campaigns', 'steps'],
+            properties: {
+              campaigns: {
+                type: 'object',
+                required: ['total', 'completed', 'failed'],
+                description: 'Counts of the steps recorded so far.',
+                properties: {
+                  total: { type: 'integer', minimum: 0 },
+                  completed: { type: 'integer', minimum: 0 },
+                  failed: { type: 'integer', minimum: 0 },
+                },
+              },
+              steps: { type: 'array', items: ref('ExecutionStep'), description: 'One per campaign processed so far, by campaignId.' },
+            },
+          },
+        ],
+      },
+      ExecutionStep: {
+        type: 'object',
+        required: ['campaignId', 'status', 'rowsRead', 'durationMs', 'error'],
+        properties: {
+          campaignId: { type: 'integer', minimum: 1 },
+          status: { enum: Object.keys(STEP_STATUSES) },
+          rowsRead: { type: 'integer', minimum: 0, description: 'Participations of the campaign on the day; 0 when FAILED.' },
+          durationMs: { type: 'integer', minimum: 0 },
+          error: { type: ['string', 'null'], description: 'Why the step FAILED.' },
         },
       },
     },
