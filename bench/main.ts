@@ -8,10 +8,12 @@ import { createTestDatabase } from '../test/integration/support/database.js';
 import { brokers, deleteTopics, testKafka, uniqueTopic } from '../test/integration/support/kafka.js';
 import { freePort, spawnEntrypoint, waitFor } from '../test/integration/support/process.js';
 import { runLoad, type LoadResult } from './load.js';
+import { benchStats, type StatsFigures } from './stats.js';
 
 const DURATION = Number(process.env.BENCH_DURATION_SEC ?? 10);
 const CONNECTIONS = (process.env.BENCH_CONNECTIONS ?? '100,500').split(',').map(Number);
 const BACKLOG = Number(process.env.BENCH_BACKLOG ?? 100_000);
+const SECTIONS = new Set((process.env.BENCH_SECTIONS ?? 'http,consumer,stats').split(','));
 
 const log = (msg: string) => process.stderr.write(`[bench] ${msg}\n`);
 const fmt = (n: number, digits = 0) => (Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : 'n/a');
@@ -29,9 +31,9 @@ const ingestTopic = uniqueTopic('bench-ingest');
 const backlogTopic = uniqueTopic('bench-backlog');
 const rows: Row[] = [];
 const loads: LoadResult[] = [];
+let statsFigures: StatsFigures | undefined;
 
-try {
-  // --- HTTP: the API as its own process, autocannon here --------------------------------------
+async function benchHttp(): Promise<void> {
   const port = await freePort();
   const api = spawnEntrypoint('services/api/main.ts', {
     ...dbEnv(db.config),
@@ -81,8 +83,10 @@ try {
   }
   api.child.kill('SIGTERM');
   await api.exited();
+}
 
-  // --- Consumer: a backlog decided and committed vs a raw consume of the same log ------------
+/** A backlog decided and committed, against a raw consume of the same log. */
+async function benchConsumer(): Promise<void> {
   log(`publishing a backlog of ${BACKLOG.toLocaleString()} participations`);
   const kafka = testKafka();
   const admin = kafka.admin();
@@ -159,6 +163,43 @@ try {
     baselineValue: fmt(rawRate),
     ratio: fmt(decidedRate / rawRate, 2),
   });
+}
+
+try {
+  if (SECTIONS.has('http')) await benchHttp();
+  if (SECTIONS.has('consumer')) await benchConsumer();
+  if (SECTIONS.has('stats')) {
+    // a database of its own: the figures are about the generated history alone
+    const statsDb = await createTestDatabase();
+    try {
+      const f = (statsFigures = await benchStats(statsDb, log));
+      rows.push(
+        {
+          figure: `aggregation of one day (${fmt(f.oneDay.rows)} rows), s`,
+          value: fmt(f.oneDay.seconds, 3),
+          baseline: 'raw query of that day',
+          baselineValue: fmt(f.oneDay.rawQuerySeconds, 3),
+          ratio: fmt(f.oneDay.seconds / f.oneDay.rawQuerySeconds, 1),
+        },
+        {
+          figure: `aggregation of ${f.seeded.days} days (${fmt(f.allDays.rows)} rows), s`,
+          value: fmt(f.allDays.seconds, 3),
+          baseline: 'one GROUP BY scan of all history',
+          baselineValue: fmt(f.allDays.fullScanSeconds, 3),
+          ratio: fmt(f.allDays.seconds / f.allDays.fullScanSeconds, 1),
+        },
+        {
+          figure: 'daily-stats query p50 / p99 ms (aggregated)',
+          value: `${fmt(f.daily.p50, 3)} / ${fmt(f.daily.p99, 3)}`,
+          baseline: 'raw query p50 / p99 ms',
+          baselineValue: `${fmt(f.raw.p50, 1)} / ${fmt(f.raw.p99, 1)}`,
+          ratio: `raw/aggregated ${fmt(f.raw.p50 / f.daily.p50)}x`,
+        },
+      );
+    } finally {
+      await statsDb.drop();
+    }
+  }
 } finally {
   await db.drop();
   await deleteTopics([ingestTopic, backlogTopic]);
@@ -175,7 +216,10 @@ const detail = [
   '|---|---:|---:|---:|---:|---:|---:|---:|',
   ...loads.map((l) => `| ${l.label} | ${l.connections} | ${fmt(l.rps)} | ${fmt(l.p50, 1)} | ${fmt(l.p95, 1)} | ${fmt(l.p99, 1)} | ${l.non2xx} | ${l.errors} |`),
 ].join('\n');
-const report = `Machine: ${machine}\nDuration per load run: ${DURATION}s; ratio for latency rows is p99 / baseline p99.\n\n${table}\n\n${detail}\n`;
+const seeded = statsFigures
+  ? `\nGenerated history: ${fmt(statsFigures.seeded.rows)} rows (${statsFigures.seeded.campaigns} campaigns x ${statsFigures.seeded.days} days) loaded in ${fmt(statsFigures.seeded.seconds, 1)} s.\n`
+  : '';
+const report = `Machine: ${machine}\nDuration per load run: ${DURATION}s; ratio for latency rows is p99 / baseline p99.\n\n${table}\n${loads.length > 0 ? `\n${detail}\n` : ''}${seeded}`;
 process.stdout.write(`\n${report}`);
 mkdirSync('.local/bench', { recursive: true });
 writeFileSync('.local/bench/latest.md', report);

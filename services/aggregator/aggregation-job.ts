@@ -68,9 +68,9 @@ export class AggregationJob {
         const stepStarted = performance.now();
         try {
           await this.deps.beforeCampaign?.(campaignId);
-          const read = await stats.aggregateCampaignDay(campaignId, window, this.options.timeZone, executionId, this.clock());
-          rows += read;
-          await executions.recordStep(executionId, { campaignId, status: 'COMPLETED', rowsRead: read, durationMs: Math.round(performance.now() - stepStarted), error: null });
+          rows += await stats.aggregateCampaignDay(campaignId, window, this.options.timeZone, executionId, this.clock(), (read, transaction) =>
+            executions.recordStep(executionId, { campaignId, status: 'COMPLETED', rowsRead: read, durationMs: Math.round(performance.now() - stepStarted), error: null }, transaction),
+          );
         } catch (err) {
           failed += 1;
           const message = err instanceof Error ? err.message : String(err);

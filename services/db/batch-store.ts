@@ -1,4 +1,4 @@
-import { QueryTypes, type Sequelize } from 'sequelize';
+import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
 import { sqlDateTime } from './datetime.js';
 import { violatedUniqueKey } from './errors.js';
 
@@ -98,10 +98,10 @@ export class BatchStore {
     await this.sequelize.query('UPDATE batch_executions SET heartbeat_at = ? WHERE id = ?', { replacements: [sqlDateTime(now), id] });
   }
 
-  async recordStep(id: number, step: ExecutionStep): Promise<void> {
+  async recordStep(id: number, step: ExecutionStep, transaction?: Transaction): Promise<void> {
     await this.sequelize.query(
       'INSERT INTO batch_execution_steps (execution_id, campaign_id, status, rows_read, duration_ms, error) VALUES (?, ?, ?, ?, ?, ?)',
-      { replacements: [id, step.campaignId, step.status, step.rowsRead, step.durationMs, step.error] },
+      { replacements: [id, step.campaignId, step.status, step.rowsRead, step.durationMs, step.error], transaction },
     );
   }
 

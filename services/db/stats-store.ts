@@ -1,4 +1,4 @@
-import { QueryTypes, type Sequelize } from 'sequelize';
+import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
 import { sqlDateTime } from './datetime.js';
 
 export interface DayStats {
@@ -61,9 +61,17 @@ export class StatsStore {
 
   /**
    * One campaign's day, set-based, in its own transaction: re-running a day rewrites the same
-   * row. Returns the number of history rows the day has (0: nothing written).
+   * row. `alsoCommit` runs in the same transaction (the job records its step there, so a step
+   * marked COMPLETED always has its row). Returns the day's history rows (0: nothing written).
    */
-  async aggregateCampaignDay(campaignId: number, day: Window, timeZone: string, executionId: number, at: Date): Promise<number> {
+  async aggregateCampaignDay(
+    campaignId: number,
+    day: Window,
+    timeZone: string,
+    executionId: number,
+    at: Date,
+    alsoCommit: (rows: number, transaction: Transaction) => Promise<void>,
+  ): Promise<number> {
     return this.sequelize.transaction(async (transaction) => {
       await this.sequelize.query(
         `INSERT INTO campaign_stats (campaign_id, stat_date, time_zone, total_participations, success_count, sold_out_count,
@@ -87,7 +95,9 @@ export class StatsStore {
         type: QueryTypes.SELECT,
         transaction,
       });
-      return row?.total ?? 0;
+      const rows = row?.total ?? 0;
+      await alsoCommit(rows, transaction);
+      return rows;
     });
   }
 

@@ -167,9 +167,14 @@ describe('daily aggregation and statistics', () => {
     const id = await createCampaign('busy', 5);
     const day = '2026-10-05';
     await insertHistory(id, [{ userId: 1, status: 'SUCCESS', acceptedAt: new Date('2026-10-05T05:00:00Z') }]);
-    // Hold the day's history rows so that the run that gets the claim cannot finish yet.
+    // Hold the day's stats key in an open transaction: the run that gets the claim must write
+    // that key, so it waits here, still holding the claim, whatever plan the database picks.
     const lock = await fx().db.sequelize.transaction();
-    await fx().db.sequelize.query('SELECT id FROM participations WHERE campaign_id = ? FOR UPDATE', { replacements: [id], transaction: lock });
+    await fx().db.sequelize.query(
+      `INSERT INTO campaign_stats (campaign_id, stat_date, time_zone, total_participations, success_count, sold_out_count, duplicate_count,
+         unique_users, execution_id, aggregated_at) VALUES (?, ?, 'UTC', 0, 0, 0, 0, 0, 0, NOW(3))`,
+      { replacements: [id, day], transaction: lock },
+    );
     try {
       const [a, b] = await Promise.all([
         request(url(`/api/admin/batch/aggregate?date=${day}`), { method: 'POST' }),
@@ -184,7 +189,7 @@ describe('daily aggregation and statistics', () => {
       // another day is not blocked
       assert.equal((await request(url('/api/admin/batch/aggregate?date=2026-10-06'), { method: 'POST' })).status, 202);
     } finally {
-      await lock.commit();
+      await lock.rollback();
     }
     await waitFor('the claimed run to finish', async () => {
       const history = (await request(url('/api/admin/batch/history'))).body.data as { date: string; status: string }[];
