@@ -39,32 +39,38 @@ export class ParticipationService {
   }
 
   async byRequestId(requestId: string): Promise<Participation | typeof PENDING> {
-    const found = await this.store.findByRequestId(requestId);
-    if (found) return found;
-    if (await this.mayBePending()) {
-      // the consumer may have committed it while we looked at the log
-      return (await this.store.findByRequestId(requestId)) ?? PENDING;
-    }
+    const found = await this.lookAfterLogCheck(() => this.store.findByRequestId(requestId));
+    if (found.result) return found.result;
+    if (found.mayBePending) return PENDING;
     throw new NotFoundError('PARTICIPATION_NOT_FOUND', `no participation with requestId ${requestId}`);
   }
 
   async byCampaignAndUser(campaignId: number, userId: number): Promise<Participation[] | typeof PENDING> {
     await this.campaigns.get(campaignId);
-    const decisions = await this.store.findByCampaignAndUser(campaignId, userId);
-    if (decisions.length > 0) return decisions;
-    if (await this.mayBePending()) {
-      const again = await this.store.findByCampaignAndUser(campaignId, userId);
-      return again.length > 0 ? again : PENDING;
-    }
+    const found = await this.lookAfterLogCheck(async () => {
+      const decisions = await this.store.findByCampaignAndUser(campaignId, userId);
+      return decisions.length > 0 ? decisions : null;
+    });
+    if (found.result) return found.result;
+    if (found.mayBePending) return PENDING;
     throw new NotFoundError('PARTICIPATION_NOT_FOUND', `user ${userId} has no participation in campaign ${campaignId}`);
   }
 
-  private async mayBePending(): Promise<boolean> {
+  /**
+   * A miss is final only if the lookup ran after the log check: the check reads the log end and
+   * then the consumer's position, so anything acknowledged before it was committed before a lookup
+   * that follows it. The first lookup only spares the common case (decided) the broker round trip.
+   */
+  private async lookAfterLogCheck<T>(lookup: () => Promise<T | null>): Promise<{ result: T | null; mayBePending: boolean }> {
+    const first = await lookup();
+    if (first !== null) return { result: first, mayBePending: false };
+    let mayBePending: boolean;
     try {
-      return await this.log.undecidedMayExist();
+      mayBePending = await this.log.undecidedMayExist();
     } catch (err) {
       throw new UnavailableError('BROKER_UNAVAILABLE', 'cannot tell whether the request is still pending: the broker is unavailable', err);
     }
+    return { result: await lookup(), mayBePending };
   }
 
   /** A reused request id must describe the same request, or the client has a bug worth hearing about. */
