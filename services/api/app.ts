@@ -13,7 +13,7 @@ import { batchRoutes, type BatchDeps } from './batch/routes.js';
 import { statsRoutes, type StatsDeps } from './stats/routes.js';
 import { deadLetterRoutes } from './dead-letters/routes.js';
 import type { DeadLetterStore } from '../db/dead-letter-store.js';
-import type { IngestService, Producer } from './participation/ingest-service.js';
+import type { IngestService } from './participation/ingest-service.js';
 import { participationRoutes } from './participation/routes.js';
 import type { ParticipationService } from './participation/service.js';
 
@@ -24,7 +24,6 @@ export interface AppDeps {
   participations: ParticipationService;
   ingest: IngestService;
   deadLetters: DeadLetterStore;
-  producer: Producer;
   topic: string;
   partitions: () => number;
   stats: StatsDeps;
@@ -64,7 +63,7 @@ export function createApp(deps: AppDeps): Express {
   const admin = express.Router();
   admin.use(adminAuth(deps.adminToken));
   admin.use('/campaigns', adminCampaignRoutes(deps.campaigns, clock));
-  admin.use('/dlq', deadLetterRoutes(deps.deadLetters, deps.producer, deps.partitions));
+  admin.use('/dlq', deadLetterRoutes(deps.deadLetters, deps.ingest));
   admin.use('/stats', statsRoutes(deps.stats));
   admin.use('/batch', batchRoutes(deps.batch));
   admin.use(adminToolRoutes(deps.ingest, deps.topic, deps.partitions));

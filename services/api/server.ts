@@ -112,7 +112,6 @@ export async function startApi(config: ApiConfig, logger: Logger): Promise<Runni
     participations,
     ingest,
     deadLetters: new DeadLetterStore(sequelize),
-    producer,
     topic: config.KAFKA_TOPIC,
     partitions: () => partitions,
     status: { pending: (id) => acceptStore.pending(id) },

@@ -172,6 +172,19 @@ describe('Kafka path: ingest, ordered consumer, dead letters', () => {
     assert.equal(replay.body.errorCode, 'DEAD_LETTER_NOT_REPLAYABLE');
     const missing = await request(`${api.url}/api/admin/dlq/999999/replay`, { method: 'POST' });
     assert.equal(missing.status, 404);
+
+    // once its campaign exists, the unknown-campaign letter replays and is decided like any request
+    await db.sequelize.query("INSERT INTO campaigns (id, name, total_stock, current_stock) VALUES (987654, 'late', 1, 1)");
+    const unknown = items.find((i) => i.original.offset === base + 3);
+    assert.ok(unknown);
+    const replayed = await request(`${api.url}/api/admin/dlq/${unknown.id}/replay`, { method: 'POST' });
+    assert.equal(replayed.status, 202, JSON.stringify(replayed.body));
+    assert.equal(dataOf(replayed).requestId, `p-${id}-x`);
+    await waitForDecisions(db.sequelize, 987654, 1);
+    assert.equal(dataOf(await request(`${api.url}/api/participations/p-${id}-x`)).status, 'SUCCESS');
+    await waitFor('the replay counted and resolved', async () => dataOf(await request(`${api.url}/api/campaigns/987654/status`)).pending === 0);
+    const [accepts] = await db.sequelize.query<{ accepted: number }>('SELECT accepted FROM campaign_accepts WHERE campaign_id = 987654', { type: QueryTypes.SELECT });
+    assert.equal(accepts?.accepted, 1, 'a replay is an accepted request like any other');
   });
 
   it('bulk publishing goes through the log and is decided like any request', async () => {

@@ -23,12 +23,17 @@ export class CampaignService {
     return campaign;
   }
 
-  /** Refuses participation outside the campaign's window; sold out is an answer, not an error. */
   async getParticipable(id: number): Promise<Campaign> {
     const campaign = await this.get(id);
-    const state = campaignState(campaign, this.clock());
-    if (state === 'SCHEDULED') throw new AppError('CAMPAIGN_NOT_STARTED', `campaign ${id} has not started yet`);
-    if (state === 'ENDED') throw new AppError('CAMPAIGN_ENDED', `campaign ${id} has ended`);
+    assertParticipable(campaign, this.clock());
     return campaign;
   }
+}
+
+/** Refuses participation outside the campaign's window; sold out is an answer, not an error. */
+export function assertParticipable(campaign: Campaign, now: Date): 'OPEN' | 'SOLD_OUT' {
+  const state = campaignState(campaign, now);
+  if (state === 'SCHEDULED') throw new AppError('CAMPAIGN_NOT_STARTED', `campaign ${campaign.id} has not started yet`);
+  if (state === 'ENDED') throw new AppError('CAMPAIGN_ENDED', `campaign ${campaign.id} has ended`);
+  return state;
 }

@@ -1,12 +1,11 @@
 import { Router } from 'express';
 import type { DeadLetter, DeadLetterStore } from '../../db/dead-letter-store.js';
-import { decodeParticipation, PoisonMessageError } from '../../kafka/participation-message.js';
+import { PoisonMessageError } from '../../kafka/participation-message.js';
 import { sendOk } from '../http/envelope.js';
-import { ProduceFailedError } from '../../kafka/batching-producer.js';
-import { AppError, NotFoundError, UnavailableError } from '../http/errors.js';
+import { AppError, NotFoundError } from '../http/errors.js';
 import { idParam, pageQuery } from '../http/schemas.js';
 import { parse } from '../http/validate.js';
-import type { Producer } from '../participation/ingest-service.js';
+import type { IngestService } from '../participation/ingest-service.js';
 
 const PREVIEW_BYTES = 2_048;
 
@@ -23,7 +22,7 @@ function view(d: DeadLetter) {
   };
 }
 
-export function deadLetterRoutes(store: DeadLetterStore, producer: Producer, partitions: () => number): Router {
+export function deadLetterRoutes(store: DeadLetterStore, ingest: IngestService): Router {
   const router = Router();
   router.get('/', async (req, res) => {
     const { page, size } = parse(pageQuery, req.query, 'query');
@@ -38,14 +37,11 @@ export function deadLetterRoutes(store: DeadLetterStore, producer: Producer, par
     const letter = await store.find(id);
     if (!letter) throw new NotFoundError('DEAD_LETTER_NOT_FOUND', `dead letter ${id} does not exist`);
     try {
-      const message = decodeParticipation(letter.payload);
-      if (letter.payload === null) throw new PoisonMessageError('empty');
-      const ack = await producer.send({ key: String(message.campaignId), value: letter.payload, partition: message.userId % partitions() });
+      const { requestId, ack } = await ingest.replay(letter.payload);
       await store.markReplayed(id, new Date());
-      sendOk(res, 202, 'replayed onto the log', { id, requestId: message.requestId, sequence: ack.offset, partition: ack.partition });
+      sendOk(res, 202, 'replayed onto the log', { id, requestId, sequence: ack.offset, partition: ack.partition });
     } catch (err) {
       if (err instanceof PoisonMessageError) throw new AppError('DEAD_LETTER_NOT_REPLAYABLE', `dead letter ${id} is not a valid participation: ${err.message}`);
-      if (err instanceof ProduceFailedError) throw new UnavailableError('BROKER_UNAVAILABLE', 'the broker did not acknowledge the replay; retry', err);
       throw err;
     }
   });

@@ -2,10 +2,11 @@ import { randomUUID } from 'node:crypto';
 import type { Campaign } from '../../db/campaign-store.js';
 import type { Participation } from '../../db/participation-store.js';
 import { ProduceFailedError, type Acknowledged, type OutgoingMessage } from '../../kafka/batching-producer.js';
-import { encodeParticipation } from '../../kafka/participation-message.js';
-import { AppError, NotFoundError, UnavailableError } from '../http/errors.js';
-import { campaignState } from '../campaigns/views.js';
+import { decodeParticipation, encodeParticipation, type ParticipationMessage } from '../../kafka/participation-message.js';
+import { assertParticipable } from '../campaigns/service.js';
+import { NotFoundError, UnavailableError } from '../http/errors.js';
 import type { AcceptCounter } from './accept-counter.js';
+import { assertSameRequest } from './service.js';
 
 export interface Producer {
   send(message: OutgoingMessage): Promise<Acknowledged>;
@@ -43,31 +44,24 @@ export class IngestService {
   async participate(campaignId: number, userId: number, clientRequestId: string | undefined): Promise<IngestResult> {
     if (clientRequestId !== undefined) {
       const earlier = await this.deps.decided.findByRequestId(clientRequestId);
-      if (earlier) {
-        if (earlier.campaignId !== campaignId || earlier.userId !== userId) {
-          throw new AppError('IDEMPOTENCY_KEY_REUSED', `requestId ${clientRequestId} was already used for another campaign or user`);
-        }
-        return { kind: 'already-decided', participation: earlier };
-      }
+      if (earlier) return { kind: 'already-decided', participation: assertSameRequest(earlier, campaignId, userId) };
     }
     const campaign = await this.deps.campaigns.get(campaignId);
     if (!campaign) throw new NotFoundError('CAMPAIGN_NOT_FOUND', `campaign ${campaignId} does not exist`);
     const now = this.clock();
-    const state = campaignState(campaign, now);
-    if (state === 'SCHEDULED') throw new AppError('CAMPAIGN_NOT_STARTED', `campaign ${campaignId} has not started yet`);
-    if (state === 'ENDED') throw new AppError('CAMPAIGN_ENDED', `campaign ${campaignId} has ended`);
     const requestId = clientRequestId ?? randomUUID();
-    if (state === 'SOLD_OUT') return { kind: 'sold-out', requestId };
+    if (assertParticipable(campaign, now) === 'SOLD_OUT') return { kind: 'sold-out', requestId };
+    const ack = await this.append({ v: 1, requestId, campaignId, userId, acceptedAt: now.toISOString() });
+    return { kind: 'accepted', requestId, ack };
+  }
 
-    try {
-      const ack = await this.publish(campaignId, userId, requestId, now);
-      return { kind: 'accepted', requestId, ack };
-    } catch (err) {
-      if (err instanceof ProduceFailedError) {
-        throw new UnavailableError('BROKER_UNAVAILABLE', 'the broker did not acknowledge the request; retry with the same requestId', err, { requestId });
-      }
-      throw err;
-    }
+  /**
+   * Puts a stored message back on the log unchanged (a dead letter, e.g. once its campaign
+   * exists). Throws PoisonMessageError if it is not a valid participation.
+   */
+  async replay(payload: Buffer | null): Promise<{ requestId: string; ack: Acknowledged }> {
+    const message = decodeParticipation(payload);
+    return { requestId: message.requestId, ack: await this.append(message) };
   }
 
   /** Synthetic load straight into the log, for experiments; users are startUserId, startUserId+1, … */
@@ -75,19 +69,32 @@ export class IngestService {
     const campaign = await this.deps.campaigns.get(campaignId);
     if (!campaign) throw new NotFoundError('CAMPAIGN_NOT_FOUND', `campaign ${campaignId} does not exist`);
     const started = performance.now();
-    const now = this.clock();
-    const results = await Promise.allSettled(Array.from({ length: count }, (_, i) => this.publish(campaignId, startUserId + i, randomUUID(), now)));
+    const acceptedAt = this.clock().toISOString();
+    const results = await Promise.allSettled(
+      Array.from({ length: count }, (_, i) => this.append({ v: 1, requestId: randomUUID(), campaignId, userId: startUserId + i, acceptedAt })),
+    );
     const published = results.filter((r) => r.status === 'fulfilled').length;
     return { requested: count, published, failed: count - published, publishMs: Math.round(performance.now() - started) };
   }
 
-  private async publish(campaignId: number, userId: number, requestId: string, acceptedAt: Date): Promise<Acknowledged> {
-    const ack = await this.deps.producer.send({
-      key: String(campaignId),
-      value: encodeParticipation({ v: 1, requestId, campaignId, userId, acceptedAt: acceptedAt.toISOString() }),
-      partition: userId % this.deps.partitions(),
-    });
-    this.deps.accepts.add(campaignId);
+  /** The one way onto the log: placement, acknowledgement, and the accept count behind `pending`. */
+  private async append(message: ParticipationMessage): Promise<Acknowledged> {
+    let ack: Acknowledged;
+    try {
+      ack = await this.deps.producer.send({
+        key: String(message.campaignId),
+        value: encodeParticipation(message),
+        partition: message.userId % this.deps.partitions(),
+      });
+    } catch (err) {
+      if (err instanceof ProduceFailedError) {
+        throw new UnavailableError('BROKER_UNAVAILABLE', 'the broker did not acknowledge the request; retry with the same requestId', err, {
+          requestId: message.requestId,
+        });
+      }
+      throw err;
+    }
+    this.deps.accepts.add(message.campaignId);
     return ack;
   }
 }

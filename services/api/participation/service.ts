@@ -25,7 +25,7 @@ export class ParticipationService {
   async participateSync(campaignId: number, userId: number, clientRequestId: string | undefined): Promise<SyncResult> {
     if (clientRequestId !== undefined) {
       const earlier = await this.store.findByRequestId(clientRequestId);
-      if (earlier) return { participation: this.sameRequest(earlier, campaignId, userId), replayed: true };
+      if (earlier) return { participation: assertSameRequest(earlier, campaignId, userId), replayed: true };
     }
     await this.campaigns.getParticipable(campaignId);
     const outcome = await this.store.decideSync({
@@ -34,7 +34,7 @@ export class ParticipationService {
       requestId: clientRequestId ?? randomUUID(),
       acceptedAt: this.clock(),
     });
-    if (outcome.kind === 'replayed') return { participation: this.sameRequest(outcome.participation, campaignId, userId), replayed: true };
+    if (outcome.kind === 'replayed') return { participation: assertSameRequest(outcome.participation, campaignId, userId), replayed: true };
     return { participation: outcome.participation, replayed: false };
   }
 
@@ -73,11 +73,12 @@ export class ParticipationService {
     return { result: await lookup(), mayBePending };
   }
 
-  /** A reused request id must describe the same request, or the client has a bug worth hearing about. */
-  private sameRequest(earlier: Participation, campaignId: number, userId: number): Participation {
-    if (earlier.campaignId !== campaignId || earlier.userId !== userId) {
-      throw new AppError('IDEMPOTENCY_KEY_REUSED', `requestId ${earlier.requestId} was already used for another campaign or user`);
-    }
-    return earlier;
+}
+
+/** A reused request id must describe the same request, or the client has a bug worth hearing about. */
+export function assertSameRequest(earlier: Participation, campaignId: number, userId: number): Participation {
+  if (earlier.campaignId !== campaignId || earlier.userId !== userId) {
+    throw new AppError('IDEMPOTENCY_KEY_REUSED', `requestId ${earlier.requestId} was already used for another campaign or user`);
   }
+  return earlier;
 }
