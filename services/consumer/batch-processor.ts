@@ -13,14 +13,13 @@ export interface DeadLetterSink {
 }
 
 interface LoggedRequest extends ParticipationRequest {
-  readonly offset: number;
+  readonly record: LogRecord;
   readonly acceptedAt: Date;
 }
 
 export interface BatchResult {
   /** The offset to read next. */
   readonly next: number;
-  readonly decided: number;
   readonly skipped: number;
   readonly deadLettered: readonly DeadLetterRow[];
   readonly verdicts: { SUCCESS: number; SOLD_OUT: number; DUPLICATE: number };
@@ -40,15 +39,23 @@ export class BatchProcessor {
   async process(at: LogPosition, expected: number, records: readonly LogRecord[]): Promise<BatchResult> {
     const last = records.at(-1);
     if (!last) throw new Error('empty batch');
+    const deadLetter = (record: LogRecord, reason: string): DeadLetterRow => ({
+      topic: at.topic,
+      partition: at.partition,
+      offset: record.offset,
+      reason,
+      key: record.key,
+      payload: record.value,
+    });
     const requests: LoggedRequest[] = [];
     const poison: DeadLetterRow[] = [];
-    for (const r of records) {
+    for (const record of records) {
       try {
-        const m = decodeParticipation(r.value);
-        requests.push({ requestId: m.requestId, campaignId: m.campaignId, userId: m.userId, offset: r.offset, acceptedAt: new Date(m.acceptedAt) });
+        const m = decodeParticipation(record.value);
+        requests.push({ requestId: m.requestId, campaignId: m.campaignId, userId: m.userId, record, acceptedAt: new Date(m.acceptedAt) });
       } catch (err) {
         if (!(err instanceof PoisonMessageError)) throw err;
-        poison.push({ topic: at.topic, partition: at.partition, offset: r.offset, reason: err.message, key: r.key, payload: r.value });
+        poison.push(deadLetter(record, err.message));
       }
     }
 
@@ -63,7 +70,8 @@ export class BatchProcessor {
       await tx.fence(at, expected);
       const stock = await tx.lockCampaigns([...usersByCampaign.keys()]);
       const known = new Map([...usersByCampaign].filter(([id]) => stock.has(id)));
-      const [winners, decidedRequestIds] = [await tx.findWinners(known), await tx.findDecidedRequestIds(requests.map((r) => r.requestId))];
+      const winners = await tx.findWinners(known);
+      const decidedRequestIds = await tx.findDecidedRequestIds(requests.map((r) => r.requestId));
       const { outcomes, deltas } = decideBatch(requests, { stock, winners, decidedRequestIds });
 
       const now = this.clock();
@@ -72,20 +80,10 @@ export class BatchProcessor {
       const deadLettered = [...poison];
       const verdicts = { SUCCESS: 0, SOLD_OUT: 0, DUPLICATE: 0 };
       let skipped = 0;
-      let byOffset: Map<number, LogRecord> | undefined;
       for (const o of outcomes) {
         const r = o.request;
         if (o.kind === 'unknown-campaign') {
-          byOffset ??= new Map(records.map((x) => [x.offset, x]));
-          const source = byOffset.get(r.offset);
-          deadLettered.push({
-            topic: at.topic,
-            partition: at.partition,
-            offset: r.offset,
-            reason: `unknown campaign ${r.campaignId}`,
-            key: source?.key ?? null,
-            payload: source?.value ?? null,
-          });
+          deadLettered.push(deadLetter(r.record, `unknown campaign ${r.campaignId}`));
           continue;
         }
         resolved.set(r.campaignId, (resolved.get(r.campaignId) ?? 0) + 1);
@@ -94,7 +92,7 @@ export class BatchProcessor {
           continue;
         }
         verdicts[o.verdict] += 1;
-        rows.push({ requestId: r.requestId, campaignId: r.campaignId, userId: r.userId, status: o.verdict, partition: at.partition, offset: r.offset, acceptedAt: r.acceptedAt });
+        rows.push({ requestId: r.requestId, campaignId: r.campaignId, userId: r.userId, status: o.verdict, partition: at.partition, offset: r.record.offset, acceptedAt: r.acceptedAt });
       }
 
       // The dead-letter copy must be durable before the offset moves past it; a crash in between
@@ -105,7 +103,7 @@ export class BatchProcessor {
       await tx.applyDeltas(deltas.values(), resolved);
       await tx.insertDeadLetters(deadLettered, now);
       await tx.setOffset(at, last.offset + 1);
-      return { next: last.offset + 1, decided: rows.length, skipped, deadLettered, verdicts };
+      return { next: last.offset + 1, skipped, deadLettered, verdicts };
     });
   }
 }

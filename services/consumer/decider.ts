@@ -1,7 +1,7 @@
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import { OffsetFencedError, type DecisionStore, type LogPosition } from '../db/decision-store.js';
 import type { Logger } from '../platform/logger.js';
-import type { BatchProcessor, LogRecord } from './batch-processor.js';
+import type { BatchProcessor, BatchResult, LogRecord } from './batch-processor.js';
 import type { ConsumerMetrics } from './metrics.js';
 
 export interface DeciderOptions {
@@ -158,7 +158,7 @@ export class Decider {
     });
   }
 
-  private record(partition: number, size: number, result: Awaited<ReturnType<BatchProcessor['process']>>, highWatermark: number): void {
+  private record(partition: number, size: number, result: BatchResult, highWatermark: number): void {
     const m = this.metrics;
     m.batchSize.observe(size);
     for (const [verdict, n] of Object.entries(result.verdicts)) if (n > 0) m.decisions.inc({ verdict }, n);

@@ -47,9 +47,20 @@ const toStats = (r: StatsRow): DayStats => ({
   lastAcceptedAt: r.last_at,
 });
 
+/**
+ * The one definition of a day's numbers: the aggregation stores exactly what the raw query
+ * computes, so the two can only agree. Order matches STORED_COLUMNS.
+ */
 const AGGREGATES = `COUNT(*) AS total, SUM(p.status = 'SUCCESS') AS success, SUM(p.status = 'SOLD_OUT') AS sold_out,
   SUM(p.status = 'DUPLICATE') AS duplicate, COUNT(DISTINCT p.user_id) AS unique_users,
   MIN(p.accepted_at) AS first_at, MAX(p.accepted_at) AS last_at`;
+const STORED_COLUMNS = 'total_participations, success_count, sold_out_count, duplicate_count, unique_users, first_accepted_at, last_accepted_at';
+/** Re-running a day overwrites everything but the key. */
+const OVERWRITE = ['time_zone', ...STORED_COLUMNS.split(', '), 'execution_id', 'aggregated_at'].map((c) => `${c} = VALUES(${c})`).join(', ');
+const READ_STORED = `SELECT s.campaign_id, c.name AS campaign_name, DATE_FORMAT(s.stat_date, '%Y-%m-%d') AS stat_date,
+  s.total_participations AS total, s.success_count AS success, s.sold_out_count AS sold_out, s.duplicate_count AS duplicate,
+  s.unique_users, s.first_accepted_at AS first_at, s.last_accepted_at AS last_at
+  FROM campaign_stats s JOIN campaigns c ON c.id = s.campaign_id`;
 
 export class StatsStore {
   constructor(private readonly sequelize: Sequelize) {}
@@ -74,17 +85,12 @@ export class StatsStore {
   ): Promise<number> {
     return this.sequelize.transaction(async (transaction) => {
       await this.sequelize.query(
-        `INSERT INTO campaign_stats (campaign_id, stat_date, time_zone, total_participations, success_count, sold_out_count,
-           duplicate_count, unique_users, first_accepted_at, last_accepted_at, execution_id, aggregated_at)
-         SELECT p.campaign_id, :date, :zone, COUNT(*), SUM(p.status = 'SUCCESS'), SUM(p.status = 'SOLD_OUT'),
-           SUM(p.status = 'DUPLICATE'), COUNT(DISTINCT p.user_id), MIN(p.accepted_at), MAX(p.accepted_at), :execution, :at
+        `INSERT INTO campaign_stats (campaign_id, stat_date, time_zone, ${STORED_COLUMNS}, execution_id, aggregated_at)
+         SELECT p.campaign_id, :date, :zone, ${AGGREGATES}, :execution, :at
          FROM participations p
          WHERE p.campaign_id = :campaign AND p.accepted_at >= :start AND p.accepted_at < :end
          GROUP BY p.campaign_id
-         ON DUPLICATE KEY UPDATE time_zone = VALUES(time_zone), total_participations = VALUES(total_participations),
-           success_count = VALUES(success_count), sold_out_count = VALUES(sold_out_count), duplicate_count = VALUES(duplicate_count),
-           unique_users = VALUES(unique_users), first_accepted_at = VALUES(first_accepted_at), last_accepted_at = VALUES(last_accepted_at),
-           execution_id = VALUES(execution_id), aggregated_at = VALUES(aggregated_at)`,
+         ON DUPLICATE KEY UPDATE ${OVERWRITE}`,
         {
           replacements: { date: day.date, zone: timeZone, execution: executionId, at: sqlDateTime(at), campaign: campaignId, start: sqlDateTime(day.start), end: sqlDateTime(day.end) },
           transaction,
@@ -103,14 +109,7 @@ export class StatsStore {
 
   /** The pre-aggregated rows of one day: a primary-key range read. */
   async daily(date: string): Promise<DayStats[]> {
-    const rows = await this.sequelize.query<StatsRow>(
-      `SELECT s.campaign_id, c.name AS campaign_name, DATE_FORMAT(s.stat_date, '%Y-%m-%d') AS stat_date, s.total_participations AS total,
-         s.success_count AS success, s.sold_out_count AS sold_out, s.duplicate_count AS duplicate, s.unique_users,
-         s.first_accepted_at AS first_at, s.last_accepted_at AS last_at
-       FROM campaign_stats s JOIN campaigns c ON c.id = s.campaign_id WHERE s.stat_date = ? ORDER BY s.campaign_id`,
-      { replacements: [date], type: QueryTypes.SELECT },
-    );
-    return rows.map(toStats);
+    return this.readStored('WHERE s.stat_date = ? ORDER BY s.campaign_id', [date]);
   }
 
   /** The same numbers computed from the history on every call, as the original system did. */
@@ -126,14 +125,11 @@ export class StatsStore {
   }
 
   async series(campaignId: number, startDate: string, endDate: string): Promise<DayStats[]> {
-    const rows = await this.sequelize.query<StatsRow>(
-      `SELECT s.campaign_id, c.name AS campaign_name, DATE_FORMAT(s.stat_date, '%Y-%m-%d') AS stat_date, s.total_participations AS total,
-         s.success_count AS success, s.sold_out_count AS sold_out, s.duplicate_count AS duplicate, s.unique_users,
-         s.first_accepted_at AS first_at, s.last_accepted_at AS last_at
-       FROM campaign_stats s JOIN campaigns c ON c.id = s.campaign_id
-       WHERE s.campaign_id = ? AND s.stat_date BETWEEN ? AND ? ORDER BY s.stat_date`,
-      { replacements: [campaignId, startDate, endDate], type: QueryTypes.SELECT },
-    );
+    return this.readStored('WHERE s.campaign_id = ? AND s.stat_date BETWEEN ? AND ? ORDER BY s.stat_date', [campaignId, startDate, endDate]);
+  }
+
+  private async readStored(where: string, replacements: unknown[]): Promise<DayStats[]> {
+    const rows = await this.sequelize.query<StatsRow>(`${READ_STORED} ${where}`, { replacements, type: QueryTypes.SELECT });
     return rows.map(toStats);
   }
 }
