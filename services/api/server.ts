@@ -26,6 +26,7 @@ import { AcceptCounter } from './participation/accept-counter.js';
 import { CampaignCache } from './participation/campaign-cache.js';
 import { IngestService } from './participation/ingest-service.js';
 import { ParticipationService } from './participation/service.js';
+import { SoldOutAnswers } from './participation/sold-out-answers.js';
 
 export interface RunningApi {
   readonly server: Server;
@@ -92,9 +93,11 @@ export async function startApi(config: ApiConfig, logger: Logger): Promise<Runni
   const acceptStore = new AcceptStore(sequelize);
   const accepts = new AcceptCounter(acceptStore, config.ACCEPT_FLUSH_INTERVAL_MS, logger);
   const cache = new CampaignCache((id) => campaignStore.findById(id), config.CAMPAIGN_CACHE_TTL_MS);
-  const ingest = new IngestService({ campaigns: cache, decided: participationStore, producer, accepts, partitions: () => partitions });
+  const soldOut = new SoldOutAnswers({ winnersOf: (id) => participationStore.winnersOf(id), record: (answers) => participationStore.recordShortCircuit(answers) });
+  const ingest = new IngestService({ campaigns: cache, decided: participationStore, producer, accepts, soldOut, partitions: () => partitions });
   const logProgress = new LogProgress(getAdmin, participationStore, config.KAFKA_TOPIC, consumerGroupOf(config));
-  const participations = new ParticipationService(campaigns, participationStore, logProgress);
+  const deadLetters = new DeadLetterStore(sequelize);
+  const participations = new ParticipationService({ campaigns, store: participationStore, refusals: deadLetters, log: logProgress, clock: () => new Date() });
   const lifecycle = { draining: false };
   const clock = () => new Date();
   const statsStore = new StatsStore(sequelize);
@@ -111,7 +114,7 @@ export async function startApi(config: ApiConfig, logger: Logger): Promise<Runni
     campaigns,
     participations,
     ingest,
-    deadLetters: new DeadLetterStore(sequelize),
+    deadLetters,
     topic: config.KAFKA_TOPIC,
     partitions: () => partitions,
     status: { pending: (id) => acceptStore.pending(id) },

@@ -1,15 +1,12 @@
+import { deadLetterOf, type DeadLetterRow } from '../core/dead-letter.js';
 import { decideBatch, type ParticipationRequest } from '../core/decide.js';
-import type { DeadLetterRow, DecisionRow, DecisionStore, LogPosition } from '../db/decision-store.js';
+import type { DecisionRow, DecisionStore, LogPosition } from '../db/decision-store.js';
 import { decodeParticipation, PoisonMessageError } from '../kafka/participation-message.js';
 
 export interface LogRecord {
   readonly offset: number;
   readonly key: Buffer | null;
   readonly value: Buffer | null;
-}
-
-export interface DeadLetterSink {
-  publish(letters: readonly DeadLetterRow[], at: Date): Promise<void>;
 }
 
 interface LoggedRequest extends ParticipationRequest {
@@ -27,26 +24,20 @@ export interface BatchResult {
 
 /**
  * Turns one contiguous run of log records into one database transaction: decisions, counters,
- * dead letters and the next offset commit together or not at all.
+ * dead letters and the next offset commit together or not at all. Nothing slow happens inside it:
+ * the dead letters are copied to their topic after the commit (see DeadLetterRelay), so neither
+ * broker latency nor a refused copy holds the campaign rows locked.
  */
 export class BatchProcessor {
   constructor(
     private readonly store: DecisionStore,
-    private readonly deadLetters: DeadLetterSink,
-    private readonly clock: () => Date = () => new Date(),
+    private readonly clock: () => Date,
   ) {}
 
   async process(at: LogPosition, expected: number, records: readonly LogRecord[]): Promise<BatchResult> {
     const last = records.at(-1);
     if (!last) throw new Error('empty batch');
-    const deadLetter = (record: LogRecord, reason: string): DeadLetterRow => ({
-      topic: at.topic,
-      partition: at.partition,
-      offset: record.offset,
-      reason,
-      key: record.key,
-      payload: record.value,
-    });
+    const position = (record: LogRecord) => ({ topic: at.topic, partition: at.partition, offset: record.offset, key: record.key, value: record.value });
     const requests: LoggedRequest[] = [];
     const poison: DeadLetterRow[] = [];
     for (const record of records) {
@@ -55,7 +46,7 @@ export class BatchProcessor {
         requests.push({ requestId: m.requestId, campaignId: m.campaignId, userId: m.userId, record, acceptedAt: new Date(m.acceptedAt) });
       } catch (err) {
         if (!(err instanceof PoisonMessageError)) throw err;
-        poison.push(deadLetter(record, err.message));
+        poison.push(deadLetterOf(position(record), 'POISON', err.message, null));
       }
     }
 
@@ -82,8 +73,9 @@ export class BatchProcessor {
       let skipped = 0;
       for (const o of outcomes) {
         const r = o.request;
+        const subject = { requestId: r.requestId, campaignId: r.campaignId, userId: r.userId };
         if (o.kind === 'unknown-campaign') {
-          deadLettered.push(deadLetter(r.record, `unknown campaign ${r.campaignId}`));
+          deadLettered.push(deadLetterOf(position(r.record), 'UNKNOWN_CAMPAIGN', `unknown campaign ${r.campaignId}`, subject));
           continue;
         }
         resolved.set(r.campaignId, (resolved.get(r.campaignId) ?? 0) + 1);
@@ -91,18 +83,20 @@ export class BatchProcessor {
           skipped += 1;
           continue;
         }
+        if (o.kind === 'request-id-reused') {
+          const reason = `requestId ${r.requestId} was already used by user ${o.owner.userId} in campaign ${o.owner.campaignId}`;
+          deadLettered.push(deadLetterOf(position(r.record), 'REQUEST_ID_REUSED', reason, subject));
+          continue;
+        }
         verdicts[o.verdict] += 1;
         rows.push({ requestId: r.requestId, campaignId: r.campaignId, userId: r.userId, status: o.verdict, partition: at.partition, offset: r.record.offset, acceptedAt: r.acceptedAt });
       }
 
-      // The dead-letter copy must be durable before the offset moves past it; a crash in between
-      // publishes it again, which the dead_letters table's unique position absorbs.
       deadLettered.sort((a, b) => a.offset - b.offset);
-      await this.deadLetters.publish(deadLettered, now);
       await tx.insertDecisions(rows, now);
       await tx.applyDeltas(deltas.values(), resolved);
       await tx.insertDeadLetters(deadLettered, now);
-      await tx.setOffset(at, last.offset + 1);
+      await tx.setOffset(at, last.offset + 1, now);
       return { next: last.offset + 1, skipped, deadLettered, verdicts };
     });
   }

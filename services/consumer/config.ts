@@ -8,11 +8,15 @@ export const consumerConfigShape = {
   /** Log entries decided per database transaction at most. */
   CONSUMER_MAX_BATCH: env.int(5_000, 1, 50_000),
   CONSUMER_ALLOW_MULTIPLE_PARTITIONS: env.bool(false),
+  /** A batch failing for this long makes the consumer report itself stalled (/readyz 503, metric). */
+  CONSUMER_STALL_AFTER_MS: env.int(30_000, 1_000, 3_600_000),
+  /** Kafka session timeout of the consumer's own membership; a replacement never waits for it. */
+  CONSUMER_SESSION_TIMEOUT_MS: env.int(10_000, 6_000, 300_000),
+  /** How often the lag (log end - stored offset) is measured. */
+  CONSUMER_LAG_INTERVAL_MS: env.int(2_000, 100, 60_000),
   METRICS_PORT: env.listenPort(9464),
   SHUTDOWN_TIMEOUT_MS: env.int(15_000, 0, 120_000),
 };
-
-export type ConsumerConfig = ReturnType<typeof loadConsumerConfig>;
 
 export function loadConsumerConfig(source: Readonly<Record<string, string | undefined>> = process.env) {
   return loadConfig(consumerConfigShape, source);

@@ -1,7 +1,8 @@
+import { DeadLetterStore } from '../db/dead-letter-store.js';
 import { DecisionStore } from '../db/decision-store.js';
 import { createSequelize } from '../db/sequelize.js';
 import { createKafka } from '../kafka/client.js';
-import { DeadLetterPublisher } from '../kafka/dead-letter-publisher.js';
+import { DeadLetterPublisher, isRetriableKafkaError } from '../kafka/dead-letter-publisher.js';
 import { assertSinglePartition, prepareTopics } from '../kafka/topics.js';
 import { consumerGroupOf, dlqTopicOf } from '../platform/config.js';
 import { createLogger } from '../platform/logger.js';
@@ -10,15 +11,21 @@ import { startOpsServer } from '../platform/ops-server.js';
 import { configOrExit, onShutdown } from '../platform/process.js';
 import { BatchProcessor } from './batch-processor.js';
 import { loadConsumerConfig } from './config.js';
-import { Decider } from './decider.js';
+import { DeadLetterRelay } from './dead-letter-relay.js';
+import { LagMonitor } from './lag-monitor.js';
+import { LogConsumer } from './log-consumer.js';
 import { createConsumerMetrics } from './metrics.js';
 
 const config = configOrExit(() => loadConsumerConfig());
 const logger = createLogger('consumer', config.LOG_LEVEL);
 const registry = createRegistry('consumer');
+// read at scrape time only, when `consumer` below exists
+const metrics = createConsumerMetrics(registry, () => consumer.health().stalled);
 const sequelize = createSequelize(config);
 const kafka = createKafka(config, logger);
 const dlqTopic = dlqTopicOf(config);
+const group = consumerGroupOf(config);
+const clock = () => new Date();
 
 const admin = kafka.admin();
 await admin.connect();
@@ -34,25 +41,48 @@ try {
 }
 
 const store = new DecisionStore(sequelize);
-const deadLetters = new DeadLetterPublisher(kafka, dlqTopic);
-const decider = new Decider(
-  kafka,
-  store,
-  new BatchProcessor(store, deadLetters),
-  { topic: config.KAFKA_TOPIC, group: consumerGroupOf(config), maxBatch: config.CONSUMER_MAX_BATCH },
+const publisher = new DeadLetterPublisher(kafka, dlqTopic);
+const relay = new DeadLetterRelay({
+  outbox: new DeadLetterStore(sequelize),
+  sink: publisher,
+  isRetriable: isRetriableKafkaError,
   logger,
-  createConsumerMetrics(registry),
+  clock,
+  onBacklog: (n) => metrics.deadLettersUnpublished.set(n),
+  onRefused: () => metrics.deadLetterCopiesRefused.inc(),
+});
+const consumer = new LogConsumer(
+  {
+    kafka,
+    store,
+    processor: new BatchProcessor(store, clock),
+    logger,
+    metrics,
+    clock: () => Date.now(),
+    onCommitted: (result) => {
+      if (result.deadLettered.length > 0) relay.kick();
+    },
+  },
+  {
+    topic: config.KAFKA_TOPIC,
+    group,
+    maxBatch: config.CONSUMER_MAX_BATCH,
+    stallAfterMs: config.CONSUMER_STALL_AFTER_MS,
+    sessionTimeoutMs: config.CONSUMER_SESSION_TIMEOUT_MS,
+  },
 );
-let ready = false;
-void decider.ready.then(() => (ready = true));
-const ops = await startOpsServer(config.METRICS_PORT, registry, () => ready);
-await decider.start();
-logger.info({ topic: config.KAFKA_TOPIC, group: consumerGroupOf(config), metricsPort: ops.port }, 'consumer started');
+const lag = new LagMonitor({ kafka, store, topic: config.KAFKA_TOPIC, group, metrics, logger, intervalMs: config.CONSUMER_LAG_INTERVAL_MS });
+const ops = await startOpsServer(config.METRICS_PORT, registry, () => consumer.health());
+relay.kick(); // letters a previous process committed but did not copy
+lag.start();
+await consumer.start();
+logger.info({ topic: config.KAFKA_TOPIC, group, metricsPort: ops.port }, 'consumer started');
 
 onShutdown(logger, config.SHUTDOWN_TIMEOUT_MS, async () => {
-  ready = false;
-  await decider.stop();
-  await deadLetters.close();
+  await consumer.stop();
+  await lag.stop();
+  await relay.close();
+  await publisher.close();
   await ops.close();
   await sequelize.close();
 });

@@ -1,12 +1,23 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { METRIC_PREFIX } from '../platform/metrics.js';
 
-export function createConsumerMetrics(registry: Registry) {
+/** `isStalled` is read at every scrape, so the gauge is true between batches too. */
+export function createConsumerMetrics(registry: Registry, isStalled: () => boolean = () => false) {
   const registers = [registry];
   return {
     decisions: new Counter({ name: `${METRIC_PREFIX}consumer_decisions_total`, help: 'Requests decided from the log, by verdict', labelNames: ['verdict'], registers }),
     skipped: new Counter({ name: `${METRIC_PREFIX}consumer_retried_requests_total`, help: 'Log entries skipped because their requestId was already decided', registers }),
-    deadLetters: new Counter({ name: `${METRIC_PREFIX}consumer_dead_letters_total`, help: 'Log entries sent to the dead-letter topic', registers }),
+    deadLetters: new Counter({ name: `${METRIC_PREFIX}consumer_dead_letters_total`, help: 'Log entries set aside as dead letters, by reason', labelNames: ['reason'], registers }),
+    deadLettersUnpublished: new Gauge({ name: `${METRIC_PREFIX}consumer_dead_letters_unpublished`, help: 'Dead letters committed but not yet copied to the dead-letter topic', registers }),
+    deadLetterCopiesRefused: new Counter({ name: `${METRIC_PREFIX}consumer_dead_letter_copies_refused_total`, help: 'Dead letters the broker refused to take on the dead-letter topic (kept in the database only)', registers }),
+    stalled: new Gauge({
+      name: `${METRIC_PREFIX}consumer_stalled`,
+      help: '1 while a batch has kept failing for longer than CONSUMER_STALL_AFTER_MS',
+      registers,
+      collect() {
+        this.set(isStalled() ? 1 : 0);
+      },
+    }),
     batchSize: new Histogram({
       name: `${METRIC_PREFIX}consumer_batch_size`,
       help: 'Log entries per database transaction',
@@ -20,7 +31,7 @@ export function createConsumerMetrics(registry: Registry) {
       registers,
     }),
     failures: new Counter({ name: `${METRIC_PREFIX}consumer_batch_failures_total`, help: 'Batch attempts that failed and were retried', labelNames: ['kind'], registers }),
-    lag: new Gauge({ name: `${METRIC_PREFIX}consumer_lag`, help: 'Log entries accepted but not yet decided (high watermark - stored offset)', labelNames: ['partition'], registers }),
+    lag: new Gauge({ name: `${METRIC_PREFIX}consumer_lag`, help: 'Log entries accepted but not yet decided (log end - stored offset), measured every few seconds', labelNames: ['partition'], registers }),
     nextOffset: new Gauge({ name: `${METRIC_PREFIX}consumer_next_offset`, help: 'The stored offset the consumer reads next', labelNames: ['partition'], registers }),
   };
 }

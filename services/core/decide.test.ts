@@ -10,7 +10,7 @@ function emptyState(stock: Record<number, number>): DecisionState {
   return {
     stock: new Map(Object.entries(stock).map(([k, v]) => [Number(k), v])),
     winners: new Map(),
-    decidedRequestIds: new Set(),
+    decidedRequestIds: new Map(),
   };
 }
 
@@ -19,10 +19,10 @@ function apply(state: DecisionState, requests: readonly ParticipationRequest[]):
   const { outcomes } = decideBatch(requests, state);
   const stock = new Map(state.stock);
   const winners = new Map([...state.winners].map(([c, s]) => [c, new Set(s)]));
-  const decided = new Set(state.decidedRequestIds);
+  const decided = new Map(state.decidedRequestIds);
   for (const o of outcomes) {
     if (o.kind !== 'decided') continue;
-    decided.add(o.request.requestId);
+    decided.set(o.request.requestId, { campaignId: o.request.campaignId, userId: o.request.userId });
     if (o.verdict === 'SUCCESS') {
       stock.set(o.request.campaignId, (stock.get(o.request.campaignId) ?? 0) - 1);
       const set = winners.get(o.request.campaignId) ?? new Set<number>();
@@ -86,7 +86,7 @@ describe('decideBatch', () => {
       ['decided', 'already-decided'],
     );
     assert.equal(first.deltas.get(1)?.success, 1);
-    const state: DecisionState = { ...emptyState({ 1: 4 }), decidedRequestIds: new Set(['a']) };
+    const state: DecisionState = { ...emptyState({ 1: 4 }), decidedRequestIds: new Map([['a', { campaignId: 1, userId: 10 }]]) };
     const second = decideBatch([req('a', 1, 10)], state);
     assert.deepEqual(
       second.outcomes.map((o) => o.kind),
@@ -95,6 +95,20 @@ describe('decideBatch', () => {
     assert.equal(second.deltas.size, 0);
   });
 
+  it('a request id reused for another user or campaign is refused, not dropped and not decided', () => {
+    const { outcomes, deltas } = decideBatch([req('a', 1, 10), req('a', 1, 11), req('a', 2, 10)], emptyState({ 1: 5, 2: 5 }));
+    assert.deepEqual(
+      outcomes.map((o) => o.kind),
+      ['decided', 'request-id-reused', 'request-id-reused'],
+    );
+    const refused = outcomes[1];
+    assert.ok(refused?.kind === 'request-id-reused');
+    assert.deepEqual(refused.owner, { campaignId: 1, userId: 10 });
+    assert.equal(deltas.get(1)?.success, 1);
+    assert.equal(deltas.has(2), false);
+    const state: DecisionState = { ...emptyState({ 1: 4 }), decidedRequestIds: new Map([['a', { campaignId: 1, userId: 10 }]]) };
+    assert.equal(decideBatch([req('a', 1, 12)], state).outcomes[0]?.kind, 'request-id-reused');
+  });
   it('an unknown campaign is reported and does not disturb the others', () => {
     const { outcomes, deltas } = decideBatch([req('a', 99, 10), req('b', 1, 10)], emptyState({ 1: 1 }));
     assert.equal(outcomes[0]?.kind, 'unknown-campaign');
@@ -182,7 +196,7 @@ describe('decideBatch properties', () => {
           assert.equal((d?.success ?? 0) + (d?.soldOut ?? 0) + (d?.duplicate ?? 0), decided.length);
           assert.equal(d?.success ?? 0, wins.length);
         }
-        for (const o of outcomes) if (o.request.campaignId === 4) assert.equal(o.kind, o.kind === 'already-decided' ? 'already-decided' : 'unknown-campaign');
+        for (const o of outcomes) if (o.request.campaignId === 4) assert.ok(['already-decided', 'request-id-reused', 'unknown-campaign'].includes(o.kind));
       }),
       { numRuns: 500 },
     );
@@ -209,12 +223,34 @@ describe('decideBatch properties', () => {
     );
   });
 
+  it('each request id is decided at most once, and every other copy is a retry or a refusal', () => {
+    fc.assert(
+      fc.property(fc.array(arbRequest, { maxLength: 200 }), arbStock, (requests, stock) => {
+        const { outcomes } = decideBatch(requests, stockOf(stock));
+        const owners = new Map<string, { campaignId: number; userId: number }>();
+        for (const o of outcomes) {
+          const r = o.request;
+          const owner = owners.get(r.requestId);
+          if (o.kind === 'decided') {
+            assert.equal(owner, undefined, 'decided twice');
+            owners.set(r.requestId, { campaignId: r.campaignId, userId: r.userId });
+          } else if (o.kind === 'already-decided') {
+            assert.deepEqual(owner, { campaignId: r.campaignId, userId: r.userId });
+          } else if (o.kind === 'request-id-reused') {
+            assert.ok(owner !== undefined && (owner.campaignId !== r.campaignId || owner.userId !== r.userId));
+            assert.deepEqual(o.owner, owner);
+          }
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
   it('redelivering an already committed batch decides nothing again', () => {
     fc.assert(
       fc.property(fc.array(arbRequest, { maxLength: 80 }), arbStock, (requests, stock) => {
         const after = apply(stockOf(stock), requests);
         const again = decideBatch(requests, after);
-        for (const o of again.outcomes) assert.notEqual(o.kind, 'decided', 'only unknown-campaign or already-decided on redelivery');
+        for (const o of again.outcomes) assert.notEqual(o.kind, 'decided', 'nothing is decided again on redelivery');
         assert.equal(again.deltas.size, 0);
       }),
       { numRuns: 300 },

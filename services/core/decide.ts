@@ -13,13 +13,25 @@ export interface DecisionState {
   readonly stock: ReadonlyMap<number, number>;
   /** Users who already won, per campaign. Only users appearing in the batch need to be present. */
   readonly winners: ReadonlyMap<number, ReadonlySet<number>>;
-  /** Request ids decided by earlier batches: a retried request is decided once. */
-  readonly decidedRequestIds: ReadonlySet<string>;
+  /**
+   * Request ids decided by earlier batches (only those appearing in the batch need to be present),
+   * with whose request they were: a retry of the same request is decided once, and an id reused for
+   * another user or campaign is refused.
+   */
+  readonly decidedRequestIds: ReadonlyMap<string, RequestOwner>;
+}
+
+/** Whose request an id names: the same id with another owner is a different request. */
+export interface RequestOwner {
+  readonly campaignId: number;
+  readonly userId: number;
 }
 
 export type Outcome<R extends ParticipationRequest = ParticipationRequest> =
   | { readonly kind: 'decided'; readonly request: R; readonly verdict: Verdict }
   | { readonly kind: 'already-decided'; readonly request: R }
+  /** The id was decided for another user or campaign: refused, never silently dropped. */
+  | { readonly kind: 'request-id-reused'; readonly request: R; readonly owner: RequestOwner }
   | { readonly kind: 'unknown-campaign'; readonly request: R };
 
 export interface CampaignDelta {
@@ -44,13 +56,15 @@ export interface BatchDecision<R extends ParticipationRequest = ParticipationReq
 export function decideBatch<R extends ParticipationRequest>(requests: readonly R[], state: DecisionState): BatchDecision<R> {
   const stock = new Map(state.stock);
   const newWinners = new Map<number, Set<number>>();
-  const seenRequestIds = new Set<string>();
+  const seenRequestIds = new Map<string, RequestOwner>();
   const deltas = new Map<number, CampaignDelta>();
   const outcomes: Outcome<R>[] = [];
 
   for (const request of requests) {
-    if (state.decidedRequestIds.has(request.requestId) || seenRequestIds.has(request.requestId)) {
-      outcomes.push({ kind: 'already-decided', request });
+    const owner = state.decidedRequestIds.get(request.requestId) ?? seenRequestIds.get(request.requestId);
+    if (owner !== undefined) {
+      const sameRequest = owner.campaignId === request.campaignId && owner.userId === request.userId;
+      outcomes.push(sameRequest ? { kind: 'already-decided', request } : { kind: 'request-id-reused', request, owner });
       continue;
     }
     const left = stock.get(request.campaignId);
@@ -58,7 +72,7 @@ export function decideBatch<R extends ParticipationRequest>(requests: readonly R
       outcomes.push({ kind: 'unknown-campaign', request });
       continue;
     }
-    seenRequestIds.add(request.requestId);
+    seenRequestIds.set(request.requestId, { campaignId: request.campaignId, userId: request.userId });
 
     let batchWinners = newWinners.get(request.campaignId);
     const alreadyWon =

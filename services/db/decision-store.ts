@@ -1,5 +1,6 @@
 import { QueryTypes, Transaction, type Sequelize } from 'sequelize';
-import type { CampaignDelta } from '../core/decide.js';
+import type { CampaignDelta, RequestOwner } from '../core/decide.js';
+import type { DeadLetterRow } from '../core/dead-letter.js';
 import type { Verdict } from '../core/verdict.js';
 import { sqlDateTime } from './datetime.js';
 
@@ -17,15 +18,6 @@ export interface DecisionRow {
   partition: number;
   offset: number;
   acceptedAt: Date;
-}
-
-export interface DeadLetterRow {
-  topic: string;
-  partition: number;
-  offset: number;
-  reason: string;
-  key: Buffer | null;
-  payload: Buffer | null;
 }
 
 /** Another writer moved the stored offset: this consumer is a zombie or raced a rebalance. */
@@ -54,10 +46,10 @@ export class DecisionStore {
   }
 
   /** Records where a partition starts the first time it is seen; an existing position wins. */
-  async initOffset(at: LogPosition, offset: number): Promise<number> {
+  async initOffset(at: LogPosition, offset: number, now: Date): Promise<number> {
     await this.sequelize.query(
       'INSERT IGNORE INTO consumer_offsets (consumer_group, topic, log_partition, next_offset, updated_at) VALUES (?, ?, ?, ?, ?)',
-      { replacements: [at.group, at.topic, at.partition, offset, sqlDateTime(new Date())] },
+      { replacements: [at.group, at.topic, at.partition, offset, sqlDateTime(now)] },
     );
     const stored = await this.readOffset(at);
     if (stored === null) throw new Error('offset row vanished');
@@ -119,10 +111,14 @@ export class DecisionTransaction {
     return winners;
   }
 
-  async findDecidedRequestIds(requestIds: readonly string[]): Promise<Set<string>> {
-    if (requestIds.length === 0) return new Set();
-    const rows = await this.select<{ request_id: string }>('SELECT request_id FROM participations WHERE request_id IN (?)', [[...requestIds]]);
-    return new Set(rows.map((r) => r.request_id));
+  /** Which of these request ids were decided before, and for whom. */
+  async findDecidedRequestIds(requestIds: readonly string[]): Promise<Map<string, RequestOwner>> {
+    if (requestIds.length === 0) return new Map();
+    const rows = await this.select<{ request_id: string; campaign_id: number | string; user_id: number | string }>(
+      'SELECT request_id, campaign_id, user_id FROM participations WHERE request_id IN (?)',
+      [[...requestIds]],
+    );
+    return new Map(rows.map((r) => [r.request_id, { campaignId: Number(r.campaign_id), userId: Number(r.user_id) }]));
   }
 
   async insertDecisions(rows: readonly DecisionRow[], decidedAt: Date): Promise<void> {
@@ -156,20 +152,35 @@ export class DecisionTransaction {
     }
   }
 
+  /** Unpublished until the relay has copied them to the dead-letter topic after the commit. */
   async insertDeadLetters(rows: readonly DeadLetterRow[], at: Date): Promise<void> {
     for (const r of rows) {
       await this.run(
-        `INSERT IGNORE INTO dead_letters (topic, log_partition, log_offset, reason, message_key, payload, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?)`,
-        [r.topic, r.partition, r.offset, r.reason.slice(0, 500), r.key, r.payload, sqlDateTime(at)],
+        `INSERT IGNORE INTO dead_letters
+           (topic, log_partition, log_offset, reason_code, reason, request_id, campaign_id, user_id, message_key, payload, payload_bytes, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        [
+          r.topic,
+          r.partition,
+          r.offset,
+          r.reasonCode,
+          r.reason.slice(0, 500),
+          r.subject?.requestId ?? null,
+          r.subject?.campaignId ?? null,
+          r.subject?.userId ?? null,
+          r.key,
+          r.payload,
+          r.payloadBytes,
+          sqlDateTime(at),
+        ],
       );
     }
   }
 
-  async setOffset(at: LogPosition, next: number): Promise<void> {
+  async setOffset(at: LogPosition, next: number, now: Date): Promise<void> {
     await this.run('UPDATE consumer_offsets SET next_offset = ?, updated_at = ? WHERE consumer_group = ? AND topic = ? AND log_partition = ?', [
       next,
-      sqlDateTime(new Date()),
+      sqlDateTime(now),
       at.group,
       at.topic,
       at.partition,

@@ -3,6 +3,7 @@ import { SequelizeStorage, Umzug } from 'umzug';
 import * as initial from './migrations/0001-initial.js';
 import * as kafkaPath from './migrations/0002-kafka-path.js';
 import * as dailyStats from './migrations/0003-daily-stats.js';
+import * as truthfulAnswers from './migrations/0004-truthful-answers.js';
 
 interface MigrationModule {
   up(qi: QueryInterface): Promise<void>;
@@ -14,6 +15,7 @@ const migrations: ReadonlyArray<readonly [string, MigrationModule]> = [
   ['0001-initial', initial],
   ['0002-kafka-path', kafkaPath],
   ['0003-daily-stats', dailyStats],
+  ['0004-truthful-answers', truthfulAnswers],
 ];
 
 export function createMigrator(sequelize: Sequelize): Umzug<QueryInterface> {

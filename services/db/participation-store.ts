@@ -8,8 +8,9 @@ export interface Participation {
   campaignId: number;
   userId: number;
   status: Verdict;
-  source: 'KAFKA' | 'SYNC';
-  /** Log position; null for the synchronous path, which bypasses the log. */
+  /** SHORT_CIRCUIT: answered by the API without touching the log, because the campaign was sold out. */
+  source: 'KAFKA' | 'SYNC' | 'SHORT_CIRCUIT';
+  /** Log position; null for the synchronous path and short-circuit answers, which bypass the log. */
   partition: number | null;
   offset: number | null;
   acceptedAt: Date;
@@ -33,7 +34,7 @@ interface ParticipationRow {
   campaign_id: number | string;
   user_id: number | string;
   status: Verdict;
-  source: 'KAFKA' | 'SYNC';
+  source: Participation['source'];
   log_partition: number | null;
   log_offset: number | string | null;
   accepted_at: Date;
@@ -41,6 +42,19 @@ interface ParticipationRow {
 }
 
 const COLUMNS = 'request_id, campaign_id, user_id, status, source, log_partition, log_offset, accepted_at, decided_at';
+// Short-circuit answers read as decisions, listed after the real ones (`rank`).
+const ANSWERS = `SELECT ${COLUMNS}, 0 AS \`rank\`, id AS ord FROM participations WHERE %WHERE%
+  UNION ALL
+  SELECT request_id, campaign_id, user_id, status, 'SHORT_CIRCUIT', NULL, NULL, answered_at, answered_at, 1, 0 FROM short_circuit_answers WHERE %WHERE%`;
+
+/** An answer given without the log because the campaign was sold out. */
+export interface ShortCircuitAnswer {
+  requestId: string;
+  campaignId: number;
+  userId: number;
+  status: Exclude<Verdict, 'SUCCESS'>;
+  answeredAt: Date;
+}
 
 function toParticipation(row: ParticipationRow): Participation {
   return {
@@ -61,12 +75,33 @@ const MAX_ATTEMPTS = 5;
 export class ParticipationStore {
   constructor(private readonly sequelize: Sequelize) {}
 
+  /** The answer a request got: its decision, else its short-circuit answer. */
   async findByRequestId(requestId: string): Promise<Participation | null> {
-    const rows = await this.sequelize.query<ParticipationRow>(`SELECT ${COLUMNS} FROM participations WHERE request_id = ?`, {
-      replacements: [requestId],
+    const rows = await this.sequelize.query<ParticipationRow>(`${ANSWERS.replaceAll('%WHERE%', 'request_id = ?')} ORDER BY \`rank\` LIMIT 1`, {
+      replacements: [requestId, requestId],
       type: QueryTypes.SELECT,
     });
     return rows[0] ? toParticipation(rows[0]) : null;
+  }
+
+  /** Stores short-circuit answers; a retried request id keeps its first answer. */
+  async recordShortCircuit(answers: readonly ShortCircuitAnswer[]): Promise<void> {
+    if (answers.length === 0) return;
+    const values: unknown[] = [];
+    for (const a of answers) values.push(a.requestId, a.campaignId, a.userId, a.status, sqlDateTime(a.answeredAt));
+    await this.sequelize.query(
+      `INSERT IGNORE INTO short_circuit_answers (request_id, campaign_id, user_id, status, answered_at) VALUES ${answers.map(() => '(?, ?, ?, ?, ?)').join(', ')}`,
+      { replacements: values },
+    );
+  }
+
+  /** Every user who won the campaign. */
+  async winnersOf(campaignId: number): Promise<Set<number>> {
+    const rows = await this.sequelize.query<{ winner_user_id: number | string }>(
+      'SELECT winner_user_id FROM participations WHERE campaign_id = ? AND winner_user_id IS NOT NULL',
+      { replacements: [campaignId], type: QueryTypes.SELECT },
+    );
+    return new Set(rows.map((r) => Number(r.winner_user_id)));
   }
 
   async storedOffsets(group: string, topic: string): Promise<Map<number, number>> {
@@ -77,11 +112,11 @@ export class ParticipationStore {
     return new Map(rows.map((r) => [r.log_partition, r.next_offset]));
   }
 
-  /** Every decision for one user in one campaign, in decision order. */
+  /** Every answer one user got in one campaign: decisions in decision order, then short-circuit answers. */
   async findByCampaignAndUser(campaignId: number, userId: number): Promise<Participation[]> {
     const rows = await this.sequelize.query<ParticipationRow>(
-      `SELECT ${COLUMNS} FROM participations WHERE campaign_id = ? AND user_id = ? ORDER BY decided_at, id`,
-      { replacements: [campaignId, userId], type: QueryTypes.SELECT },
+      `${ANSWERS.replaceAll('%WHERE%', 'campaign_id = ? AND user_id = ?')} ORDER BY \`rank\`, decided_at, ord`,
+      { replacements: [campaignId, userId, campaignId, userId], type: QueryTypes.SELECT },
     );
     return rows.map(toParticipation);
   }

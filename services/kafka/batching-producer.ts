@@ -13,9 +13,16 @@ export interface Acknowledged {
   readonly offset: number;
 }
 
-/** The broker did not acknowledge: the message may or may not be in the log. */
+/** The broker did not acknowledge. */
 export class ProduceFailedError extends Error {
   override readonly name = 'ProduceFailedError';
+  constructor(
+    message: string,
+    /** False only when the message was never handed to the broker; otherwise it may still land in the log. */
+    readonly maybeInLog: boolean,
+  ) {
+    super(message);
+  }
 }
 
 export interface BatchingProducerOptions {
@@ -58,8 +65,8 @@ export class BatchingProducer {
   ) {}
 
   send(message: OutgoingMessage): Promise<Acknowledged> {
-    if (this.closed) return Promise.reject(new ProduceFailedError('producer closed'));
-    if (Date.now() < this.refuseUntil) return Promise.reject(new ProduceFailedError('broker unavailable (recent failure)'));
+    if (this.closed) return Promise.reject(new ProduceFailedError('producer closed', false));
+    if (Date.now() < this.refuseUntil) return Promise.reject(new ProduceFailedError('broker unavailable (recent failure)', false));
     return new Promise((resolve, reject) => {
       this.queue.push({ message, resolve, reject });
       if (!this.sending) void this.drain();
@@ -110,7 +117,7 @@ export class BatchingProducer {
     let timer: NodeJS.Timeout | undefined;
     try {
       const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new ProduceFailedError(`no acknowledgement within ${this.options.sendTimeoutMs} ms`)), this.options.sendTimeoutMs);
+        timer = setTimeout(() => reject(new ProduceFailedError(`no acknowledgement within ${this.options.sendTimeoutMs} ms`, true)), this.options.sendTimeoutMs);
       });
       const send = this.connect().then((producer) =>
         producer.send({
@@ -125,7 +132,7 @@ export class BatchingProducer {
       for (const w of batch) {
         const offset = next.get(w.message.partition);
         if (offset === undefined) {
-          w.reject(new ProduceFailedError(`no acknowledgement for partition ${w.message.partition}`));
+          w.reject(new ProduceFailedError(`no acknowledgement for partition ${w.message.partition}`, true));
           continue;
         }
         next.set(w.message.partition, offset + 1);
@@ -133,13 +140,14 @@ export class BatchingProducer {
       }
       this.options.onBatch?.(batch.length, Number(process.hrtime.bigint() - started) / 1e9);
     } catch (err) {
-      const failure = err instanceof ProduceFailedError ? err : new ProduceFailedError(err instanceof Error ? err.message : String(err));
+      const failure = err instanceof ProduceFailedError ? err : new ProduceFailedError(err instanceof Error ? err.message : String(err), true);
       this.options.onFailure?.(failure, batch.length);
       this.discardProducer();
       this.refuseUntil = Date.now() + this.options.cooldownMs;
-      // Everyone queued behind a failed request would only wait for the same failure.
-      const waiting = [...batch, ...this.queue.splice(0)];
-      for (const w of waiting) w.reject(failure);
+      for (const w of batch) w.reject(failure);
+      // Everyone queued behind a failed request would only wait for the same failure; theirs were never sent.
+      const notSent = new ProduceFailedError(`not sent: ${failure.message}`, false);
+      for (const w of this.queue.splice(0)) w.reject(notSent);
     } finally {
       clearTimeout(timer);
     }

@@ -1,50 +1,95 @@
-import type { Kafka, Producer } from 'kafkajs';
+import type { Kafka, Message, Producer } from 'kafkajs';
+import { DEAD_LETTER_LIMITS, type DeadLetterRow } from '../core/dead-letter.js';
 import { createIdempotentProducer } from './client.js';
-import type { DeadLetterRow } from '../db/decision-store.js';
 
 export const DLQ_HEADERS = {
   reason: 'x-dlq-reason',
+  reasonCode: 'x-dlq-reason-code',
   topic: 'x-original-topic',
   partition: 'x-original-partition',
   offset: 'x-original-offset',
+  payloadBytes: 'x-original-payload-bytes',
+  truncated: 'x-payload-truncated',
   failedAt: 'x-failed-at',
 } as const;
 
-/** Copies messages that can never succeed to the dead-letter topic, with why and where from. */
+/** Bytes per produce request at most, well below the broker's default request limits. */
+const MAX_REQUEST_BYTES = 512 * 1024;
+
+/** Whether trying again could help: a broker that said "never" (e.g. record too large) will say it again. */
+export function isRetriableKafkaError(err: unknown): boolean {
+  // kafkajs errors carry `retriable`; its error classes are not importable from ESM.
+  const retriable = typeof err === 'object' && err !== null ? (err as { retriable?: unknown }).retriable : undefined;
+  return typeof retriable === 'boolean' ? retriable : true;
+}
+
+function toMessage(letter: DeadLetterRow, failedAt: Date): Message {
+  const value = letter.payload?.subarray(0, DEAD_LETTER_LIMITS.publishedPayloadBytes) ?? null;
+  return {
+    key: letter.key,
+    value,
+    headers: {
+      [DLQ_HEADERS.reason]: letter.reason,
+      [DLQ_HEADERS.reasonCode]: letter.reasonCode,
+      [DLQ_HEADERS.topic]: letter.topic,
+      [DLQ_HEADERS.partition]: String(letter.partition),
+      [DLQ_HEADERS.offset]: String(letter.offset),
+      [DLQ_HEADERS.payloadBytes]: String(letter.payloadBytes),
+      [DLQ_HEADERS.truncated]: String((value?.length ?? 0) < letter.payloadBytes),
+      [DLQ_HEADERS.failedAt]: failedAt.toISOString(),
+    },
+  };
+}
+
+/**
+ * Copies dead letters to the dead-letter topic, with why and where from. A payload is cut to a
+ * size the broker accepts (the full one stays in the database), so no letter is too large to copy.
+ */
 export class DeadLetterPublisher {
-  private producer: Producer | undefined;
+  private producer: Promise<Producer> | undefined;
 
   constructor(
     private readonly kafka: Kafka,
     private readonly topic: string,
   ) {}
 
-  async publish(letters: readonly DeadLetterRow[], at: Date): Promise<void> {
-    if (letters.length === 0) return;
-    if (!this.producer) {
+  private connect(): Promise<Producer> {
+    this.producer ??= (async () => {
       const producer = createIdempotentProducer(this.kafka);
-      await producer.connect();
-      this.producer = producer;
+      try {
+        await producer.connect();
+        return producer;
+      } catch (err) {
+        this.producer = undefined;
+        throw err;
+      }
+    })();
+    return this.producer;
+  }
+
+  async publish(letters: readonly { row: DeadLetterRow; failedAt: Date }[]): Promise<void> {
+    if (letters.length === 0) return;
+    const producer = await this.connect();
+    let chunk: Message[] = [];
+    let bytes = 0;
+    const flush = async () => {
+      if (chunk.length > 0) await producer.send({ topic: this.topic, acks: -1, messages: chunk });
+      chunk = [];
+      bytes = 0;
+    };
+    for (const { row, failedAt } of letters) {
+      const message = toMessage(row, failedAt);
+      const size = (message.value as Buffer | null)?.length ?? 0;
+      if (bytes + size > MAX_REQUEST_BYTES) await flush();
+      chunk.push(message);
+      bytes += size;
     }
-    await this.producer.send({
-      topic: this.topic,
-      acks: -1,
-      messages: letters.map((l) => ({
-        key: l.key,
-        value: l.payload,
-        headers: {
-          [DLQ_HEADERS.reason]: l.reason,
-          [DLQ_HEADERS.topic]: l.topic,
-          [DLQ_HEADERS.partition]: String(l.partition),
-          [DLQ_HEADERS.offset]: String(l.offset),
-          [DLQ_HEADERS.failedAt]: at.toISOString(),
-        },
-      })),
-    });
+    await flush();
   }
 
   async close(): Promise<void> {
-    await this.producer?.disconnect();
+    const producer = this.producer;
     this.producer = undefined;
+    await (await producer?.catch(() => undefined))?.disconnect();
   }
 }

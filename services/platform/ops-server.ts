@@ -8,14 +8,23 @@ export interface OpsServer {
 }
 
 /** /healthz, /readyz and /metrics for processes that serve no API (consumer, aggregator). */
-export async function startOpsServer(port: number, registry: Registry, isReady: () => boolean): Promise<OpsServer> {
+export interface Readiness {
+  readonly ready: boolean;
+  /** Why not ready (or not advancing), for the person reading /readyz. */
+  readonly problem: string | null;
+}
+
+export async function startOpsServer(port: number, registry: Registry, readiness: () => Readiness): Promise<OpsServer> {
   const server: Server = createServer((req, res) => {
     const send = (status: number, type: string, body: string) => {
       res.writeHead(status, { 'content-type': type });
       res.end(body);
     };
     if (req.url === '/healthz') return send(200, 'application/json', '{"status":"ok"}');
-    if (req.url === '/readyz') return isReady() ? send(200, 'application/json', '{"status":"ready"}') : send(503, 'application/json', '{"status":"starting"}');
+    if (req.url === '/readyz') {
+      const { ready, problem } = readiness();
+      return ready ? send(200, 'application/json', '{"status":"ready"}') : send(503, 'application/json', JSON.stringify({ status: 'not ready', problem }));
+    }
     if (req.url === '/metrics') {
       registry.metrics().then(
         (text) => send(200, registry.contentType, text),

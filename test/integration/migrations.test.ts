@@ -19,7 +19,7 @@ describe('migrations', () => {
     assert.deepEqual(await tables(), []);
     const applied = await migrateUp(db.sequelize);
     assert.ok(applied.length >= 1);
-    assert.deepEqual(await tables(), ['batch_execution_steps', 'batch_executions', 'campaign_accepts', 'campaign_stats', 'campaigns', 'consumer_offsets', 'dead_letters', 'participations', 'schema_migrations']);
+    assert.deepEqual(await tables(), ['batch_execution_steps', 'batch_executions', 'campaign_accepts', 'campaign_stats', 'campaigns', 'consumer_offsets', 'dead_letters', 'participations', 'schema_migrations', 'short_circuit_answers']);
   });
 
   it('are re-runnable: a second run applies nothing and changes nothing', async () => {

@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import { DEAD_LETTER_REASONS } from '../../core/dead-letter.js';
 import type { DeadLetter, DeadLetterStore } from '../../db/dead-letter-store.js';
 import { PoisonMessageError } from '../../kafka/participation-message.js';
 import { sendOk } from '../http/envelope.js';
@@ -12,12 +13,17 @@ const PREVIEW_BYTES = 2_048;
 function view(d: DeadLetter) {
   return {
     id: d.id,
+    reasonCode: d.reasonCode,
     reason: d.reason,
+    replayable: DEAD_LETTER_REASONS[d.reasonCode].replayable,
+    request: d.subject,
     original: { topic: d.topic, partition: d.partition, offset: d.offset },
     key: d.key?.toString('utf8') ?? null,
     payload: d.payload === null ? null : d.payload.subarray(0, PREVIEW_BYTES).toString('utf8'),
-    payloadBytes: d.payload?.length ?? 0,
+    payloadBytes: d.payloadBytes,
     createdAt: d.createdAt.toISOString(),
+    publishedAt: d.publishedAt?.toISOString() ?? null,
+    publishError: d.publishError,
     replayedAt: d.replayedAt?.toISOString() ?? null,
   };
 }
@@ -36,6 +42,9 @@ export function deadLetterRoutes(store: DeadLetterStore, ingest: IngestService):
     const id = parse(idParam, req.params.id, 'path');
     const letter = await store.find(id);
     if (!letter) throw new NotFoundError('DEAD_LETTER_NOT_FOUND', `dead letter ${id} does not exist`);
+    if (!DEAD_LETTER_REASONS[letter.reasonCode].replayable) {
+      throw new AppError('DEAD_LETTER_NOT_REPLAYABLE', `dead letter ${id} cannot succeed on replay (${letter.reasonCode}): ${letter.reason}`);
+    }
     try {
       const { requestId, ack } = await ingest.replay(letter.payload);
       await store.markReplayed(id, new Date());

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Campaign } from '../../db/campaign-store.js';
-import type { Participation } from '../../db/participation-store.js';
+import type { Participation, ShortCircuitAnswer } from '../../db/participation-store.js';
 import { ProduceFailedError, type Acknowledged, type OutgoingMessage } from '../../kafka/batching-producer.js';
 import { decodeParticipation, encodeParticipation, type ParticipationMessage } from '../../kafka/participation-message.js';
 import { assertParticipable } from '../campaigns/service.js';
@@ -17,6 +17,7 @@ export interface IngestDeps {
   decided: { findByRequestId(requestId: string): Promise<Participation | null> };
   producer: Producer;
   accepts: AcceptCounter;
+  soldOut: { answer(campaignId: number, userId: number, requestId: string, at: Date): Promise<ShortCircuitAnswer> };
   /** Partitions of the topic; 1 except in the partition experiment. */
   partitions: () => number;
   clock?: () => Date;
@@ -24,7 +25,8 @@ export interface IngestDeps {
 
 export type IngestResult =
   | { kind: 'accepted'; requestId: string; ack: Acknowledged }
-  | { kind: 'sold-out'; requestId: string }
+  /** The campaign is sold out: answered (and stored) without the log. */
+  | { kind: 'short-circuit'; answer: ShortCircuitAnswer }
   | { kind: 'already-decided'; participation: Participation };
 
 export interface BulkResult {
@@ -50,7 +52,9 @@ export class IngestService {
     if (!campaign) throw new NotFoundError('CAMPAIGN_NOT_FOUND', `campaign ${campaignId} does not exist`);
     const now = this.clock();
     const requestId = clientRequestId ?? randomUUID();
-    if (assertParticipable(campaign, now) === 'SOLD_OUT') return { kind: 'sold-out', requestId };
+    if (assertParticipable(campaign, now) === 'SOLD_OUT') {
+      return { kind: 'short-circuit', answer: await this.deps.soldOut.answer(campaignId, userId, requestId, now) };
+    }
     const ack = await this.append({ v: 1, requestId, campaignId, userId, acceptedAt: now.toISOString() });
     return { kind: 'accepted', requestId, ack };
   }
@@ -88,9 +92,10 @@ export class IngestService {
       });
     } catch (err) {
       if (err instanceof ProduceFailedError) {
-        throw new UnavailableError('BROKER_UNAVAILABLE', 'the broker did not acknowledge the request; retry with the same requestId', err, {
-          requestId: message.requestId,
-        });
+        const text = err.maybeInLog
+          ? 'the broker did not confirm the request in time; it may still be recorded and decided: retry with the same requestId (the same request, decided at most once) or look it up'
+          : 'the broker is unavailable and the request was not recorded; retry with the same requestId';
+        throw new UnavailableError('BROKER_UNAVAILABLE', text, err, { requestId: message.requestId, mayHaveBeenRecorded: err.maybeInLog });
       }
       throw err;
     }

@@ -5,7 +5,7 @@ import { idParam, requestId, userId } from '../http/schemas.js';
 import { parse } from '../http/validate.js';
 import type { IngestService } from './ingest-service.js';
 import { PENDING, type ParticipationService } from './service.js';
-import { participationView, userResultView } from './views.js';
+import { participationView, refusalView, userResultView } from './views.js';
 
 const participationBody = z.object(
   { userId, requestId: requestId.optional() },
@@ -39,8 +39,11 @@ export function participationRoutes(service: ParticipationService, ingest: Inges
           partition: result.ack.partition,
         });
         return;
-      case 'sold-out':
-        sendOk(res, 200, 'sold out', { requestId: result.requestId, status: 'SOLD_OUT' });
+      case 'short-circuit':
+        sendOk(res, 200, result.answer.status === 'SOLD_OUT' ? 'sold out' : 'already won (sold out since)', {
+          requestId: result.answer.requestId,
+          status: result.answer.status,
+        });
         return;
       case 'already-decided':
         sendOk(res, 200, 'already decided (same requestId)', participationView(result.participation));
@@ -60,7 +63,8 @@ export function participationRoutes(service: ParticipationService, ingest: Inges
     const user = parse(idParam, req.params.userId, 'path');
     const result = await service.byCampaignAndUser(campaignId, user);
     if (result === PENDING) sendOk(res, 200, 'accepted, not decided yet', { campaignId, userId: user, status: PENDING });
-    else sendOk(res, 200, 'participation result', userResultView(result));
+    else if (result.kind === 'refused') sendOk(res, 200, 'accepted, then refused', refusalView(campaignId, user, result.refusals));
+    else sendOk(res, 200, 'participation result', userResultView(result.answers));
   });
 
   router.get('/participations/:requestId', async (req, res) => {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { DeadLetter } from '../../db/dead-letter-store.js';
 import type { Participation, ParticipationStore } from '../../db/participation-store.js';
 import type { CampaignService } from '../campaigns/service.js';
 import { AppError, NotFoundError, UnavailableError } from '../http/errors.js';
@@ -14,13 +15,27 @@ export interface SyncResult {
   replayed: boolean;
 }
 
+/** A user's standing in a campaign: their answers, or the refusal of an accepted request that could not be decided. */
+export type UserStanding = { kind: 'answered'; answers: Participation[] } | { kind: 'refused'; refusals: DeadLetter[] };
+
+export interface ParticipationServiceDeps {
+  campaigns: CampaignService;
+  store: ParticipationStore;
+  /** Accepted requests set aside instead of decided (dead letters), by campaign and user. */
+  refusals: { refusalsOf(campaignId: number, userId: number): Promise<DeadLetter[]> };
+  log: UndecidedCheck;
+  clock: () => Date;
+}
+
 export class ParticipationService {
-  constructor(
-    private readonly campaigns: CampaignService,
-    private readonly store: ParticipationStore,
-    private readonly log: UndecidedCheck,
-    private readonly clock: () => Date = () => new Date(),
-  ) {}
+  private readonly campaigns: CampaignService;
+  private readonly store: ParticipationStore;
+  private readonly log: UndecidedCheck;
+  private readonly clock: () => Date;
+
+  constructor(private readonly deps: ParticipationServiceDeps) {
+    ({ campaigns: this.campaigns, store: this.store, log: this.log, clock: this.clock } = deps);
+  }
 
   async participateSync(campaignId: number, userId: number, clientRequestId: string | undefined): Promise<SyncResult> {
     if (clientRequestId !== undefined) {
@@ -45,11 +60,13 @@ export class ParticipationService {
     throw new NotFoundError('PARTICIPATION_NOT_FOUND', `no participation with requestId ${requestId}`);
   }
 
-  async byCampaignAndUser(campaignId: number, userId: number): Promise<Participation[] | typeof PENDING> {
+  async byCampaignAndUser(campaignId: number, userId: number): Promise<UserStanding | typeof PENDING> {
     await this.campaigns.get(campaignId);
-    const found = await this.lookAfterLogCheck(async () => {
-      const decisions = await this.store.findByCampaignAndUser(campaignId, userId);
-      return decisions.length > 0 ? decisions : null;
+    const found = await this.lookAfterLogCheck(async (): Promise<UserStanding | null> => {
+      const answers = await this.store.findByCampaignAndUser(campaignId, userId);
+      if (answers.length > 0) return { kind: 'answered', answers };
+      const refusals = await this.deps.refusals.refusalsOf(campaignId, userId);
+      return refusals.length > 0 ? { kind: 'refused', refusals } : null;
     });
     if (found.result) return found.result;
     if (found.mayBePending) return PENDING;

@@ -1,3 +1,4 @@
+import type { DeadLetter } from '../../db/dead-letter-store.js';
 import type { Participation } from '../../db/participation-store.js';
 
 export function participationView(p: Participation) {
@@ -21,4 +22,22 @@ export function userResultView(decisions: readonly Participation[]) {
   if (first === undefined) throw new Error('userResultView needs at least one decision');
   const win = decisions.find((d) => d.status === 'SUCCESS');
   return { ...participationView(win ?? first), attempts: decisions.length };
+}
+
+/** An accepted request that was refused instead of decided: the user is told why, never left PENDING. */
+export function refusalView(campaignId: number, userId: number, refusals: readonly DeadLetter[]) {
+  const first = refusals[0];
+  if (first === undefined) throw new Error('refusalView needs at least one refusal');
+  return {
+    requestId: first.subject?.requestId ?? null,
+    campaignId,
+    userId,
+    status: 'REFUSED' as const,
+    reasonCode: first.reasonCode,
+    reason: first.reason,
+    sequence: first.offset,
+    partition: first.partition,
+    refusedAt: first.createdAt.toISOString(),
+    attempts: refusals.length,
+  };
 }

@@ -1,0 +1,54 @@
+import type { Admin, Kafka } from 'kafkajs';
+import type { DecisionStore } from '../db/decision-store.js';
+import type { Logger } from '../platform/logger.js';
+import type { ConsumerMetrics } from './metrics.js';
+
+export interface LagMonitorDeps {
+  kafka: Kafka;
+  store: Pick<DecisionStore, 'readOffset'>;
+  topic: string;
+  group: string;
+  metrics: ConsumerMetrics;
+  logger: Logger;
+  intervalMs: number;
+}
+
+/**
+ * Lag is the log end minus the stored offset, measured on its own clock: a consumer that cannot
+ * commit anything still shows its backlog growing, instead of the last value it managed to report.
+ */
+export class LagMonitor {
+  private timer: NodeJS.Timeout | undefined;
+  private admin: Admin | undefined;
+  private stopped = false;
+
+  constructor(private readonly deps: LagMonitorDeps) {}
+
+  start(): void {
+    const tick = async () => {
+      await this.measure().catch((err: unknown) => this.deps.logger.debug({ err }, 'lag not measured this time'));
+      if (!this.stopped) this.timer = setTimeout(() => void tick(), this.deps.intervalMs);
+    };
+    void tick();
+  }
+
+  async measure(): Promise<void> {
+    if (!this.admin) {
+      const admin = this.deps.kafka.admin();
+      await admin.connect();
+      this.admin = admin;
+    }
+    const ends = await this.admin.fetchTopicOffsets(this.deps.topic);
+    for (const end of ends) {
+      const stored = await this.deps.store.readOffset({ group: this.deps.group, topic: this.deps.topic, partition: end.partition });
+      const lag = Math.max(0, Number(end.high) - (stored ?? Number(end.low)));
+      this.deps.metrics.lag.set({ partition: String(end.partition) }, lag);
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.admin?.disconnect().catch(() => undefined);
+  }
+}

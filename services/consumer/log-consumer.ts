@@ -1,0 +1,234 @@
+import { randomUUID } from 'node:crypto';
+import type { Admin, Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import { OffsetFencedError, type DecisionStore, type LogPosition } from '../db/decision-store.js';
+import type { Logger } from '../platform/logger.js';
+import type { BatchProcessor, BatchResult, LogRecord } from './batch-processor.js';
+import type { ConsumerMetrics } from './metrics.js';
+
+export interface LogConsumerOptions {
+  topic: string;
+  /** The logical consumer: the key of the stored offsets, and the Kafka group lag tools read. */
+  group: string;
+  maxBatch: number;
+  /** How long a batch may keep failing before the consumer reports itself stalled. */
+  stallAfterMs: number;
+  /** kafkajs session timeout of this process's membership. */
+  sessionTimeoutMs: number;
+}
+
+export interface LogConsumerDeps {
+  kafka: Kafka;
+  store: DecisionStore;
+  processor: BatchProcessor;
+  logger: Logger;
+  metrics: ConsumerMetrics;
+  clock: () => number;
+  /** Called after every committed batch (e.g. to copy its dead letters). */
+  onCommitted?: (result: BatchResult) => void;
+}
+
+export interface ConsumerHealth {
+  readonly ready: boolean;
+  /** A batch has kept failing for longer than the stall limit: the log is not advancing. */
+  readonly stalled: boolean;
+  /** Why the consumer is not ready, or is not advancing. */
+  readonly problem: string | null;
+}
+
+const BACKOFF_MIN_MS = 100;
+const BACKOFF_MAX_MS = 5_000;
+const GROUP_OFFSET_EVERY_MS = 1_000;
+
+/**
+ * Feeds the log to the batch processor in order. The database's stored offset is the truth:
+ * whatever kafkajs delivers, entries before the expected offset are skipped (already decided)
+ * and a gap makes it seek back.
+ *
+ * Kafka membership is this process's own (a group nobody else joins), so a replacement for a
+ * killed consumer is assigned the partition at once instead of waiting for the dead member's
+ * session to expire. Exactly one decider is the deployment's promise (one replica); a second one
+ * would still be harmless: the offset row's lock and check fence it out. The logical group's
+ * Kafka offset is set afterwards, for lag tools only.
+ */
+export class LogConsumer {
+  private consumer: Consumer | undefined;
+  private admin: Admin | undefined;
+  private readonly expected = new Map<number, number>();
+  private stopping = false;
+  private assigned = false;
+  private failingSince: number | undefined;
+  private lastError: string | undefined;
+  private groupOffsetAt = 0;
+  private groupOffsetInFlight = false;
+
+  constructor(
+    private readonly deps: LogConsumerDeps,
+    private readonly options: LogConsumerOptions,
+  ) {}
+
+  private position(partition: number): LogPosition {
+    return { group: this.options.group, topic: this.options.topic, partition };
+  }
+
+  health(): ConsumerHealth {
+    if (this.failingSince !== undefined && this.deps.clock() - this.failingSince >= this.options.stallAfterMs) {
+      const offsets = [...this.expected].map(([p, o]) => `partition ${p} offset ${o}`).join(', ');
+      const seconds = Math.round((this.deps.clock() - this.failingSince) / 1000);
+      return { ready: false, stalled: true, problem: `stalled at ${offsets} for ${seconds} s: ${this.lastError ?? 'unknown error'}` };
+    }
+    if (this.stopping) return { ready: false, stalled: false, problem: 'stopping' };
+    if (!this.assigned) return { ready: false, stalled: false, problem: 'waiting for the partition assignment' };
+    return { ready: true, stalled: false, problem: null };
+  }
+
+  async start(): Promise<void> {
+    const consumer = this.deps.kafka.consumer({
+      groupId: `${this.options.group}.member-${randomUUID()}`,
+      sessionTimeout: this.options.sessionTimeoutMs,
+      rebalanceTimeout: this.options.sessionTimeoutMs + 5_000,
+      heartbeatInterval: Math.min(1_000, Math.floor(this.options.sessionTimeoutMs / 3)),
+      maxBytesPerPartition: 8 * 1024 * 1024,
+      maxBytes: 16 * 1024 * 1024,
+      maxWaitTimeInMs: 100,
+      allowAutoTopicCreation: false,
+      retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 300, maxRetryTime: 5_000 },
+    });
+    this.consumer = consumer;
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+      void this.onAssigned(payload.memberAssignment[this.options.topic] ?? []);
+    });
+    await consumer.connect();
+    await consumer.subscribe({ topic: this.options.topic, fromBeginning: true });
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: 1,
+      eachBatch: (payload) => this.onBatch(payload),
+    });
+  }
+
+  private async onAssigned(partitions: number[]): Promise<void> {
+    this.expected.clear();
+    for (const partition of partitions) {
+      try {
+        const next = await this.loadExpected(partition);
+        this.consumer?.seek({ topic: this.options.topic, partition, offset: String(next) });
+        this.deps.logger.info({ partition, next }, 'resuming from the stored offset');
+      } catch (err) {
+        // onBatch loads the offset itself if this failed; the log says why it will be slow
+        this.deps.logger.warn({ err, partition }, 'could not read the stored offset yet');
+      }
+    }
+    this.assigned = true;
+    this.deps.logger.info({ partitions }, 'consumer ready');
+  }
+
+  private async getAdmin(): Promise<Admin> {
+    if (!this.admin) {
+      const admin = this.deps.kafka.admin();
+      await admin.connect();
+      this.admin = admin;
+    }
+    return this.admin;
+  }
+
+  private async loadExpected(partition: number): Promise<number> {
+    const at = this.position(partition);
+    let next = await this.deps.store.readOffset(at);
+    if (next === null) {
+      const offsets = await (await this.getAdmin()).fetchTopicOffsets(this.options.topic);
+      const low = Number(offsets.find((o) => o.partition === partition)?.low ?? 0);
+      next = await this.deps.store.initOffset(at, low, new Date(this.deps.clock()));
+    }
+    this.expected.set(partition, next);
+    this.deps.metrics.nextOffset.set({ partition: String(partition) }, next);
+    return next;
+  }
+
+  private async onBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch } = payload;
+    const partition = batch.partition;
+    const at = this.position(partition);
+    let expected = this.expected.get(partition) ?? (await this.loadExpected(partition));
+    const records: LogRecord[] = [];
+    for (const m of batch.messages) {
+      const offset = Number(m.offset);
+      if (offset >= expected) records.push({ offset, key: m.key, value: m.value });
+    }
+    const first = records[0];
+    if (first === undefined) return;
+    if (first.offset > expected) {
+      this.deps.logger.warn({ partition, expected, got: first.offset }, 'log position ahead of the stored offset; seeking back');
+      this.consumer?.seek({ topic: this.options.topic, partition, offset: String(expected) });
+      return;
+    }
+
+    for (let i = 0; i < records.length; i += this.options.maxBatch) {
+      const chunk = records.slice(i, i + this.options.maxBatch);
+      for (let attempt = 0; ; attempt++) {
+        if (!payload.isRunning() || payload.isStale() || this.stopping) return;
+        const timer = this.deps.metrics.batchDuration.startTimer();
+        try {
+          const result = await this.deps.processor.process(at, expected, chunk);
+          timer();
+          expected = result.next;
+          this.expected.set(partition, expected);
+          this.failingSince = undefined;
+          this.record(partition, chunk.length, result);
+          this.deps.onCommitted?.(result);
+          break;
+        } catch (err) {
+          if (err instanceof OffsetFencedError) {
+            this.deps.metrics.failures.inc({ kind: 'fenced' });
+            this.deps.logger.error({ partition, expected, stored: err.stored }, 'stored offset moved under us (another consumer?); re-reading it');
+            this.expected.delete(partition);
+            const next = await this.loadExpected(partition);
+            this.consumer?.seek({ topic: this.options.topic, partition, offset: String(next) });
+            return;
+          }
+          this.failingSince ??= this.deps.clock();
+          this.lastError = err instanceof Error ? err.message : String(err);
+          this.deps.metrics.failures.inc({ kind: 'transient' });
+          const wait = Math.min(BACKOFF_MAX_MS, BACKOFF_MIN_MS * 2 ** attempt);
+          this.deps.logger.warn({ err, partition, offset: expected, attempt, retryInMs: wait }, 'batch failed; retrying without moving on');
+          await new Promise((r) => setTimeout(r, wait));
+          await payload.heartbeat().catch(() => undefined);
+        }
+      }
+      const lastOffset = chunk.at(-1)?.offset;
+      if (lastOffset !== undefined) payload.resolveOffset(String(lastOffset));
+      await payload.heartbeat();
+    }
+    this.publishGroupOffset(partition, expected);
+  }
+
+  /** Informational only, for lag tools; the database holds the real position. */
+  private publishGroupOffset(partition: number, offset: number): void {
+    const now = this.deps.clock();
+    if (this.groupOffsetInFlight || now - this.groupOffsetAt < GROUP_OFFSET_EVERY_MS) return;
+    this.groupOffsetAt = now;
+    this.groupOffsetInFlight = true;
+    void this.getAdmin()
+      .then((admin) => admin.setOffsets({ groupId: this.options.group, topic: this.options.topic, partitions: [{ partition, offset: String(offset) }] }))
+      .catch((err: unknown) => this.deps.logger.debug({ err }, 'informational group offset not set'))
+      .finally(() => (this.groupOffsetInFlight = false));
+  }
+
+  private record(partition: number, size: number, result: BatchResult): void {
+    const m = this.deps.metrics;
+    m.batchSize.observe(size);
+    for (const [verdict, n] of Object.entries(result.verdicts)) if (n > 0) m.decisions.inc({ verdict }, n);
+    if (result.skipped > 0) m.skipped.inc(result.skipped);
+    for (const d of result.deadLettered) {
+      m.deadLetters.inc({ reason: d.reasonCode });
+      this.deps.logger.warn({ partition, offset: d.offset, reason: d.reason }, 'dead letter');
+    }
+    m.nextOffset.set({ partition: String(partition) }, result.next);
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await this.consumer?.disconnect();
+    await this.admin?.disconnect().catch(() => undefined);
+  }
+}
