@@ -19,9 +19,11 @@ entry_of() {
   esac
 }
 
+# Alive, not a zombie awaiting its reaper, and still our entrypoint (pids get reused).
 is_running() {
-  local pid_file="${RUN_DIR}/$1.pid"
-  [[ -f "${pid_file}" ]] && kill -0 "$(cat "${pid_file}")" 2>/dev/null
+  local pid
+  pid=$(read_pid_file "${RUN_DIR}/$1.pid") || return 1
+  pid_matches "${pid}" "$(entry_of "$1")"
 }
 
 start_one() {
@@ -31,9 +33,17 @@ start_one() {
     log "${name} already running (pid $(cat "${RUN_DIR}/${name}.pid"))"
     return 0
   fi
+  # Readiness is judged on what this start writes, never on an older run's lines.
+  stat -c %s "${RUN_DIR}/${name}.log" 2>/dev/null >"${RUN_DIR}/${name}.log-offset" || echo 0 >"${RUN_DIR}/${name}.log-offset"
   (cd "${REPO_ROOT}" && exec setsid nohup node --import tsx "${entry}" >>"${RUN_DIR}/${name}.log" 2>&1 </dev/null) &
   echo $! >"${RUN_DIR}/${name}.pid"
   log "${name} started (pid $!, log ${RUN_DIR}/${name}.log)"
+}
+
+logged_since_start() {
+  local name=$1 offset
+  offset=$(cat "${RUN_DIR}/${name}.log-offset" 2>/dev/null || echo 0)
+  tail -c +"$((offset + 1))" "${RUN_DIR}/${name}.log" 2>/dev/null | grep -q "$2"
 }
 
 wait_ready() {
@@ -45,7 +55,7 @@ wait_ready() {
     fi
     case "${name}" in
       api) curl -fsS "http://127.0.0.1:${API_PORT}/readyz" >/dev/null 2>&1 && return 0 ;;
-      *) grep -q '"msg":"consumer ready"' "${RUN_DIR}/${name}.log" 2>/dev/null && return 0 ;;
+      *) logged_since_start "${name}" '"msg":"consumer ready"' && return 0 ;;
     esac
     sleep 0.3
   done
@@ -63,14 +73,14 @@ stop_one() {
   pid=$(cat "${pid_file}")
   kill -TERM "${pid}"
   for _ in $(seq 1 150); do
-    kill -0 "${pid}" 2>/dev/null || break
+    is_running "${name}" || break
     sleep 0.1
   done
-  if kill -0 "${pid}" 2>/dev/null; then
+  if is_running "${name}"; then
     log "${name} did not stop within 15 s; killing"
     kill -KILL "${pid}" 2>/dev/null || true
   fi
-  rm -f "${pid_file}"
+  rm -f "${pid_file}" "${RUN_DIR}/${name}.log-offset"
   log "${name} stopped"
 }
 

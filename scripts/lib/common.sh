@@ -70,6 +70,10 @@ pid_matches() {
   local pid="$1"; shift
   [[ "${pid}" =~ ^[0-9]+$ ]] || return 1
   kill -0 "${pid}" 2>/dev/null || return 1
+  # A killed process stays a zombie until its parent (often init) reaps it: that is not alive.
+  local state
+  state=$(sed -E 's/^.*\) ([A-Za-z]).*$/\1/' "/proc/${pid}/stat" 2>/dev/null) || return 1
+  [[ "${state}" != Z ]] || return 1
   local cmdline
   cmdline="$(tr '\0' ' ' <"/proc/${pid}/cmdline" 2>/dev/null)" || return 1
   local needle
