@@ -44,7 +44,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     if (isConnectivityError(err)) {
       logger.warn({ err, path: req.path }, 'database unavailable');
       res.setHeader('Retry-After', '1');
-      sendError(res, 503, 'DATABASE_UNAVAILABLE', 'the database is unavailable; nothing was recorded, retry later');
+      sendError(res, 503, 'DATABASE_UNAVAILABLE', 'the database is unavailable; the request is not confirmed: retry with the same requestId');
       return;
     }
     logger.error({ err, path: req.path }, 'unhandled error');
