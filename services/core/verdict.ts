@@ -4,7 +4,8 @@ export type Verdict = (typeof VERDICTS)[number];
 /**
  * The whole first-come-first-served rule for one request, given what came before it:
  * a user who already won is a DUPLICATE (even once stock is gone), otherwise the request wins
- * while stock lasts. Both the batched consumer and the synchronous SQL path follow this rule.
+ * while stock lasts. Both paths ask it (through decideBatch): the consumer for each batch, the
+ * synchronous path for one request with the campaign row locked.
  */
 export function judge(alreadyWon: boolean, stockLeft: number): Verdict {
   if (alreadyWon) return 'DUPLICATE';

@@ -2,6 +2,7 @@ import { QueryTypes, Transaction, type Sequelize } from 'sequelize';
 import type { CampaignDelta, RequestOwner } from '../core/decide.js';
 import type { DeadLetterRow } from '../core/dead-letter.js';
 import type { Verdict } from '../core/verdict.js';
+import { counterUpdate } from './campaign-counters.js';
 import { sqlDateTime } from './datetime.js';
 
 export interface LogPosition {
@@ -140,12 +141,8 @@ export class DecisionTransaction {
     const touched = new Set(resolved.keys());
     for (const d of deltas) {
       touched.delete(d.campaignId);
-      await this.run(
-        `UPDATE campaigns SET current_stock = current_stock - ?, success_count = success_count + ?,
-           sold_out_count = sold_out_count + ?, duplicate_count = duplicate_count + ?, log_resolved_count = log_resolved_count + ?
-         WHERE id = ?`,
-        [d.success, d.success, d.soldOut, d.duplicate, resolved.get(d.campaignId) ?? 0, d.campaignId],
-      );
+      const update = counterUpdate(d, resolved.get(d.campaignId) ?? 0);
+      await this.run(update.sql, update.replacements);
     }
     for (const campaignId of touched) {
       await this.run('UPDATE campaigns SET log_resolved_count = log_resolved_count + ? WHERE id = ?', [resolved.get(campaignId) ?? 0, campaignId]);

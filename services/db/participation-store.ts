@@ -1,5 +1,7 @@
 import { QueryTypes, Transaction, type Sequelize } from 'sequelize';
+import { decideBatch } from '../core/decide.js';
 import type { Verdict } from '../core/verdict.js';
+import { counterUpdate } from './campaign-counters.js';
 import { sqlDateTime } from './datetime.js';
 import { isRetryableTransactionError, violatedUniqueKey } from './errors.js';
 
@@ -122,9 +124,10 @@ export class ParticipationStore {
   }
 
   /**
-   * The synchronous path: one transaction around the classic conditional decrement. A race between
-   * two requests of the same user is settled by the unique winner key: the loser's transaction
-   * rolls back (returning its stock) and is run again, when it sees the winner and is a DUPLICATE.
+   * The synchronous path: one transaction with the campaign row locked. Should a decision of the
+   * Kafka path for the same user commit in between anyway, the unique winner key refuses the second
+   * win: the transaction rolls back (returning its stock) and is run again, when it sees the
+   * winner and is a DUPLICATE.
    */
   async decideSync(request: SyncRequest): Promise<SyncOutcome> {
     for (let attempt = 1; ; attempt++) {
@@ -142,38 +145,35 @@ export class ParticipationStore {
     }
   }
 
+  /**
+   * Reads the facts the rule needs (stock left, whether the user already won) with the campaign
+   * row locked, so no other decider can change them, and asks the same pure rule as the consumer.
+   */
   private decideSyncOnce(request: SyncRequest): Promise<Participation> {
     const { campaignId, userId, requestId, acceptedAt } = request;
     return this.sequelize.transaction({ isolationLevel: Transaction.ISOLATION_LEVELS.READ_COMMITTED }, async (transaction) => {
-      const won = await this.sequelize.query(
-        'SELECT 1 AS won FROM participations WHERE campaign_id = ? AND winner_user_id = ? LIMIT 1',
-        { replacements: [campaignId, userId], type: QueryTypes.SELECT, transaction },
-      );
-      let status: Verdict;
-      if (won.length > 0) {
-        status = 'DUPLICATE';
-      } else {
-        const taken = await this.sequelize.query(
-          'UPDATE campaigns SET current_stock = current_stock - 1, success_count = success_count + 1 WHERE id = ? AND current_stock > 0',
-          { replacements: [campaignId], type: QueryTypes.BULKUPDATE, transaction },
-        );
-        status = taken === 1 ? 'SUCCESS' : 'SOLD_OUT';
-      }
-      if (status !== 'SUCCESS') {
-        const counter = status === 'SOLD_OUT' ? 'sold_out_count' : 'duplicate_count';
-        await this.sequelize.query(`UPDATE campaigns SET ${counter} = ${counter} + 1 WHERE id = ?`, {
-          replacements: [campaignId],
-          type: QueryTypes.BULKUPDATE,
-          transaction,
-        });
-      }
+      const select = <R extends object>(sql: string, replacements: unknown[]) =>
+        this.sequelize.query<R>(sql, { replacements, type: QueryTypes.SELECT, transaction });
+      const [campaign] = await select<{ current_stock: number }>('SELECT current_stock FROM campaigns WHERE id = ? FOR UPDATE', [campaignId]);
+      if (!campaign) throw new Error(`campaign ${campaignId} vanished`);
+      const won = await select('SELECT 1 AS won FROM participations WHERE campaign_id = ? AND winner_user_id = ? LIMIT 1', [campaignId, userId]);
+      const { outcomes, deltas } = decideBatch([{ requestId, campaignId, userId }], {
+        stock: new Map([[campaignId, campaign.current_stock]]),
+        winners: new Map(won.length > 0 ? [[campaignId, new Set([userId])]] : []),
+        decidedRequestIds: new Map(),
+      });
+      const outcome = outcomes[0];
+      const delta = deltas.get(campaignId);
+      if (outcome?.kind !== 'decided' || !delta) throw new Error('a known campaign and a new request id are always decided');
+      const update = counterUpdate(delta, 0);
+      await this.sequelize.query(update.sql, { replacements: update.replacements, type: QueryTypes.BULKUPDATE, transaction });
       const decidedAt = new Date();
       await this.sequelize.query(
         `INSERT INTO participations (request_id, campaign_id, user_id, status, source, accepted_at, decided_at)
          VALUES (?, ?, ?, ?, 'SYNC', ?, ?)`,
-        { replacements: [requestId, campaignId, userId, status, sqlDateTime(acceptedAt), sqlDateTime(decidedAt)], type: QueryTypes.INSERT, transaction },
+        { replacements: [requestId, campaignId, userId, outcome.verdict, sqlDateTime(acceptedAt), sqlDateTime(decidedAt)], type: QueryTypes.INSERT, transaction },
       );
-      return { requestId, campaignId, userId, status, source: 'SYNC', partition: null, offset: null, acceptedAt, decidedAt };
+      return { requestId, campaignId, userId, status: outcome.verdict, source: 'SYNC', partition: null, offset: null, acceptedAt, decidedAt };
     });
   }
 }
