@@ -6,7 +6,8 @@ import type { CampaignService } from './campaigns/service.js';
 import { healthRoutes, type Lifecycle, type ReadinessProbe } from './health/routes.js';
 import { sendOk } from './http/envelope.js';
 import { errorHandler, notFound } from './http/error-handler.js';
-import { adminAuth, httpMetrics, requireJson } from './http/middleware.js';
+import { httpMetrics } from './http/http-metrics.js';
+import { adminAuth, requireJson } from './http/middleware.js';
 import { openApiDocument } from './openapi.js';
 import { adminToolRoutes } from './admin-tools/routes.js';
 import { batchRoutes, type BatchDeps } from './batch/routes.js';
@@ -14,6 +15,7 @@ import { statsRoutes, type StatsDeps } from './stats/routes.js';
 import { deadLetterRoutes } from './dead-letters/routes.js';
 import type { DeadLetterStore } from '../db/dead-letter-store.js';
 import type { IngestService } from './participation/ingest-service.js';
+import { ingestOutcomes } from './participation/ingest-metrics.js';
 import { participationRoutes } from './participation/routes.js';
 import type { ParticipationService } from './participation/service.js';
 
@@ -43,6 +45,7 @@ export function createApp(deps: AppDeps): Express {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(httpMetrics(deps.registry));
+  app.use('/api/campaigns/:campaignId/participation', ingestOutcomes(deps.registry));
   // While draining, finish the current request but tell keep-alive clients to reconnect elsewhere.
   app.use((_req, res, next) => {
     if (deps.lifecycle.draining) res.setHeader('Connection', 'close');

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Admin } from 'kafkajs';
-import { Histogram } from 'prom-client';
+import { Counter, Gauge, Histogram } from 'prom-client';
 import { AggregationJob, type AggregationOutcome } from '../aggregator/aggregation-job.js';
 import { AcceptStore } from '../db/accept-store.js';
 import { BatchStore } from '../db/batch-store.js';
@@ -11,6 +11,7 @@ import { CampaignStore } from '../db/campaign-store.js';
 import { DeadLetterStore } from '../db/dead-letter-store.js';
 import { defineModels } from '../db/models.js';
 import { ParticipationStore } from '../db/participation-store.js';
+import { registerPoolMetrics } from '../db/pool-metrics.js';
 import { createSequelize } from '../db/sequelize.js';
 import { BatchingProducer } from '../kafka/batching-producer.js';
 import { createKafka } from '../kafka/client.js';
@@ -81,15 +82,41 @@ export async function startApi(config: ApiConfig, logger: Logger): Promise<Runni
     buckets: [1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000],
     registers: [registry],
   });
+  const produceDuration = new Histogram({
+    name: `${METRIC_PREFIX}api_produce_duration_seconds`,
+    help: 'Time from sending a produce request to the broker acknowledging it',
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [registry],
+  });
+  const produceFailures = new Counter({
+    name: `${METRIC_PREFIX}api_produce_failures_total`,
+    help: 'Produce requests the broker did not acknowledge (their callers were answered 503)',
+    registers: [registry],
+  });
   const producer = new BatchingProducer(kafka, {
     topic: config.KAFKA_TOPIC,
     maxBatch: config.PRODUCE_MAX_BATCH,
     maxBatchBytes: config.PRODUCE_MAX_BATCH_BYTES,
     sendTimeoutMs: config.PRODUCE_TIMEOUT_MS,
     cooldownMs: 250,
-    onBatch: (size) => produceBatch.observe(size),
-    onFailure: (err, size) => logger.warn({ err: err.message, size }, 'produce failed; answering 503'),
+    onBatch: (size, seconds) => {
+      produceBatch.observe(size);
+      produceDuration.observe(seconds);
+    },
+    onFailure: (err, size) => {
+      produceFailures.inc();
+      logger.warn({ err: err.message, size }, 'produce failed; answering 503');
+    },
   });
+  new Gauge({
+    name: `${METRIC_PREFIX}api_produce_waiting`,
+    help: 'Participations waiting for the broker to acknowledge them',
+    registers: [registry],
+    collect() {
+      this.set(producer.waiting);
+    },
+  });
+  registerPoolMetrics(registry, sequelize);
   const acceptStore = new AcceptStore(sequelize);
   const accepts = new AcceptCounter(acceptStore, config.ACCEPT_FLUSH_INTERVAL_MS, logger);
   const cache = new CampaignCache((id) => campaignStore.findById(id), config.CAMPAIGN_CACHE_TTL_MS);

@@ -20,6 +20,9 @@ export interface BatchResult {
   readonly skipped: number;
   readonly deadLettered: readonly DeadLetterRow[];
   readonly verdicts: { SUCCESS: number; SOLD_OUT: number; DUPLICATE: number };
+  /** When each request decided by the batch was accepted. */
+  readonly acceptedAt: readonly Date[];
+  readonly committedAt: Date;
 }
 
 /**
@@ -97,7 +100,7 @@ export class BatchProcessor {
       await tx.applyDeltas(deltas.values(), resolved);
       await tx.insertDeadLetters(deadLettered, now);
       await tx.setOffset(at, last.offset + 1, now);
-      return { next: last.offset + 1, skipped, deadLettered, verdicts };
+      return { next: last.offset + 1, skipped, deadLettered, verdicts, acceptedAt: rows.map((r) => r.acceptedAt), committedAt: now };
     });
   }
 }

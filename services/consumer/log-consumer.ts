@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Admin, Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import { OffsetFencedError, type DecisionStore, type LogPosition } from '../db/decision-store.js';
+import { isConnectivityError, isRetryableTransactionError } from '../db/errors.js';
 import type { Logger } from '../platform/logger.js';
 import type { BatchProcessor, BatchResult, LogRecord } from './batch-processor.js';
 import type { ConsumerMetrics } from './metrics.js';
@@ -33,6 +34,12 @@ export interface ConsumerHealth {
   readonly stalled: boolean;
   /** Why the consumer is not ready, or is not advancing. */
   readonly problem: string | null;
+}
+
+function failureCause(err: unknown): string {
+  if (isConnectivityError(err)) return 'database_unavailable';
+  if (isRetryableTransactionError(err)) return 'lock_conflict';
+  return 'other';
 }
 
 const BACKOFF_MIN_MS = 100;
@@ -179,7 +186,7 @@ export class LogConsumer {
           break;
         } catch (err) {
           if (err instanceof OffsetFencedError) {
-            this.deps.metrics.failures.inc({ kind: 'fenced' });
+            this.deps.metrics.failures.inc({ cause: 'fenced' });
             this.deps.logger.error({ partition, expected, stored: err.stored }, 'stored offset moved under us (another consumer?); re-reading it');
             this.expected.delete(partition);
             const next = await this.loadExpected(partition);
@@ -188,7 +195,7 @@ export class LogConsumer {
           }
           this.failingSince ??= this.deps.clock();
           this.lastError = err instanceof Error ? err.message : String(err);
-          this.deps.metrics.failures.inc({ kind: 'transient' });
+          this.deps.metrics.failures.inc({ cause: failureCause(err) });
           const wait = Math.min(BACKOFF_MAX_MS, BACKOFF_MIN_MS * 2 ** attempt);
           this.deps.logger.warn({ err, partition, offset: expected, attempt, retryInMs: wait }, 'batch failed; retrying without moving on');
           await new Promise((r) => setTimeout(r, wait));
@@ -218,6 +225,8 @@ export class LogConsumer {
     const m = this.deps.metrics;
     m.batchSize.observe(size);
     for (const [verdict, n] of Object.entries(result.verdicts)) if (n > 0) m.decisions.inc({ verdict }, n);
+    const committed = result.committedAt.getTime();
+    for (const at of result.acceptedAt) m.decisionDelay.observe(Math.max(0, committed - at.getTime()) / 1000);
     if (result.skipped > 0) m.skipped.inc(result.skipped);
     for (const d of result.deadLettered) {
       m.deadLetters.inc({ reason: d.reasonCode });

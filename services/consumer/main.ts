@@ -1,5 +1,8 @@
 import { DeadLetterStore } from '../db/dead-letter-store.js';
 import { DecisionStore } from '../db/decision-store.js';
+import { AGGREGATION_JOB } from '../db/batch-store.js';
+import { ObservedStateStore } from '../db/observed-state-store.js';
+import { registerPoolMetrics } from '../db/pool-metrics.js';
 import { createSequelize } from '../db/sequelize.js';
 import { createKafka } from '../kafka/client.js';
 import { DeadLetterPublisher, isRetriableKafkaError } from '../kafka/dead-letter-publisher.js';
@@ -15,17 +18,20 @@ import { DeadLetterRelay } from './dead-letter-relay.js';
 import { LagMonitor } from './lag-monitor.js';
 import { LogConsumer } from './log-consumer.js';
 import { createConsumerMetrics } from './metrics.js';
+import { registerStateMetrics } from './state-metrics.js';
 
 const config = configOrExit(() => loadConsumerConfig());
 const logger = createLogger('consumer', config.LOG_LEVEL);
+const clock = () => new Date();
 const registry = createRegistry('consumer');
 // read at scrape time only, when `consumer` below exists
 const metrics = createConsumerMetrics(registry, () => consumer.health().stalled);
 const sequelize = createSequelize(config);
 const kafka = createKafka(config, logger);
+registerPoolMetrics(registry, sequelize);
+registerStateMetrics(registry, { store: new ObservedStateStore(sequelize), jobName: AGGREGATION_JOB, clock, logger, maxCampaigns: 200, cacheMs: 2_000 });
 const dlqTopic = dlqTopicOf(config);
 const group = consumerGroupOf(config);
-const clock = () => new Date();
 
 const admin = kafka.admin();
 await admin.connect();

@@ -30,7 +30,18 @@ export function createConsumerMetrics(registry: Registry, isStalled: () => boole
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
       registers,
     }),
-    failures: new Counter({ name: `${METRIC_PREFIX}consumer_batch_failures_total`, help: 'Batch attempts that failed and were retried', labelNames: ['kind'], registers }),
+    failures: new Counter({
+      name: `${METRIC_PREFIX}consumer_batch_failures_total`,
+      help: 'Batch attempts that failed and were retried, by cause (database_unavailable, lock_conflict, fenced, other)',
+      labelNames: ['cause'],
+      registers,
+    }),
+    decisionDelay: new Histogram({
+      name: `${METRIC_PREFIX}consumer_decision_delay_seconds`,
+      help: 'Time from acceptance (the 202) to the committed decision',
+      buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
+      registers,
+    }),
     lag: new Gauge({ name: `${METRIC_PREFIX}consumer_lag`, help: 'Log entries accepted but not yet decided (log end - stored offset), measured every few seconds', labelNames: ['partition'], registers }),
     nextOffset: new Gauge({ name: `${METRIC_PREFIX}consumer_next_offset`, help: 'The stored offset the consumer reads next', labelNames: ['partition'], registers }),
   };

@@ -2,6 +2,9 @@ import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
 import { sqlDateTime } from './datetime.js';
 import { violatedUniqueKey } from './errors.js';
 
+/** The daily statistics job's name in the executions table. */
+export const AGGREGATION_JOB = 'daily-campaign-stats';
+
 export type ExecutionStatus = 'STARTED' | 'COMPLETED' | 'PARTIAL' | 'FAILED';
 
 export interface ExecutionStep {

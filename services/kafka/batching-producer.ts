@@ -54,6 +54,7 @@ interface Waiting {
  */
 export class BatchingProducer {
   private queue: Waiting[] = [];
+  private inFlight = 0;
   private sending = false;
   private producer: Promise<Producer> | undefined;
   private refuseUntil = 0;
@@ -63,6 +64,11 @@ export class BatchingProducer {
     private readonly kafka: Kafka,
     private readonly options: BatchingProducerOptions,
   ) {}
+
+  /** Callers waiting for an acknowledgement: queued plus in the request in flight. */
+  get waiting(): number {
+    return this.queue.length + this.inFlight;
+  }
 
   send(message: OutgoingMessage): Promise<Acknowledged> {
     if (this.closed) return Promise.reject(new ProduceFailedError('producer closed', false));
@@ -114,6 +120,7 @@ export class BatchingProducer {
 
   private async sendBatch(batch: Waiting[]): Promise<void> {
     const started = process.hrtime.bigint();
+    this.inFlight = batch.length;
     let timer: NodeJS.Timeout | undefined;
     try {
       const timeout = new Promise<never>((_, reject) => {
@@ -150,6 +157,7 @@ export class BatchingProducer {
       for (const w of this.queue.splice(0)) w.reject(notSent);
     } finally {
       clearTimeout(timer);
+      this.inFlight = 0;
     }
   }
 

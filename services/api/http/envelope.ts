@@ -29,5 +29,7 @@ export function sendError(
 ): void {
   const data = details || extra ? { ...extra, ...(details ? { details } : {}) } : null;
   const body: ErrorEnvelope = { success: false, message, errorCode, data };
+  // for metrics that classify answers without parsing them
+  (res.locals as { errorCode?: ErrorCode }).errorCode = errorCode;
   res.status(status).json(body);
 }

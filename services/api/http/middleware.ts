@@ -1,7 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
-import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { Histogram, type Registry } from 'prom-client';
-import { METRIC_PREFIX } from '../../platform/metrics.js';
+import type { RequestHandler } from 'express';
 import { AppError } from './errors.js';
 
 /** A body-carrying request must say it is JSON; anything else would be silently ignored otherwise. */
@@ -29,26 +27,6 @@ export function adminAuth(token: string | undefined): RequestHandler {
       next(new AppError('FORBIDDEN', 'the admin token is not valid'));
       return;
     }
-    next();
-  };
-}
-
-export function httpMetrics(registry: Registry): RequestHandler {
-  const duration = new Histogram({
-    name: `${METRIC_PREFIX}http_request_duration_seconds`,
-    help: 'HTTP request duration by route template, method and status',
-    labelNames: ['method', 'route', 'status'],
-    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-    registers: [registry],
-  });
-  return (req: Request, res: Response, next: NextFunction) => {
-    const end = duration.startTimer();
-    res.on('finish', () => {
-      // The template, not the URL, so that ids do not explode the label space.
-      const routePath = (req.route as { path?: unknown } | undefined)?.path;
-      const route = typeof routePath === 'string' ? req.baseUrl + routePath : 'unmatched';
-      end({ method: req.method, route, status: String(res.statusCode) });
-    });
     next();
   };
 }

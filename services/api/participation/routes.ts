@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { sendOk } from '../http/envelope.js';
 import { idParam, requestId, userId } from '../http/schemas.js';
 import { parse } from '../http/validate.js';
+import { setIngestOutcome } from './ingest-metrics.js';
 import type { IngestService } from './ingest-service.js';
 import { PENDING, type ParticipationService } from './service.js';
 import { participationView, refusalView, userResultView } from './views.js';
@@ -32,6 +33,7 @@ export function participationRoutes(service: ParticipationService, ingest: Inges
     const result = await ingest.participate(campaignId, body.userId, clientRequestId(req, body.requestId));
     switch (result.kind) {
       case 'accepted':
+        setIngestOutcome(res, 'accepted');
         sendOk(res, 202, 'accepted; the decision follows in log order', {
           requestId: result.requestId,
           status: PENDING,
@@ -40,12 +42,14 @@ export function participationRoutes(service: ParticipationService, ingest: Inges
         });
         return;
       case 'short-circuit':
+        setIngestOutcome(res, result.answer.status === 'SOLD_OUT' ? 'short_circuit_sold_out' : 'short_circuit_duplicate');
         sendOk(res, 200, result.answer.status === 'SOLD_OUT' ? 'sold out' : 'already won (sold out since)', {
           requestId: result.answer.requestId,
           status: result.answer.status,
         });
         return;
       case 'already-decided':
+        setIngestOutcome(res, 'already_decided');
         sendOk(res, 200, 'already decided (same requestId)', participationView(result.participation));
         return;
     }

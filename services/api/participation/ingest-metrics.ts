@@ -1,0 +1,60 @@
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { Counter, type Registry } from 'prom-client';
+import { METRIC_PREFIX } from '../../platform/metrics.js';
+import type { ErrorCode } from '../http/errors.js';
+
+export const INGEST_OUTCOMES = [
+  'accepted',
+  'short_circuit_sold_out',
+  'short_circuit_duplicate',
+  'already_decided',
+  'rejected_invalid',
+  'campaign_not_found',
+  'outside_window',
+  'idempotency_conflict',
+  'rate_limited',
+  'unavailable_broker',
+  'unavailable_database',
+  'error',
+] as const;
+export type IngestOutcome = (typeof INGEST_OUTCOMES)[number];
+
+/** Set by the route when its answer is a success, so the counter need not read the body. */
+export function setIngestOutcome(res: Response, outcome: IngestOutcome): void {
+  (res.locals as { ingestOutcome?: IngestOutcome }).ingestOutcome = outcome;
+}
+
+const BY_ERROR: Partial<Record<ErrorCode, IngestOutcome>> = {
+  VALIDATION_FAILED: 'rejected_invalid',
+  INVALID_JSON: 'rejected_invalid',
+  PAYLOAD_TOO_LARGE: 'rejected_invalid',
+  UNSUPPORTED_MEDIA_TYPE: 'rejected_invalid',
+  CAMPAIGN_NOT_FOUND: 'campaign_not_found',
+  CAMPAIGN_NOT_STARTED: 'outside_window',
+  CAMPAIGN_ENDED: 'outside_window',
+  IDEMPOTENCY_KEY_REUSED: 'idempotency_conflict',
+  BROKER_UNAVAILABLE: 'unavailable_broker',
+  DATABASE_UNAVAILABLE: 'unavailable_database',
+};
+
+function outcomeOf(res: Response): IngestOutcome {
+  const locals = res.locals as { ingestOutcome?: IngestOutcome; errorCode?: ErrorCode };
+  if (locals.ingestOutcome) return locals.ingestOutcome;
+  if (res.statusCode === 429) return 'rate_limited';
+  return (locals.errorCode && BY_ERROR[locals.errorCode]) ?? 'error';
+}
+
+/** Counts every answer of the Kafka-path participation endpoint by what it told the client. */
+export function ingestOutcomes(registry: Registry): RequestHandler {
+  const counter = new Counter({
+    name: `${METRIC_PREFIX}api_ingest_outcomes_total`,
+    help: 'Answers of POST /participation by outcome (accepted, short-circuit, refused, 503 by cause)',
+    labelNames: ['outcome'],
+    registers: [registry],
+  });
+  for (const outcome of INGEST_OUTCOMES) counter.inc({ outcome }, 0);
+  return (req: Request, res: Response, next: NextFunction) => {
+    if (req.method === 'POST') res.on('finish', () => counter.inc({ outcome: outcomeOf(res) }));
+    next();
+  };
+}
