@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { isIsoDate } from '../aggregator/day-window.js';
+import { isIsoDate } from '../platform/day-window.js';
 import { VERDICTS } from '../core/verdict.js';
 import { ERROR_CODES } from './http/errors.js';
 import { idParam, requestId } from './http/schemas.js';

@@ -11,7 +11,7 @@ type JsonObject = { readonly [key: string]: Json };
 const ID_PATTERN = '^[1-9][0-9]{0,15}$';
 const REQUEST_ID_PATTERN = '^[A-Za-z0-9._:-]{1,64}$';
 const MAX_SAFE_INTEGER = Number.MAX_SAFE_INTEGER;
-// The shape only: services/aggregator/day-window.ts also refuses impossible dates such as 2026-02-30.
+// The shape only: services/platform/day-window.ts also refuses impossible dates such as 2026-02-30.
 const DATE_PATTERN = '^[0-9]{4}-[0-9]{2}-[0-9]{2}$';
 const PERCENT_PATTERN = '^[0-9]+\\.[0-9]{2}%$';
 

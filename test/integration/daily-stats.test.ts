@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { QueryTypes } from 'sequelize';
 import { AggregationJob } from '../../services/aggregator/aggregation-job.js';
-import { addDays, dateIn } from '../../services/aggregator/day-window.js';
+import { addDays, dateIn } from '../../services/platform/day-window.js';
 import { BatchStore } from '../../services/db/batch-store.js';
 import { sqlDateTime } from '../../services/db/datetime.js';
 import { StatsStore } from '../../services/db/stats-store.js';

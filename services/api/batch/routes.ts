@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { AggregationJob, AggregationOutcome } from '../../aggregator/aggregation-job.js';
-import { InvalidDateError, yesterdayIn } from '../../aggregator/day-window.js';
+import { InvalidDateError, yesterdayIn } from '../../platform/day-window.js';
 import { AlreadyRunningError, type BatchStore, type Execution, type ExecutionStep } from '../../db/batch-store.js';
 import type { Logger } from '../../platform/logger.js';
 import { sendOk } from '../http/envelope.js';

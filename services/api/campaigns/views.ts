@@ -1,13 +1,5 @@
+import { campaignState } from '../../core/campaign-state.js';
 import type { Campaign } from '../../db/campaign-store.js';
-
-export type CampaignState = 'SCHEDULED' | 'OPEN' | 'SOLD_OUT' | 'ENDED';
-
-/** Derived, never stored: the time window first, then stock. */
-export function campaignState(c: Campaign, now: Date): CampaignState {
-  if (c.startsAt !== null && now < c.startsAt) return 'SCHEDULED';
-  if (c.endsAt !== null && now >= c.endsAt) return 'ENDED';
-  return c.currentStock > 0 ? 'OPEN' : 'SOLD_OUT';
-}
 
 export function campaignView(c: Campaign, now: Date) {
   return {

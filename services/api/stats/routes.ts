@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { addDays, checkPastDate, dateIn, dayWindow, InvalidDateError } from '../../aggregator/day-window.js';
+import { addDays, checkPastDate, dateIn, dayWindow, InvalidDateError } from '../../platform/day-window.js';
 import type { DayStats, StatsStore } from '../../db/stats-store.js';
 import type { OrderStore } from '../../db/order-store.js';
 import type { CampaignService } from '../campaigns/service.js';
