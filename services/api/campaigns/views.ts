@@ -1,7 +1,9 @@
 import { campaignState } from '../../core/campaign-state.js';
+import type { z } from 'zod';
 import type { Campaign } from '../../db/campaign-store.js';
+import type { CampaignJson, CampaignStatusJson } from './responses.js';
 
-export function campaignView(c: Campaign, now: Date) {
+export function campaignView(c: Campaign, now: Date): z.input<typeof CampaignJson> {
   return {
     id: c.id,
     name: c.name,
@@ -14,7 +16,7 @@ export function campaignView(c: Campaign, now: Date) {
   };
 }
 
-export function statusView(c: Campaign, pending: number) {
+export function statusView(c: Campaign, pending: number): z.input<typeof CampaignStatusJson> {
   const failCount = c.soldOutCount + c.duplicateCount;
   const used = c.totalStock - c.currentStock;
   return {

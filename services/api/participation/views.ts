@@ -1,6 +1,8 @@
+import type { z } from 'zod';
 import type { Participation } from '../../db/participation-store.js';
+import type { ParticipationJson, UserParticipationJson } from './responses.js';
 
-export function participationView(p: Participation) {
+export function participationView(p: Participation): z.input<typeof ParticipationJson> {
   return {
     requestId: p.requestId,
     campaignId: p.campaignId,
@@ -16,7 +18,7 @@ export function participationView(p: Participation) {
 }
 
 /** A user's standing in a campaign: the win if there is one, else the first decision. */
-export function userResultView(decisions: readonly Participation[]) {
+export function userResultView(decisions: readonly Participation[]): z.input<typeof UserParticipationJson> {
   const first = decisions[0];
   if (first === undefined) throw new Error('userResultView needs at least one decision');
   const win = decisions.find((d) => d.status === 'SUCCESS');
