@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { sendOk } from '../http/envelope.js';
-import { badBody, badInput, campaignNotFound, databaseDown, idPathParameter, ok, operation, type Parameter } from '../http/openapi-declare.js';
+import { badBody, badInput, campaignIdParameter, campaignNotFound, databaseDown, ok, operation, pageParameters } from '../http/openapi-declare.js';
 import { idParam, pageQuery } from '../http/schemas.js';
 import { parse } from '../http/validate.js';
 import { CampaignJson, CampaignStatusJson, MAX_STOCK } from './responses.js';
@@ -35,13 +35,6 @@ const createCampaignBody = z
     path: ['endsAt'],
   })
   .meta({ id: 'CreateCampaignRequest' });
-
-export const campaignIdParameter = idPathParameter('CampaignId', 'campaignId', idParam);
-
-export const pageParameters: readonly Parameter[] = [
-  { id: 'Page', name: 'page', in: 'query', required: false, description: 'Zero-based page number.', schema: pageQuery.shape.page },
-  { id: 'Size', name: 'size', in: 'query', required: false, description: 'Items per page.', schema: pageQuery.shape.size },
-];
 
 const pageOrSizeInvalid = badInput('page or size is not an integer or out of range.');
 const campaignIdInvalid = badInput('campaignId is not a positive integer.');

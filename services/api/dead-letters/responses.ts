@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { count, instant, positiveId } from '../http/response-schemas.js';
 import { requestId } from '../http/schemas.js';
 
-const PREVIEW_BYTES = 2_048;
+/** How much of a dead letter's payload the API shows. */
+export const PREVIEW_BYTES = 2_048;
 
 export const DeadLetterJson = z
   .object({

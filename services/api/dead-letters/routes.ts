@@ -4,14 +4,11 @@ import type { DeadLetter, DeadLetterStore } from '../../db/dead-letter-store.js'
 import { PoisonMessageError } from '../../kafka/participation-message.js';
 import { sendOk } from '../http/envelope.js';
 import { AppError, NotFoundError } from '../http/errors.js';
-import { pageParameters } from '../campaigns/routes.js';
-import { badInput, databaseDown, fail, idPathParameter, ok, operation } from '../http/openapi-declare.js';
+import { badInput, databaseDown, fail, idPathParameter, ok, operation, pageParameters } from '../http/openapi-declare.js';
 import { idParam, pageQuery } from '../http/schemas.js';
 import { parse } from '../http/validate.js';
 import type { IngestService } from '../participation/ingest-service.js';
-import { DeadLetterJson, DeadLetterReplayedJson } from './responses.js';
-
-const PREVIEW_BYTES = 2_048;
+import { DeadLetterJson, DeadLetterReplayedJson, PREVIEW_BYTES } from './responses.js';
 
 export const deadLetterOperations = [
   operation({

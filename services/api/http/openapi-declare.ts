@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ERROR_CODES, type ErrorCode } from './errors.js';
-import { requestId } from './schemas.js';
+import { idParam, pageQuery, requestId } from './schemas.js';
 
 /**
  * How a route documents itself: one `operation({...})` next to the route, built from the same zod
@@ -76,6 +76,13 @@ const ID_DESCRIPTION = 'A positive integer without sign or leading zero, at most
 export function idPathParameter(id: string, name: string, schema: z.ZodType): Parameter {
   return { id, name, in: 'path', required: true, description: ID_DESCRIPTION, schema };
 }
+
+export const campaignIdParameter = idPathParameter('CampaignId', 'campaignId', idParam);
+
+export const pageParameters: readonly Parameter[] = [
+  { id: 'Page', name: 'page', in: 'query', required: false, description: 'Zero-based page number.', schema: pageQuery.shape.page },
+  { id: 'Size', name: 'size', in: 'query', required: false, description: 'Items per page.', schema: pageQuery.shape.size },
+];
 
 export const idempotencyKeyParameter: Parameter = {
   id: 'IdempotencyKey',

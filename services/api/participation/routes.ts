@@ -1,8 +1,7 @@
 import { Router, type Request } from 'express';
 import { z } from 'zod';
-import { campaignIdParameter } from '../campaigns/routes.js';
 import { sendOk } from '../http/envelope.js';
-import { badBody, badInput, databaseDown, fail, idempotencyKeyParameter, idPathParameter, ok, operation } from '../http/openapi-declare.js';
+import { badBody, badInput, campaignIdParameter, databaseDown, fail, idempotencyKeyParameter, idPathParameter, ok, operation } from '../http/openapi-declare.js';
 import { idParam, requestId, userId } from '../http/schemas.js';
 import { parse } from '../http/validate.js';
 import type { IngestService } from './ingest-service.js';
