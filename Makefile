@@ -72,7 +72,7 @@ typecheck: install ## TypeScript, strict, no emit
 	npx tsc -p tsconfig.json --noEmit
 
 .PHONY: build
-build: install ## Compile to dist/ (what the container image runs)
+build: install ## Compile to dist/
 	npx tsc -p tsconfig.build.json
 
 .PHONY: bench

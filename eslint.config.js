@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', '.local/', 'charts/', 'loadtest/**/*.js'] },
+  { ignores: ['dist/', 'node_modules/', '.local/'] },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {

@@ -1,6 +1,6 @@
 import { QueryTypes } from 'sequelize';
 import { AggregationJob } from '../services/aggregator/aggregation-job.js';
-import { addDays, dayWindow } from '../services/aggregator/day-window.js';
+import { addDays, dayWindow } from '../services/platform/day-window.js';
 import { BatchStore } from '../services/db/batch-store.js';
 import { StatsStore } from '../services/db/stats-store.js';
 import { createLogger } from '../services/platform/logger.js';

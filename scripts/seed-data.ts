@@ -31,7 +31,7 @@ import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
-import { addDays, dayWindow, isIsoDate, isValidTimeZone, yesterdayIn, type DayWindow, type IsoDate } from '../services/aggregator/day-window.js';
+import { addDays, dayWindow, isIsoDate, isValidTimeZone, yesterdayIn, type DayWindow, type IsoDate } from '../services/platform/day-window.js';
 import { sqlDateTime } from '../services/db/datetime.js';
 import { migrateUp } from '../services/db/migrator.js';
 import { createSequelize } from '../services/db/sequelize.js';

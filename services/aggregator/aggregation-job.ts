@@ -1,7 +1,7 @@
 import type { BatchStore, ExecutionStatus } from '../db/batch-store.js';
 import type { StatsStore } from '../db/stats-store.js';
 import type { Logger } from '../platform/logger.js';
-import { checkPastDate, dayWindow, type IsoDate } from './day-window.js';
+import { checkPastDate, dayWindow, type IsoDate } from '../platform/day-window.js';
 
 export const JOB_NAME = 'daily-campaign-stats';
 

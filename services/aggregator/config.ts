@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { commonConfigShape, dbConfigShape, env, loadConfig } from '../platform/config.js';
-import { isValidTimeZone } from './day-window.js';
+import { isValidTimeZone } from '../platform/day-window.js';
 
 export const statsConfigShape = {
   /** The business time zone: what "a day" means for statistics. */

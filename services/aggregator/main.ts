@@ -6,7 +6,7 @@ import { createLogger } from '../platform/logger.js';
 import { configOrExit } from '../platform/process.js';
 import { AggregationJob } from './aggregation-job.js';
 import { loadAggregatorConfig } from './config.js';
-import { InvalidDateError, yesterdayIn } from './day-window.js';
+import { InvalidDateError, yesterdayIn } from '../platform/day-window.js';
 
 // Exit codes: 0 completed, 1 partial/failed/already running, 2 bad configuration or arguments.
 const config = configOrExit(() => loadAggregatorConfig());

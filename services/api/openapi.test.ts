@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { isIsoDate } from '../aggregator/day-window.js';
+import { isIsoDate } from '../platform/day-window.js';
 import { VERDICTS } from '../core/verdict.js';
 import { ERROR_CODES } from './http/errors.js';
 import { idParam, requestId } from './http/schemas.js';
@@ -239,7 +239,7 @@ describe('openApiDocument', () => {
     assert.ok(narrowedCodes(responses['503'], 'participate 503').includes('BROKER_UNAVAILABLE'));
     assert.match(JSON.stringify(responses['503']), /"requestId"/);
     const accepted = record(record(schemas.ParticipationAccepted, 'ParticipationAccepted').properties, 'ParticipationAccepted.properties');
-    assert.deepEqual(accepted.status, { const: 'PENDING' });
+    assert.deepEqual(accepted.status, { type: 'string', const: 'PENDING' });
   });
 
   it('uses the verdicts of the core for Participation.status', () => {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { QueryTypes } from 'sequelize';
 import { dbEnv } from './support/api.js';
 import { createTestDatabase, type TestDatabase } from './support/database.js';
 import { brokers, deleteTopics, uniqueTopic } from './support/kafka.js';
@@ -38,9 +39,21 @@ describe('api process', () => {
       const lock = await db.sequelize.transaction();
       await db.sequelize.query('SELECT id FROM campaigns WHERE id = ? FOR UPDATE', { replacements: [id], transaction: lock });
       const inFlight = request(`${url}/api/campaigns/${id}/participation-sync`, { body: { userId: 1 } });
-      await new Promise((r) => setTimeout(r, 300));
+      // In flight = the api's statement on the campaign is waiting for our lock.
+      await waitFor('the participation blocked on the campaign row', async () => {
+        const [row] = await db.sequelize.query<{ n: number }>(
+          "SELECT COUNT(*) AS n FROM information_schema.processlist WHERE db = DATABASE() AND id <> CONNECTION_ID() AND command = 'Query' AND info LIKE '%campaigns%'",
+          { type: QueryTypes.SELECT },
+        );
+        return Number(row?.n) > 0;
+      });
       proc.child.kill('SIGTERM');
-      await new Promise((r) => setTimeout(r, 300));
+      await waitFor('the listener to close', () =>
+        fetch(`${url}/healthz`).then(
+          () => false,
+          () => true,
+        ),
+      );
       await assert.rejects(fetch(`${url}/healthz`), 'no new connections while draining');
       await lock.commit();
 

@@ -5,6 +5,7 @@ import { startTestConsumer } from './support/consumer.js';
 import { decisionsOf, replayVerdicts, waitForDecisions } from './support/decisions.js';
 import { useApiFixture } from './support/fixture.js';
 import { dataOf, request } from './support/http.js';
+import { waitFor } from './support/process.js';
 
 const BACKLOG = 50_000;
 const STOCK = 1_000;
@@ -60,12 +61,8 @@ describe('consumer killed in the middle of a backlog', () => {
 
     // Small transactions so that the kill lands between many commits.
     const first = await startTestConsumer(fx().db.config, fx().topic, { CONSUMER_MAX_BATCH: '250' });
-    let atKill = 0;
-    for (;;) {
-      atKill = (await snapshot(id)).rows;
-      if (atKill >= 5_000) break;
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    // polled often, so that the kill lands early in the backlog
+    await waitFor('5,000 decisions before the kill', async () => (await snapshot(id)).rows >= 5_000, 120_000, 20);
     first.child.kill('SIGKILL');
     await first.exited();
     const afterKill = await snapshot(id);
@@ -75,7 +72,8 @@ describe('consumer killed in the middle of a backlog', () => {
     const second = await startTestConsumer(fx().db.config, fx().topic);
     try {
       await waitForDecisions(fx().db.sequelize, id, BACKLOG);
-      await new Promise((r) => setTimeout(r, 500));
+      // Decided up to the end of the log: nothing is left that could still be decided (twice).
+      await waitFor('the consumer at the end of the log', async () => (await snapshot(id)).next_offset === BACKLOG);
       const final = await snapshot(id);
       assert.equal(final.rows, BACKLOG);
       assertConsistent(final);

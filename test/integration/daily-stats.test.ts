@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { QueryTypes } from 'sequelize';
 import { AggregationJob } from '../../services/aggregator/aggregation-job.js';
-import { addDays, dateIn } from '../../services/aggregator/day-window.js';
+import { addDays, dateIn, dayWindow, type IsoDate } from '../../services/platform/day-window.js';
 import { BatchStore } from '../../services/db/batch-store.js';
 import { sqlDateTime } from '../../services/db/datetime.js';
 import { StatsStore } from '../../services/db/stats-store.js';
@@ -15,6 +15,13 @@ import { dataOf, request, type JsonResponse } from './support/http.js';
 import { spawnEntrypoint, waitFor } from './support/process.js';
 
 const ZONE = 'Asia/Seoul';
+
+// Days relative to today, so that no case depends on the machine's calendar: a month back is
+// safely in the past, and each case uses days of its own.
+const TODAY = dateIn(new Date(), ZONE);
+const day = (n: number): IsoDate => addDays(TODAY, n - 30);
+/** `hours` after local midnight of `date` in ZONE. */
+const at = (date: IsoDate, hours: number) => new Date(dayWindow(date, ZONE).start.getTime() + hours * 3_600_000);
 
 describe('daily aggregation and statistics', () => {
   const fx = useApiFixture('stats', { STATS_TIME_ZONE: ZONE });
@@ -100,23 +107,23 @@ describe('daily aggregation and statistics', () => {
 
   it('running the same day twice leaves identical rows, and history shows both runs', async () => {
     const id = await createCampaign('twice', 3);
-    const day = '2026-10-01';
+    const twiceDay = day(1);
     await insertHistory(id, [
-      { userId: 1, status: 'SUCCESS', acceptedAt: new Date('2026-10-01T01:00:00Z') },
-      { userId: 2, status: 'SOLD_OUT', acceptedAt: new Date('2026-10-01T02:00:00Z') },
+      { userId: 1, status: 'SUCCESS', acceptedAt: at(twiceDay, 10) },
+      { userId: 2, status: 'SOLD_OUT', acceptedAt: at(twiceDay, 11) },
     ]);
     const snapshot = async () =>
       fx().db.sequelize.query('SELECT campaign_id, stat_date, total_participations, success_count, sold_out_count, duplicate_count, unique_users, first_accepted_at, last_accepted_at FROM campaign_stats WHERE stat_date = ? ORDER BY campaign_id', {
-        replacements: [day],
+        replacements: [twiceDay],
         type: QueryTypes.SELECT,
       });
-    const first = await aggregate(day);
+    const first = await aggregate(twiceDay);
     const rowsAfterFirst = await snapshot();
-    const second = await aggregate(day);
+    const second = await aggregate(twiceDay);
     assert.deepEqual(await snapshot(), rowsAfterFirst);
     assert.ok(rowsAfterFirst.length >= 1);
     const history = (await request(url('/api/admin/batch/history?size=50'))).body.data as { executionId: number; date: string; status: string }[];
-    const runs = history.filter((h) => h.date === day);
+    const runs = history.filter((h) => h.date === twiceDay);
     assert.deepEqual(runs.map((r) => r.executionId).sort(), [first.executionId, second.executionId].sort());
     assert.ok(runs.every((r) => r.status === 'COMPLETED'));
   });
@@ -124,11 +131,11 @@ describe('daily aggregation and statistics', () => {
   it('one campaign failing leaves the execution PARTIAL and the others committed', async () => {
     const good = await createCampaign('good', 5);
     const bad = await createCampaign('bad', 5);
-    const day = '2026-10-02';
-    const at = new Date('2026-10-02T03:00:00Z');
-    await insertHistory(good, [{ userId: 1, status: 'SUCCESS', acceptedAt: at }]);
-    await insertHistory(bad, [{ userId: 1, status: 'SUCCESS', acceptedAt: at }]);
-    const { executionId, done } = await job((campaignId) => (campaignId === bad ? Promise.reject(new Error('injected failure')) : Promise.resolve())).start(day);
+    const partialDay = day(2);
+    const noon = at(partialDay, 12);
+    await insertHistory(good, [{ userId: 1, status: 'SUCCESS', acceptedAt: noon }]);
+    await insertHistory(bad, [{ userId: 1, status: 'SUCCESS', acceptedAt: noon }]);
+    const { executionId, done } = await job((campaignId) => (campaignId === bad ? Promise.reject(new Error('injected failure')) : Promise.resolve())).start(partialDay);
     const outcome = await done;
     assert.equal(outcome.status, 'PARTIAL');
     assert.equal(outcome.failed, 1);
@@ -138,74 +145,80 @@ describe('daily aggregation and statistics', () => {
     assert.equal(steps.find((s) => s.campaignId === bad)?.status, 'FAILED');
     assert.match(steps.find((s) => s.campaignId === bad)?.error ?? '', /injected failure/);
     assert.equal(steps.find((s) => s.campaignId === good)?.status, 'COMPLETED');
-    const daily = statsOf(await request(url(`/api/admin/stats/daily?date=${day}`)));
+    const daily = statsOf(await request(url(`/api/admin/stats/daily?date=${partialDay}`)));
     assert.ok(daily.some((s) => s.campaignId === good));
     assert.ok(!daily.some((s) => s.campaignId === bad));
   });
 
   it('rows at 23:59:59.999 and 00:00:00.000 in the configured zone land on their own days', async () => {
     const id = await createCampaign('midnight', 5);
-    // Seoul is UTC+9: local midnight of 2026-10-04 is 2026-10-03T15:00:00Z
+    const [before, after] = [day(3), day(4)];
+    // Seoul is UTC+9: local midnight of a day is 15:00Z of the day before
+    const midnight = dayWindow(after, ZONE);
+    assert.equal(midnight.start.toISOString().slice(11), '15:00:00.000Z');
     await insertHistory(id, [
-      { userId: 1, status: 'SUCCESS', acceptedAt: new Date('2026-10-03T14:59:59.999Z') },
-      { userId: 2, status: 'SUCCESS', acceptedAt: new Date('2026-10-03T15:00:00.000Z') },
-      { userId: 3, status: 'SOLD_OUT', acceptedAt: new Date('2026-10-04T14:59:59.999Z') },
+      { userId: 1, status: 'SUCCESS', acceptedAt: new Date(midnight.start.getTime() - 1) },
+      { userId: 2, status: 'SUCCESS', acceptedAt: midnight.start },
+      { userId: 3, status: 'SOLD_OUT', acceptedAt: new Date(midnight.end.getTime() - 1) },
     ]);
-    await aggregate('2026-10-03');
-    await aggregate('2026-10-04');
+    await aggregate(before);
+    await aggregate(after);
     const on = async (date: string) => statsOf(await request(url(`/api/admin/stats/daily?date=${date}`))).find((s) => s.campaignId === id);
-    assert.equal((await on('2026-10-03'))?.totalParticipations, 1);
-    assert.equal((await on('2026-10-04'))?.totalParticipations, 2);
-    const series = dataOf(await request(url(`/api/admin/stats/campaign/${id}?startDate=2026-10-01&endDate=2026-10-05`)));
+    assert.equal((await on(before))?.totalParticipations, 1);
+    assert.equal((await on(after))?.totalParticipations, 2);
+    const series = dataOf(await request(url(`/api/admin/stats/campaign/${id}?startDate=${day(1)}&endDate=${day(5)}`)));
     assert.deepEqual((series.days as { date: string; totalParticipations: number }[]).map((d) => [d.date, d.totalParticipations]), [
-      ['2026-10-03', 1],
-      ['2026-10-04', 2],
+      [before, 1],
+      [after, 2],
     ]);
   });
 
   it('concurrent triggers for the same date: one runs, the others get 409, also from another process', async () => {
     const id = await createCampaign('busy', 5);
-    const day = '2026-10-05';
-    await insertHistory(id, [{ userId: 1, status: 'SUCCESS', acceptedAt: new Date('2026-10-05T05:00:00Z') }]);
+    const busyDay = day(5);
+    await insertHistory(id, [{ userId: 1, status: 'SUCCESS', acceptedAt: at(busyDay, 14) }]);
     // Hold the day's stats key in an open transaction: the run that gets the claim must write
     // that key, so it waits here, still holding the claim, whatever plan the database picks.
     const lock = await fx().db.sequelize.transaction();
     await fx().db.sequelize.query(
       `INSERT INTO campaign_stats (campaign_id, stat_date, time_zone, total_participations, success_count, sold_out_count, duplicate_count,
          unique_users, execution_id, aggregated_at) VALUES (?, ?, 'UTC', 0, 0, 0, 0, 0, 0, NOW(3))`,
-      { replacements: [id, day], transaction: lock },
+      { replacements: [id, busyDay], transaction: lock },
     );
     try {
       const [a, b] = await Promise.all([
-        request(url(`/api/admin/batch/aggregate?date=${day}`), { method: 'POST' }),
-        request(url(`/api/admin/batch/aggregate?date=${day}`), { method: 'POST' }),
+        request(url(`/api/admin/batch/aggregate?date=${busyDay}`), { method: 'POST' }),
+        request(url(`/api/admin/batch/aggregate?date=${busyDay}`), { method: 'POST' }),
       ]);
       assert.deepEqual([a.status, b.status].sort(), [202, 409]);
       const refused = a.status === 409 ? a : b;
       assert.equal(refused.body.errorCode, 'BATCH_ALREADY_RUNNING');
-      const cli = spawnEntrypoint('services/aggregator/main.ts', { ...dbEnv(fx().db.config), STATS_TIME_ZONE: ZONE }, ['--date', day]);
+      const cli = spawnEntrypoint('services/aggregator/main.ts', { ...dbEnv(fx().db.config), STATS_TIME_ZONE: ZONE }, ['--date', busyDay]);
       assert.equal(await cli.exited(), 1);
       assert.match(cli.output(), /another run of this day is in progress/);
       // another day is not blocked
-      assert.equal((await request(url('/api/admin/batch/aggregate?date=2026-10-06'), { method: 'POST' })).status, 202);
+      assert.equal((await request(url(`/api/admin/batch/aggregate?date=${day(6)}`), { method: 'POST' })).status, 202);
     } finally {
       await lock.rollback();
     }
     await waitFor('the claimed run to finish', async () => {
       const history = (await request(url('/api/admin/batch/history'))).body.data as { date: string; status: string }[];
-      return history.filter((h) => h.date === day).every((h) => h.status !== 'STARTED');
+      return history.filter((h) => h.date === busyDay).every((h) => h.status !== 'STARTED');
     });
   });
 
   it('executions older than the retention period are removed by the next run', async () => {
     await fx().db.sequelize.query(
       `INSERT INTO batch_executions (job_name, stat_date, parameters, status, started_at, heartbeat_at, ended_at)
-       VALUES ('daily-campaign-stats', '2026-01-01', '{}', 'COMPLETED', ?, ?, ?)`,
-      { replacements: Array.from({ length: 3 }, () => sqlDateTime(new Date(Date.now() - 100 * 86_400_000))) },
+       VALUES ('daily-campaign-stats', ?, '{}', 'COMPLETED', ?, ?, ?)`,
+      { replacements: [addDays(TODAY, -100), ...Array.from({ length: 3 }, () => sqlDateTime(new Date(Date.now() - 100 * 86_400_000)))] },
     );
-    const [old] = await fx().db.sequelize.query<{ id: number }>("SELECT id FROM batch_executions WHERE stat_date = '2026-01-01'", { type: QueryTypes.SELECT });
+    const [old] = await fx().db.sequelize.query<{ id: number }>('SELECT id FROM batch_executions WHERE stat_date = ?', {
+      replacements: [addDays(TODAY, -100)],
+      type: QueryTypes.SELECT,
+    });
     assert.ok(old);
-    await (await job().start('2026-10-07')).done;
+    await (await job().start(day(7))).done;
     assert.equal((await request(url(`/api/admin/batch/status/${old.id}`))).status, 404);
   });
 
@@ -224,8 +237,8 @@ describe('daily aggregation and statistics', () => {
       ['GET', '/api/admin/batch/status/abc', 400, 'VALIDATION_FAILED'],
       ['GET', '/api/admin/batch/history?size=0', 400, 'VALIDATION_FAILED'],
       ['GET', '/api/admin/stats/campaign/987654', 404, 'CAMPAIGN_NOT_FOUND'],
-      ['GET', `/api/admin/stats/campaign/${id}?startDate=2026-10-05&endDate=2026-10-01`, 400, 'VALIDATION_FAILED'],
-      ['GET', `/api/admin/stats/campaign/${id}?startDate=2024-01-01&endDate=2026-10-01`, 400, 'VALIDATION_FAILED'],
+      ['GET', `/api/admin/stats/campaign/${id}?startDate=${day(5)}&endDate=${day(1)}`, 400, 'VALIDATION_FAILED'],
+      ['GET', `/api/admin/stats/campaign/${id}?startDate=${addDays(day(1), -400)}&endDate=${day(1)}`, 400, 'VALIDATION_FAILED'],
       ['GET', '/api/admin/stats/order-analysis/987654', 404, 'CAMPAIGN_NOT_FOUND'],
       ['GET', '/api/admin/stats/order-violations/0', 400, 'VALIDATION_FAILED'],
       ['GET', `/api/admin/stats/order-violations/${id}?limit=5000`, 400, 'VALIDATION_FAILED'],

@@ -66,8 +66,10 @@ describe('Kafka path: ingest, ordered consumer, dead letters', () => {
     assert.equal(status.totalParticipation, accepted.length);
     await waitFor('pending to drain', async () => dataOf(await request(`${api.url}/api/campaigns/${id}/status`)).pending === 0);
 
-    // once sold out (and the cache has caught up) the API answers without touching the log
-    await new Promise((r) => setTimeout(r, 300));
+    // Once sold out, and once the ingest cache has seen it, the API answers without touching the log.
+    // Until then a probe is accepted into the log (202) and simply decided SOLD_OUT later.
+    let probeUser = 90_000;
+    await waitFor('the ingest cache to see the campaign sold out', async () => (await participate(id, probeUser++)).status === 200);
     const late = await participate(id, 99_999);
     assert.equal(late.status, 200);
     assert.equal(dataOf(late).status, 'SOLD_OUT');

@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { QueryTypes } from 'sequelize';
-import { addDays, dayWindow } from '../../services/aggregator/day-window.js';
+import { addDays, dayWindow } from '../../services/platform/day-window.js';
 import { sqlDateTime } from '../../services/db/datetime.js';
 import { seedData, type SeedOptions, type SeedResult } from '../../scripts/seed-data.js';
 import { dbEnv } from './support/api.js';

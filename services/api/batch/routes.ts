@@ -1,13 +1,16 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { AggregationJob, AggregationOutcome } from '../../aggregator/aggregation-job.js';
-import { InvalidDateError, yesterdayIn } from '../../aggregator/day-window.js';
+import { InvalidDateError, yesterdayIn } from '../../platform/day-window.js';
 import { AlreadyRunningError, type BatchStore, type Execution, type ExecutionStep } from '../../db/batch-store.js';
 import type { Logger } from '../../platform/logger.js';
 import { sendOk } from '../http/envelope.js';
 import { AppError, NotFoundError, ValidationError } from '../http/errors.js';
-import { idParam } from '../http/schemas.js';
+import { NOT_A_PAST_DATE, badInput, databaseDown, fail, idPathParameter, ok, operation } from '../http/openapi-declare.js';
+import { positiveId } from '../http/response-schemas.js';
+import { calendarDateShape, idParam } from '../http/schemas.js';
 import { parse } from '../http/validate.js';
+import { ExecutionDetailJson, ExecutionJson, ExecutionStartedJson } from './responses.js';
 
 export interface BatchDeps {
   job: AggregationJob;
@@ -18,6 +21,63 @@ export interface BatchDeps {
   /** Runs started here, so that shutdown can let them finish. */
   running: Set<Promise<AggregationOutcome>>;
 }
+
+const aggregateQuery = z.object({ date: z.string().meta(calendarDateShape).optional() });
+const historyQuery = z.object({ size: z.coerce.number().int().min(1).max(200).default(20) });
+
+export const batchOperations = [
+  operation({
+    method: 'post',
+    path: '/api/admin/batch/aggregate',
+    operationId: 'startAggregation',
+    tags: ['admin', 'batch'],
+    summary: "Aggregate a day's statistics",
+    description:
+      'Takes no body. Claims the day and answers at once; the run goes on in the background, each campaign in its own transaction, and GET /api/admin/batch/status/{executionId} follows it. Running a day again rewrites its rows. One run per day at a time: a run whose heartbeat is older than BATCH_STALE_AFTER_MS is taken to have died, is marked FAILED and is taken over.',
+    parameters: [
+      {
+        id: 'AggregateDate',
+        name: 'date',
+        in: 'query',
+        required: false,
+        description: 'The day to aggregate: a calendar date YYYY-MM-DD, today (partial) or earlier in STATS_TIME_ZONE. Default: yesterday there.',
+        schema: aggregateQuery.shape.date,
+      },
+    ],
+    replies: [
+      ok(202, 'The run has started.', ExecutionStartedJson),
+      badInput(`date is ${NOT_A_PAST_DATE}.`),
+      fail('A run of this day is already in progress; data.executionId is that run.', ['BATCH_ALREADY_RUNNING'], z.object({ executionId: positiveId })),
+      databaseDown,
+    ],
+  }),
+  operation({
+    method: 'get',
+    path: '/api/admin/batch/status/{executionId}',
+    operationId: 'getExecution',
+    tags: ['admin', 'batch'],
+    summary: 'One execution, with its per-campaign steps',
+    parameters: [idPathParameter('ExecutionId', 'executionId', idParam)],
+    replies: [
+      ok(200, 'The execution.', ExecutionDetailJson),
+      badInput('executionId is not a positive integer.'),
+      fail('The execution does not exist, or was removed after BATCH_RETENTION_DAYS.', ['EXECUTION_NOT_FOUND']),
+      databaseDown,
+    ],
+  }),
+  operation({
+    method: 'get',
+    path: '/api/admin/batch/history',
+    operationId: 'listExecutions',
+    tags: ['admin', 'batch'],
+    summary: 'Recent executions, newest first',
+    description: 'Without their steps. Finished executions started more than BATCH_RETENTION_DAYS ago are removed by later runs.',
+    parameters: [
+      { id: 'HistorySize', name: 'size', in: 'query', required: false, description: 'How many executions to list.', schema: historyQuery.shape.size },
+    ],
+    replies: [ok(200, 'The most recent executions.', z.array(ExecutionJson)), badInput('size is not an integer from 1 to 200.'), databaseDown],
+  }),
+];
 
 function executionView(e: Execution, steps?: readonly ExecutionStep[]) {
   return {
@@ -43,7 +103,7 @@ export function batchRoutes(deps: BatchDeps): Router {
   const router = Router();
 
   router.post('/aggregate', async (req, res) => {
-    const { date } = parse(z.object({ date: z.string().optional() }), req.query, 'query');
+    const { date } = parse(aggregateQuery, req.query, 'query');
     const day = date ?? yesterdayIn(deps.clock(), deps.timeZone);
     try {
       const { executionId, done } = await deps.job.start(day);
@@ -67,7 +127,7 @@ export function batchRoutes(deps: BatchDeps): Router {
   });
 
   router.get('/history', async (req, res) => {
-    const { size } = parse(z.object({ size: z.coerce.number().int().min(1).max(200).default(20) }), req.query, 'query');
+    const { size } = parse(historyQuery, req.query, 'query');
     sendOk(res, 200, 'executions, newest first', (await deps.executions.history(size)).map((e) => executionView(e)));
   });
   return router;

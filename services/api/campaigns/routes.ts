@@ -1,33 +1,93 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { sendOk } from '../http/envelope.js';
+import { badBody, badInput, campaignIdParameter, campaignNotFound, databaseDown, ok, operation, pageParameters } from '../http/openapi-declare.js';
 import { idParam, pageQuery } from '../http/schemas.js';
 import { parse } from '../http/validate.js';
+import { CampaignJson, CampaignStatusJson, MAX_STOCK } from './responses.js';
 import type { CampaignService } from './service.js';
 import { campaignView, statusView } from './views.js';
 
-const MAX_STOCK = 10_000_000;
-
 const createCampaignBody = z
   .object({
-    name: z.string({ error: 'must be a string' }).trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters'),
+    name: z
+      .string({ error: 'must be a string' })
+      .trim()
+      .min(1, 'must not be empty')
+      .max(100, 'must be at most 100 characters')
+      .meta({ description: 'Trimmed first: 1 to 100 characters once surrounding whitespace is removed.' }),
     totalStock: z
       .number({ error: 'must be a number' })
       .int('must be an integer')
       .min(1, 'must be at least 1')
       .max(MAX_STOCK, `must be at most ${MAX_STOCK}`),
-    startsAt: z.iso.datetime({ offset: true, error: 'must be an ISO-8601 date-time' }).nullish(),
-    endsAt: z.iso.datetime({ offset: true, error: 'must be an ISO-8601 date-time' }).nullish(),
+    startsAt: z.iso
+      .datetime({ offset: true, error: 'must be an ISO-8601 date-time' })
+      .nullish()
+      .meta({ description: 'ISO-8601 with Z or an offset; absent or null: open at once.' }),
+    endsAt: z.iso
+      .datetime({ offset: true, error: 'must be an ISO-8601 date-time' })
+      .nullish()
+      .meta({ description: 'Must be after startsAt when both are given; absent or null: no end.' }),
   })
   .refine((b) => !b.startsAt || !b.endsAt || new Date(b.endsAt) > new Date(b.startsAt), {
     message: 'must be after startsAt',
     path: ['endsAt'],
-  });
+  })
+  .meta({ id: 'CreateCampaignRequest' });
+
+const pageOrSizeInvalid = badInput('page or size is not an integer or out of range.');
+const campaignIdInvalid = badInput('campaignId is not a positive integer.');
 
 export interface StatusSource {
   /** Requests accepted into the log for this campaign and not yet decided. */
   pending(campaignId: number): Promise<number>;
 }
+
+export const campaignOperations = [
+  operation({
+    method: 'post',
+    path: '/api/admin/campaigns',
+    operationId: 'createCampaign',
+    tags: ['admin', 'campaigns'],
+    summary: 'Create a campaign',
+    body: createCampaignBody,
+    replies: [
+      ok(201, 'The campaign, with all its stock.', CampaignJson),
+      badBody('A field is missing, of the wrong type or out of range (VALIDATION_FAILED, data.details names each field)'),
+      databaseDown,
+    ],
+  }),
+  operation({
+    method: 'get',
+    path: '/api/admin/campaigns',
+    operationId: 'listCampaigns',
+    tags: ['admin', 'campaigns'],
+    summary: 'List campaigns, newest first',
+    description: 'data is a plain array; the total count travels in the X-Total-Count header.',
+    parameters: pageParameters,
+    replies: [ok(200, 'One page of campaigns.', z.array(CampaignJson), { totalCount: true }), pageOrSizeInvalid, databaseDown],
+  }),
+  operation({
+    method: 'get',
+    path: '/api/admin/campaigns/{campaignId}',
+    operationId: 'getCampaign',
+    tags: ['admin', 'campaigns'],
+    summary: 'One campaign',
+    parameters: [campaignIdParameter],
+    replies: [ok(200, 'The campaign.', CampaignJson), campaignIdInvalid, campaignNotFound, databaseDown],
+  }),
+  operation({
+    method: 'get',
+    path: '/api/campaigns/{campaignId}/status',
+    operationId: 'getCampaignStatus',
+    tags: ['campaigns'],
+    summary: 'Stock and decision counters',
+    description: 'One primary-key read plus the accepted-but-undecided count; never counts participation rows.',
+    parameters: [campaignIdParameter],
+    replies: [ok(200, 'The campaign status.', CampaignStatusJson), campaignIdInvalid, campaignNotFound, databaseDown],
+  }),
+];
 
 export function adminCampaignRoutes(service: CampaignService, clock: () => Date): Router {
   const router = Router();

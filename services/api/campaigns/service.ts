@@ -1,6 +1,6 @@
 import type { Campaign, CampaignStore, NewCampaign } from '../../db/campaign-store.js';
 import { AppError, NotFoundError } from '../http/errors.js';
-import { campaignState } from './views.js';
+import { campaignState } from '../../core/campaign-state.js';
 
 export class CampaignService {
   constructor(

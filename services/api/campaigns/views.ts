@@ -1,15 +1,9 @@
+import { campaignState } from '../../core/campaign-state.js';
+import type { z } from 'zod';
 import type { Campaign } from '../../db/campaign-store.js';
+import type { CampaignJson, CampaignStatusJson } from './responses.js';
 
-export type CampaignState = 'SCHEDULED' | 'OPEN' | 'SOLD_OUT' | 'ENDED';
-
-/** Derived, never stored: the time window first, then stock. */
-export function campaignState(c: Campaign, now: Date): CampaignState {
-  if (c.startsAt !== null && now < c.startsAt) return 'SCHEDULED';
-  if (c.endsAt !== null && now >= c.endsAt) return 'ENDED';
-  return c.currentStock > 0 ? 'OPEN' : 'SOLD_OUT';
-}
-
-export function campaignView(c: Campaign, now: Date) {
+export function campaignView(c: Campaign, now: Date): z.input<typeof CampaignJson> {
   return {
     id: c.id,
     name: c.name,
@@ -22,7 +16,7 @@ export function campaignView(c: Campaign, now: Date) {
   };
 }
 
-export function statusView(c: Campaign, pending: number) {
+export function statusView(c: Campaign, pending: number): z.input<typeof CampaignStatusJson> {
   const failCount = c.soldOutCount + c.duplicateCount;
   const used = c.totalStock - c.currentStock;
   return {

@@ -1,16 +1,51 @@
 import { Router } from 'express';
+import { z } from 'zod';
 import { DEAD_LETTER_REASONS } from '../../core/dead-letter.js';
 import type { DeadLetter, DeadLetterStore } from '../../db/dead-letter-store.js';
 import { PoisonMessageError } from '../../kafka/participation-message.js';
 import { sendOk } from '../http/envelope.js';
 import { AppError, NotFoundError } from '../http/errors.js';
+import { badInput, databaseDown, fail, idPathParameter, ok, operation, pageParameters } from '../http/openapi-declare.js';
 import { idParam, pageQuery } from '../http/schemas.js';
 import { parse } from '../http/validate.js';
 import type { IngestService } from '../participation/ingest-service.js';
+import { DeadLetterJson, DeadLetterReplayedJson, PREVIEW_BYTES } from './responses.js';
 
-const PREVIEW_BYTES = 2_048;
+export const deadLetterOperations = [
+  operation({
+    method: 'get',
+    path: '/api/admin/dlq',
+    operationId: 'listDeadLetters',
+    tags: ['admin'],
+    summary: 'List dead letters, newest first',
+    description: 'Messages the consumer could not decide. data is a plain array; the total count travels in the X-Total-Count header.',
+    parameters: pageParameters,
+    replies: [
+      ok(200, 'One page of dead letters.', z.array(DeadLetterJson), { totalCount: true }),
+      badInput('page or size is not an integer or out of range.'),
+      databaseDown,
+    ],
+  }),
+  operation({
+    method: 'post',
+    path: '/api/admin/dlq/{id}/replay',
+    operationId: 'replayDeadLetter',
+    tags: ['admin'],
+    summary: 'Put a dead letter back on the log',
+    description:
+      'For an UNKNOWN_CAMPAIGN letter once its campaign exists; it is then decided like any other request. Takes no body. If the broker does not acknowledge, the answer is 503 BROKER_UNAVAILABLE and the dead letter stays unreplayed.',
+    parameters: [idPathParameter('DeadLetterId', 'id', idParam)],
+    replies: [
+      ok(202, 'Written to the log again.', DeadLetterReplayedJson),
+      badInput('id is not a positive integer.'),
+      fail('The dead letter does not exist.', ['DEAD_LETTER_NOT_FOUND']),
+      fail('The dead letter can never succeed: not a valid participation, or its requestId was reused.', ['DEAD_LETTER_NOT_REPLAYABLE']),
+      fail('The broker did not acknowledge the replay, or the database could not be reached.', ['BROKER_UNAVAILABLE', 'DATABASE_UNAVAILABLE']),
+    ],
+  }),
+];
 
-function view(d: DeadLetter) {
+function view(d: DeadLetter): z.input<typeof DeadLetterJson> {
   return {
     id: d.id,
     reasonCode: d.reasonCode,

@@ -1,5 +1,8 @@
 import { Router } from 'express';
 import type { Registry } from 'prom-client';
+import { z } from 'zod';
+import { operation, plain } from '../http/openapi-declare.js';
+import { HealthJson, ReadinessJson } from './responses.js';
 
 export interface ReadinessProbe {
   readonly name: string;
@@ -12,6 +15,38 @@ export interface Lifecycle {
 }
 
 const PROBE_TIMEOUT_MS = 2_000;
+
+export const healthOperations = [
+  operation({
+    method: 'get',
+    path: '/healthz',
+    operationId: 'getHealth',
+    tags: ['operations'],
+    summary: 'Liveness',
+    description: 'Answers as long as the process serves HTTP; checks no dependency.',
+    replies: [plain(200, 'Alive.', HealthJson)],
+  }),
+  operation({
+    method: 'get',
+    path: '/readyz',
+    operationId: 'getReadiness',
+    tags: ['operations'],
+    summary: 'Readiness',
+    description: `Probes the database and the broker (each within ${PROBE_TIMEOUT_MS / 1000} s). Ready only when every probe is up and the process is not draining for shutdown.`,
+    replies: [
+      plain(200, 'Every probe is up.', ReadinessJson),
+      plain(503, 'A probe is down (`unavailable`) or shutdown has begun (`draining`).', ReadinessJson),
+    ],
+  }),
+  operation({
+    method: 'get',
+    path: '/metrics',
+    operationId: 'getMetrics',
+    tags: ['operations'],
+    summary: 'Prometheus metrics',
+    replies: [plain(200, 'Metrics in the Prometheus text exposition format.', z.string(), 'text/plain')],
+  }),
+];
 
 async function runProbe(probe: ReadinessProbe): Promise<[string, string]> {
   let timer: NodeJS.Timeout | undefined;
@@ -34,12 +69,14 @@ async function runProbe(probe: ReadinessProbe): Promise<[string, string]> {
 export function healthRoutes(probes: readonly ReadinessProbe[], lifecycle: Lifecycle, registry: Registry): Router {
   const router = Router();
   router.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok' });
+    const body: z.input<typeof HealthJson> = { status: 'ok' };
+    res.json(body);
   });
   router.get('/readyz', async (_req, res) => {
     const results = Object.fromEntries(await Promise.all(probes.map(runProbe)));
     const ready = !lifecycle.draining && Object.values(results).every((v) => v === 'up');
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : lifecycle.draining ? 'draining' : 'unavailable', checks: results });
+    const body: z.input<typeof ReadinessJson> = { status: ready ? 'ready' : lifecycle.draining ? 'draining' : 'unavailable', checks: results };
+    res.status(ready ? 200 : 503).json(body);
   });
   router.get('/metrics', async (_req, res) => {
     res.type(registry.contentType).send(await registry.metrics());

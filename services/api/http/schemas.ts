@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ISO_DATE_PATTERN } from '../../platform/day-window.js';
 
 /** A path id: digits only, no sign, no leading zero, within JavaScript's exact integer range. */
 export const idParam = z
@@ -20,3 +21,6 @@ export const pageQuery = z.object({
   page: z.coerce.number().int().min(0).max(1_000_000).default(0),
   size: z.coerce.number().int().min(1).max(500).default(50),
 });
+
+/** How a date parameter reads in the contract; whether it is a real, past day is checkPastDate's to say. */
+export const calendarDateShape = { format: 'date', pattern: ISO_DATE_PATTERN } as const;

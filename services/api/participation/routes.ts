@@ -1,17 +1,134 @@
 import { Router, type Request } from 'express';
 import { z } from 'zod';
 import { sendOk } from '../http/envelope.js';
+import { badBody, badInput, campaignIdParameter, databaseDown, fail, idempotencyKeyParameter, idPathParameter, ok, operation } from '../http/openapi-declare.js';
 import { idParam, requestId, userId } from '../http/schemas.js';
 import { parse } from '../http/validate.js';
 import { setIngestOutcome } from './ingest-metrics.js';
 import type { IngestService } from './ingest-service.js';
 import { PENDING, type ParticipationService } from './service.js';
+import {
+  ParticipationAcceptedJson,
+  ParticipationJson,
+  ParticipationPendingJson,
+  ParticipationSoldOutJson,
+  UserParticipationJson,
+  UserParticipationPendingJson,
+  UserParticipationRefusedJson,
+} from './responses.js';
 import { participationView, refusalView, userResultView } from './views.js';
 
-const participationBody = z.object(
-  { userId, requestId: requestId.optional() },
-  { error: 'must be a JSON object' },
+const participationBody = z
+  .object(
+    {
+      userId,
+      requestId: requestId
+        .optional()
+        .meta({ description: 'Makes retries safe; a fresh UUID is used when neither this nor Idempotency-Key is given.' }),
+    },
+    { error: 'must be a JSON object' },
+  )
+  .meta({ id: 'ParticipationRequest' });
+
+const participationParameters = [campaignIdParameter, idempotencyKeyParameter];
+const badParticipation = badBody(
+  'userId, requestId or the Idempotency-Key header is invalid, or the header and body.requestId disagree (VALIDATION_FAILED), or campaignId is not a positive integer',
 );
+const participationConflicts = [
+  fail('The campaign does not exist.', ['CAMPAIGN_NOT_FOUND']),
+  fail(
+    'The campaign has not started (CAMPAIGN_NOT_STARTED) or has ended (CAMPAIGN_ENDED), or the requestId was already decided for another campaign or user (IDEMPOTENCY_KEY_REUSED).',
+    ['CAMPAIGN_NOT_STARTED', 'CAMPAIGN_ENDED', 'IDEMPOTENCY_KEY_REUSED'],
+  ),
+];
+const pendingUnknowable = (what: string) =>
+  fail(`Whether ${what} is still pending cannot be told: the broker is unavailable (BROKER_UNAVAILABLE). Or the database could not be reached (DATABASE_UNAVAILABLE).`, [
+    'BROKER_UNAVAILABLE',
+    'DATABASE_UNAVAILABLE',
+  ]);
+
+export const participationOperations = [
+  operation({
+    method: 'post',
+    path: '/api/campaigns/{campaignId}/participation',
+    operationId: 'participate',
+    tags: ['participation'],
+    summary: 'Take part, decided asynchronously in log order',
+    description:
+      'Answers only once the broker has acknowledged the request, so an accepted request is never lost. When the campaign is already known to be sold out, answers at once without writing to the log: DUPLICATE to a user who won, SOLD_OUT to anyone else; that answer is stored first, so its requestId can be looked up. A requestId that was already answered gets that answer back.',
+    parameters: participationParameters,
+    body: participationBody,
+    replies: [
+      ok(
+        200,
+        'Sold out (nothing was written to the log; DUPLICATE for a winner), or the stored answer when the requestId was already answered.',
+        // a union, not a oneOf: a stored SOLD_OUT decision also satisfies the narrower sold-out shape
+        z.union([ParticipationSoldOutJson, ParticipationJson]),
+      ),
+      ok(202, 'Accepted into the log; the decision follows in log order. Look it up by requestId.', ParticipationAcceptedJson),
+      badParticipation,
+      ...participationConflicts,
+      fail(
+        'Not confirmed. BROKER_UNAVAILABLE: data.mayHaveBeenRecorded says whether the request may still land in the log and be decided; retry with data.requestId (the same request, decided at most once) or look it up. DATABASE_UNAVAILABLE: the database could not be reached; retry with the same requestId.',
+        ['BROKER_UNAVAILABLE', 'DATABASE_UNAVAILABLE'],
+        z
+          .object({
+            requestId: requestId.optional().meta({ description: 'The id to retry with; set with BROKER_UNAVAILABLE.' }),
+            mayHaveBeenRecorded: z.boolean().optional().meta({ description: 'Set with BROKER_UNAVAILABLE: false only when the request never reached the broker.' }),
+          })
+          .nullable(),
+      ),
+    ],
+  }),
+  operation({
+    method: 'post',
+    path: '/api/campaigns/{campaignId}/participation-sync',
+    operationId: 'participateSync',
+    tags: ['participation'],
+    summary: 'Take part, decided at once in one database transaction',
+    description: 'Bypasses the log. A requestId that was already decided gets that decision back.',
+    parameters: participationParameters,
+    body: participationBody,
+    replies: [ok(200, 'The decision: SUCCESS, SOLD_OUT or DUPLICATE.', ParticipationJson), badParticipation, ...participationConflicts, databaseDown],
+  }),
+  operation({
+    method: 'get',
+    path: '/api/participations/{requestId}',
+    operationId: 'getParticipation',
+    tags: ['participation'],
+    summary: 'The decision for one request',
+    parameters: [{ id: 'RequestIdPath', name: 'requestId', in: 'path', required: true, schema: requestId }],
+    replies: [
+      ok(200, 'The decision, or PENDING while the consumer has not yet reached the end of the log.', z.xor([ParticipationJson, ParticipationPendingJson])),
+      badInput('requestId does not match the allowed characters or length.'),
+      fail('No decision for this requestId, and the consumer has reached the end of the log.', ['PARTICIPATION_NOT_FOUND']),
+      pendingUnknowable('the request'),
+    ],
+  }),
+  operation({
+    method: 'get',
+    path: '/api/campaigns/{campaignId}/participations/{userId}',
+    operationId: 'getUserParticipation',
+    tags: ['participation'],
+    summary: "A user's standing in a campaign",
+    description:
+      'The win if there is one, else the first answer, with the number of answered attempts. REFUSED when the user\'s only accepted requests were refused instead of decided (their requestId was already decided for someone else).',
+    parameters: [campaignIdParameter, idPathParameter('UserIdPath', 'userId', idParam)],
+    replies: [
+      ok(
+        200,
+        "The user's standing, or PENDING while the consumer has not yet reached the end of the log.",
+        z.xor([UserParticipationJson, UserParticipationRefusedJson, UserParticipationPendingJson]),
+      ),
+      badInput('campaignId or userId is not a positive integer.'),
+      fail(
+        'The campaign does not exist (CAMPAIGN_NOT_FOUND), or the user has no decision in it and the consumer has reached the end of the log (PARTICIPATION_NOT_FOUND).',
+        ['CAMPAIGN_NOT_FOUND', 'PARTICIPATION_NOT_FOUND'],
+      ),
+      pendingUnknowable('a request'),
+    ],
+  }),
+];
 
 /** The body's requestId and the Idempotency-Key header are the same thing; if both, they must agree. */
 function clientRequestId(req: Request, fromBody: string | undefined): string | undefined {

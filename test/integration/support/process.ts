@@ -18,7 +18,7 @@ export interface Spawned {
   exited(): Promise<number | null>;
 }
 
-/** Runs a TypeScript entrypoint as its own process, the way the Makefile and the image do. */
+/** Runs a TypeScript entrypoint as its own process, the way the Makefile does. */
 export function spawnEntrypoint(entry: string, env: Record<string, string>, args: string[] = []): Spawned {
   const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
     env: { ...process.env, LOG_LEVEL: 'info', ...env },
@@ -35,7 +35,8 @@ export class FatalWaitError extends Error {
   override readonly name = 'FatalWaitError';
 }
 
-export async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+/** Polls `check` until it holds; fails naming `what` after `timeoutMs`. Tests wait on conditions, never on time. */
+export async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 30_000, intervalMs = 100): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
@@ -45,6 +46,6 @@ export async function waitFor(what: string, check: () => Promise<boolean>, timeo
       if (err instanceof FatalWaitError) throw err;
     }
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, intervalMs));
   }
 }

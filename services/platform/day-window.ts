@@ -9,7 +9,10 @@ export interface DayWindow {
   readonly end: Date;
 }
 
-const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const ISO_DATE = /^([0-9]{4})-([0-9]{2})-([0-9]{2})$/;
+
+/** The shape of a date only: isIsoDate also refuses impossible dates such as 2026-02-30. */
+export const ISO_DATE_PATTERN = ISO_DATE.source;
 
 export function isValidTimeZone(zone: string): boolean {
   try {

@@ -1,0 +1,50 @@
+import { z } from 'zod';
+import { JOB_NAME } from '../../aggregator/aggregation-job.js';
+import type { ExecutionStatus, ExecutionStep } from '../../db/batch-store.js';
+import { calendarDay, count, instant, positiveId } from '../http/response-schemas.js';
+
+// Records rather than arrays so that the compiler flags a status added to or dropped from the store.
+const EXECUTION_STATUSES = { STARTED: true, COMPLETED: true, PARTIAL: true, FAILED: true } satisfies Record<ExecutionStatus, true>;
+const STEP_STATUSES = { COMPLETED: true, FAILED: true } satisfies Record<ExecutionStep['status'], true>;
+
+
+export const ExecutionStartedJson = z.object({ executionId: positiveId, date: calendarDay, status: z.literal('STARTED') }).meta({ id: 'ExecutionStarted' });
+
+export const ExecutionJson = z
+  .object({
+    executionId: positiveId,
+    jobName: z.string().meta({ examples: [JOB_NAME] }),
+    date: calendarDay.meta({ description: 'The day aggregated.' }),
+    parameters: z.record(z.string(), z.unknown()).meta({ description: 'What the run was started with: `{ "date", "timeZone" }`.' }),
+    status: z.enum(Object.keys(EXECUTION_STATUSES) as [ExecutionStatus, ...ExecutionStatus[]]).meta({
+      description:
+        'STARTED while running; COMPLETED when every campaign was aggregated; PARTIAL when some failed and the others are committed; FAILED when all failed, the job itself broke, or the run was abandoned without a heartbeat.',
+    }),
+    startedAt: instant,
+    endedAt: instant.nullable().meta({ description: 'null while STARTED.' }),
+    durationMs: count.nullable().meta({ description: 'endedAt - startedAt; null while STARTED.' }),
+    error: z.string().nullable().meta({ description: 'Why the run is PARTIAL or FAILED.' }),
+  })
+  .meta({ id: 'Execution' });
+
+export const ExecutionStepJson = z
+  .object({
+    campaignId: positiveId,
+    status: z.enum(Object.keys(STEP_STATUSES) as [ExecutionStep['status'], ...ExecutionStep['status'][]]),
+    rowsRead: count.meta({ description: 'Participations of the campaign on the day; 0 when FAILED.' }),
+    durationMs: count,
+    error: z.string().nullable().meta({ description: 'Why the step FAILED.' }),
+  })
+  .meta({ id: 'ExecutionStep' });
+
+export const ExecutionDetailJson = z
+  .intersection(
+    ExecutionJson,
+    z.object({
+      campaigns: z
+        .object({ total: count, completed: count, failed: count })
+        .meta({ description: 'Counts of the steps recorded so far.' }),
+      steps: z.array(ExecutionStepJson).meta({ description: 'One per campaign processed so far, by campaignId.' }),
+    }),
+  )
+  .meta({ id: 'ExecutionDetail' });
