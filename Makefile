@@ -56,7 +56,8 @@ seed-data: install ## Load synthetic history in bulk: make seed-data [CAMPAIGNS=
 	$(STACK_ENV); node --import tsx scripts/seed-data.ts --campaigns $(or $(CAMPAIGNS),10) --days $(or $(DAYS),30) --rows $(or $(ROWS),1000000)
 
 .PHONY: test
-test: install lint typecheck ## Run every test (unit + integration against real MariaDB and Kafka)
+test: install lint typecheck ## Run every test (unit + integration against real MariaDB, Kafka and Prometheus)
+	scripts/install-prometheus.sh
 	$(WITH_STACK) node --import tsx --test --test-concurrency=1 --test-reporter=spec $(TESTS)
 
 .PHONY: test-unit
@@ -74,6 +75,19 @@ typecheck: install ## TypeScript, strict, no emit
 .PHONY: build
 build: install ## Compile to dist/
 	npx tsc -p tsconfig.build.json
+
+.PHONY: observability
+observability: install ## Regenerate the dashboards and alert rules the chart carries (observability/ → charts/)
+	node --import tsx observability/generate.ts
+
+.PHONY: monitoring-up
+monitoring-up: ## Start a local Prometheus scraping the api and consumer of `make up`, with the alert rules
+	scripts/monitoring.sh start
+	@echo "  Prometheus  $$(scripts/monitoring.sh url)   (alerts: $$(scripts/monitoring.sh url)/alerts)"
+
+.PHONY: monitoring-down
+monitoring-down: ## Stop the local Prometheus
+	scripts/monitoring.sh stop
 
 .PHONY: bench
 bench: install ## Measure throughput and latency against same-run baselines; prints a table

@@ -20,5 +20,11 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // The Grafana sidecar of kube-prometheus-stack provisions classic (v1) dashboard JSON; the
+    // SDK marks that model deprecated in favour of the v2 API, which file provisioning does not read.
+    files: ['observability/dashboards/**/*.ts'],
+    rules: { '@typescript-eslint/no-deprecated': 'off' },
+  },
   { files: ['eslint.config.js'], ...tseslint.configs.disableTypeChecked },
 );

@@ -4,7 +4,7 @@ import { OffsetFencedError, type DecisionStore, type LogPosition } from '../db/d
 import { isConnectivityError, isRetryableTransactionError } from '../db/errors.js';
 import type { Logger } from '../platform/logger.js';
 import type { BatchProcessor, BatchResult, LogRecord } from './batch-processor.js';
-import type { ConsumerMetrics } from './metrics.js';
+import type { ConsumerMetrics, FailureCause } from './metrics.js';
 
 export interface LogConsumerOptions {
   topic: string;
@@ -36,7 +36,7 @@ export interface ConsumerHealth {
   readonly problem: string | null;
 }
 
-function failureCause(err: unknown): string {
+function failureCause(err: unknown): FailureCause {
   if (isConnectivityError(err)) return 'database_unavailable';
   if (isRetryableTransactionError(err)) return 'lock_conflict';
   return 'other';

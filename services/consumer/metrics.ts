@@ -1,10 +1,16 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { DEAD_LETTER_REASONS } from '../core/dead-letter.js';
+import { VERDICTS } from '../core/verdict.js';
 import { METRIC_PREFIX } from '../platform/metrics.js';
+
+/** Why a batch attempt failed, as counted by fcfs_consumer_batch_failures_total. */
+export const FAILURE_CAUSES = ['database_unavailable', 'lock_conflict', 'fenced', 'other'] as const;
+export type FailureCause = (typeof FAILURE_CAUSES)[number];
 
 /** `isStalled` is read at every scrape, so the gauge is true between batches too. */
 export function createConsumerMetrics(registry: Registry, isStalled: () => boolean = () => false) {
   const registers = [registry];
-  return {
+  const metrics = {
     decisions: new Counter({ name: `${METRIC_PREFIX}consumer_decisions_total`, help: 'Requests decided from the log, by verdict', labelNames: ['verdict'], registers }),
     skipped: new Counter({ name: `${METRIC_PREFIX}consumer_retried_requests_total`, help: 'Log entries skipped because their requestId was already decided', registers }),
     deadLetters: new Counter({ name: `${METRIC_PREFIX}consumer_dead_letters_total`, help: 'Log entries set aside as dead letters, by reason', labelNames: ['reason'], registers }),
@@ -45,6 +51,11 @@ export function createConsumerMetrics(registry: Registry, isStalled: () => boole
     lag: new Gauge({ name: `${METRIC_PREFIX}consumer_lag`, help: 'Log entries accepted but not yet decided (log end - stored offset), measured every few seconds', labelNames: ['partition'], registers }),
     nextOffset: new Gauge({ name: `${METRIC_PREFIX}consumer_next_offset`, help: 'The stored offset the consumer reads next', labelNames: ['partition'], registers }),
   };
+  // Every known label value exists from the start, so a rate over it is 0 rather than no data.
+  for (const verdict of VERDICTS) metrics.decisions.inc({ verdict }, 0);
+  for (const reason of Object.keys(DEAD_LETTER_REASONS)) metrics.deadLetters.inc({ reason }, 0);
+  for (const cause of FAILURE_CAUSES) metrics.failures.inc({ cause }, 0);
+  return metrics;
 }
 
 export type ConsumerMetrics = ReturnType<typeof createConsumerMetrics>;

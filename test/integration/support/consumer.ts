@@ -11,7 +11,7 @@ export interface TestConsumer extends Spawned {
 
 /** The real consumer entrypoint as its own process, ready once it has its partition assigned. */
 export async function startTestConsumer(db: DbConfig, topic: string, env: Record<string, string> = {}): Promise<TestConsumer> {
-  const port = await freePort();
+  const port = env.METRICS_PORT ? Number(env.METRICS_PORT) : await freePort();
   const proc = spawnEntrypoint('services/consumer/main.ts', {
     ...dbEnv(db),
     KAFKA_BROKERS: brokers().join(','),
