@@ -21,6 +21,9 @@ export function startTestApi(db: DbConfig, topic: string, env: Record<string, st
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     KAFKA_BROKERS: brokers().join(','),
     KAFKA_TOPIC: topic,
+    // A loaded machine can take seconds to acknowledge a large produce request; the tests that
+    // are about the timeout set their own.
+    PRODUCE_TIMEOUT_MS: '30000',
     ...dbEnv(db),
     ...env,
   });
