@@ -43,65 +43,33 @@ export function registerStateMetrics(registry: Registry, options: StateMetricsOp
     }
     return cached.snapshot;
   };
-  const registers = [registry];
-  new Gauge({
-    name: `${METRIC_PREFIX}campaign_remaining_stock`,
-    help: 'Stock left, for open campaigns only (started, not ended, not sold out)',
-    labelNames: ['campaign_id'],
-    registers,
-    async collect() {
-      const s = await snapshot();
-      this.reset();
-      for (const c of s?.campaigns ?? []) this.set({ campaign_id: String(c.id) }, c.remainingStock);
-    },
+  const gauge = (name: string, help: string, labelNames: string[], fill: (g: Gauge, s: Snapshot) => void) =>
+    new Gauge({
+      name: `${METRIC_PREFIX}${name}`,
+      help,
+      labelNames,
+      registers: [registry],
+      async collect() {
+        const s = await snapshot();
+        if (s) fill(this, s);
+      },
+    });
+  gauge('campaign_remaining_stock', 'Stock left, for open campaigns only (started, not ended, not sold out)', ['campaign_id'], (g, s) => {
+    g.reset();
+    for (const c of s.campaigns) g.set({ campaign_id: String(c.id) }, c.remainingStock);
   });
-  new Gauge({
-    name: `${METRIC_PREFIX}campaign_winners`,
-    help: 'Winners so far, for open campaigns only',
-    labelNames: ['campaign_id'],
-    registers,
-    async collect() {
-      const s = await snapshot();
-      this.reset();
-      for (const c of s?.campaigns ?? []) this.set({ campaign_id: String(c.id) }, c.winners);
-    },
+  gauge('campaign_winners', 'Winners so far, for open campaigns only', ['campaign_id'], (g, s) => {
+    g.reset();
+    for (const c of s.campaigns) g.set({ campaign_id: String(c.id) }, c.winners);
   });
-  new Gauge({
-    name: `${METRIC_PREFIX}aggregation_last_success_timestamp_seconds`,
-    help: 'When the newest successful daily aggregation ended (0 if none)',
-    registers,
-    async collect() {
-      const s = await snapshot();
-      if (s) this.set((s.aggregation.lastSuccessAt?.getTime() ?? 0) / 1000);
-    },
+  gauge('aggregation_last_success_timestamp_seconds', 'When the newest successful daily aggregation ended (0 if none)', [], (g, s) =>
+    g.set((s.aggregation.lastSuccessAt?.getTime() ?? 0) / 1000),
+  );
+  gauge('aggregation_last_duration_seconds', 'Duration of the newest finished daily aggregation', [], (g, s) => {
+    if (s.aggregation.last) g.set(s.aggregation.last.durationSeconds);
   });
-  new Gauge({
-    name: `${METRIC_PREFIX}aggregation_last_duration_seconds`,
-    help: 'Duration of the newest finished daily aggregation',
-    registers,
-    async collect() {
-      const s = await snapshot();
-      if (s?.aggregation.last) this.set(s.aggregation.last.durationSeconds);
-    },
+  gauge('aggregation_last_status', 'Status of the newest finished daily aggregation: 1 for its status, 0 for the others', ['status'], (g, s) => {
+    for (const status of ['COMPLETED', 'PARTIAL', 'FAILED'] as const) g.set({ status }, s.aggregation.last?.status === status ? 1 : 0);
   });
-  new Gauge({
-    name: `${METRIC_PREFIX}aggregation_last_status`,
-    help: 'Status of the newest finished daily aggregation: 1 for its status, 0 for the others',
-    labelNames: ['status'],
-    registers,
-    async collect() {
-      const s = await snapshot();
-      if (!s) return;
-      for (const status of ['COMPLETED', 'PARTIAL', 'FAILED'] as const) this.set({ status }, s.aggregation.last?.status === status ? 1 : 0);
-    },
-  });
-  new Gauge({
-    name: `${METRIC_PREFIX}aggregation_running`,
-    help: 'Daily aggregations in progress',
-    registers,
-    async collect() {
-      const s = await snapshot();
-      if (s) this.set(s.aggregation.running);
-    },
-  });
+  gauge('aggregation_running', 'Daily aggregations in progress', [], (g, s) => g.set(s.aggregation.running));
 }

@@ -1,35 +1,15 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { RunningApi } from '../../services/api/server.js';
-import { startTestApi } from './support/api.js';
-import { startTestConsumer, type TestConsumer } from './support/consumer.js';
-import { createTestDatabase, type TestDatabase } from './support/database.js';
+import { describe, it } from 'node:test';
 import { decisionsOf, waitForDecisions } from './support/decisions.js';
 import { dataOf, request } from './support/http.js';
-import { startOwnBroker, type OwnBroker } from './support/own-broker.js';
+import { useOwnBrokerFixture } from './support/own-broker.js';
 import { waitFor } from './support/process.js';
 
 describe('broker outage', () => {
-  let db: TestDatabase;
-  let broker: OwnBroker;
-  let api: RunningApi;
-  let consumer: TestConsumer;
-  const topic = 'campaign-participation';
-
-  before(async () => {
-    db = await createTestDatabase();
-    broker = await startOwnBroker();
-    api = await startTestApi(db.config, topic, { KAFKA_BROKERS: broker.brokers, PRODUCE_TIMEOUT_MS: '2000' });
-    consumer = await startTestConsumer(db.config, topic, { KAFKA_BROKERS: broker.brokers });
-  });
-  after(async () => {
-    await consumer.stop();
-    await api.close();
-    await broker.destroy();
-    await db.drop();
-  });
+  const fx = useOwnBrokerFixture({ PRODUCE_TIMEOUT_MS: '2000' });
 
   it('ingest answers 503 while the broker is down and recovers without a restart', async () => {
+    const { db, broker, api } = fx();
     const id = dataOf(await request(`${api.url}/api/admin/campaigns`, { body: { name: 'outage', totalStock: 10 } })).id as number;
     const participate = (userId: number, requestId?: string) =>
       request(`${api.url}/api/campaigns/${id}/participation`, { body: requestId ? { userId, requestId } : { userId } });

@@ -1,12 +1,8 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { RunningApi } from '../../services/api/server.js';
-import { startTestApi } from './support/api.js';
-import { startTestConsumer, type TestConsumer } from './support/consumer.js';
-import { createTestDatabase, type TestDatabase } from './support/database.js';
+import { describe, it } from 'node:test';
 import { decisionsOf, replayVerdicts } from './support/decisions.js';
 import { dataOf, request, type JsonResponse } from './support/http.js';
-import { startOwnBroker, type OwnBroker } from './support/own-broker.js';
+import { useOwnBrokerFixture } from './support/own-broker.js';
 import { waitFor } from './support/process.js';
 
 const CLIENTS = 200;
@@ -27,26 +23,10 @@ interface Sent {
  * the request's real outcome.
  */
 describe('broker restart under load: every answer is true', () => {
-  let db: TestDatabase;
-  let broker: OwnBroker;
-  let api: RunningApi;
-  let consumer: TestConsumer;
-  const topic = 'campaign-participation';
-
-  before(async () => {
-    db = await createTestDatabase();
-    broker = await startOwnBroker();
-    api = await startTestApi(db.config, topic, { KAFKA_BROKERS: broker.brokers, PRODUCE_TIMEOUT_MS: '2000' });
-    consumer = await startTestConsumer(db.config, topic, { KAFKA_BROKERS: broker.brokers });
-  });
-  after(async () => {
-    await consumer.stop();
-    await api.close();
-    await broker.destroy();
-    await db.drop();
-  });
+  const fx = useOwnBrokerFixture({ PRODUCE_TIMEOUT_MS: '2000' });
 
   it('202s are decided, 503s are absent or reported as what they became, retries get the real outcome', async () => {
+    const { db, broker, api } = fx();
     const id = dataOf(await request(`${api.url}/api/admin/campaigns`, { body: { name: 'restart', totalStock: STOCK } })).id as number;
     const participate = (userId: number, requestId: string) => request(`${api.url}/api/campaigns/${id}/participation`, { body: { userId, requestId } });
     const lookup = (requestId: string) => request(`${api.url}/api/participations/${requestId}`);

@@ -2,6 +2,11 @@ import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { after, before } from 'node:test';
+import type { RunningApi } from '../../../services/api/server.js';
+import { startTestApi } from './api.js';
+import { startTestConsumer, type TestConsumer } from './consumer.js';
+import { createTestDatabase, type TestDatabase } from './database.js';
 import { freePort } from './process.js';
 
 const run = promisify(execFile);
@@ -40,5 +45,39 @@ export async function startOwnBroker(): Promise<OwnBroker> {
       await kafka('stop').catch(() => undefined);
       rmSync(dir, { recursive: true, force: true });
     },
+  };
+}
+
+export interface OwnBrokerFixture {
+  readonly db: TestDatabase;
+  readonly broker: OwnBroker;
+  readonly api: RunningApi;
+  readonly consumer: TestConsumer;
+}
+
+/**
+ * Registers hooks on the enclosing suite: a database, a broker, an API and a consumer of the
+ * suite's own, for tests that stop and start the broker. Call the returned function inside tests.
+ */
+export function useOwnBrokerFixture(apiEnv: Record<string, string>): () => OwnBrokerFixture {
+  const topic = 'campaign-participation';
+  let fixture: OwnBrokerFixture | undefined;
+  before(async () => {
+    const db = await createTestDatabase();
+    const broker = await startOwnBroker();
+    const api = await startTestApi(db.config, topic, { KAFKA_BROKERS: broker.brokers, ...apiEnv });
+    const consumer = await startTestConsumer(db.config, topic, { KAFKA_BROKERS: broker.brokers });
+    fixture = { db, broker, api, consumer };
+  });
+  after(async () => {
+    if (!fixture) return;
+    await fixture.consumer.stop();
+    await fixture.api.close();
+    await fixture.broker.destroy();
+    await fixture.db.drop();
+  });
+  return () => {
+    if (!fixture) throw new Error('the fixture is only available inside tests');
+    return fixture;
   };
 }
