@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { QueryTypes } from 'sequelize';
 import { encodeParticipation } from '../services/kafka/participation-message.js';
-import { dbEnv } from '../test/integration/support/api.js';
+import { dbEnv, OPEN_UNLIMITED } from '../test/integration/support/api.js';
 import { startTestConsumer } from '../test/integration/support/consumer.js';
 import { createTestDatabase } from '../test/integration/support/database.js';
 import { brokers, deleteTopics, testKafka, uniqueTopic } from '../test/integration/support/kafka.js';
@@ -36,6 +36,7 @@ let statsFigures: StatsFigures | undefined;
 async function benchHttp(): Promise<void> {
   const port = await freePort();
   const api = spawnEntrypoint('services/api/main.ts', {
+    ...OPEN_UNLIMITED,
     ...dbEnv(db.config),
     PORT: String(port),
     KAFKA_BROKERS: brokers().join(','),

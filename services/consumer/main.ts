@@ -45,7 +45,7 @@ const decider = new Decider(
 );
 let ready = false;
 void decider.ready.then(() => (ready = true));
-const ops = await startOpsServer(config.METRICS_PORT, registry, () => ready);
+const ops = await startOpsServer(config.HOST, config.METRICS_PORT, registry, () => ready);
 await decider.start();
 logger.info({ topic: config.KAFKA_TOPIC, group: consumerGroupOf(config), metricsPort: ops.port }, 'consumer started');
 

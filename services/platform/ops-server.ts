@@ -8,7 +8,7 @@ export interface OpsServer {
 }
 
 /** /healthz, /readyz and /metrics for processes that serve no API (consumer, aggregator). */
-export async function startOpsServer(port: number, registry: Registry, isReady: () => boolean): Promise<OpsServer> {
+export async function startOpsServer(host: string, port: number, registry: Registry, isReady: () => boolean): Promise<OpsServer> {
   const server: Server = createServer((req, res) => {
     const send = (status: number, type: string, body: string) => {
       res.writeHead(status, { 'content-type': type });
@@ -27,7 +27,7 @@ export async function startOpsServer(port: number, registry: Registry, isReady: 
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, () => resolve());
+    server.listen(port, host, () => resolve());
   });
   return {
     port: (server.address() as AddressInfo).port,
