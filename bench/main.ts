@@ -13,7 +13,7 @@ import { benchStats, type StatsFigures } from './stats.js';
 const DURATION = Number(process.env.BENCH_DURATION_SEC ?? 10);
 const CONNECTIONS = (process.env.BENCH_CONNECTIONS ?? '100,500').split(',').map(Number);
 const BACKLOG = Number(process.env.BENCH_BACKLOG ?? 100_000);
-const SECTIONS = new Set((process.env.BENCH_SECTIONS ?? 'http,consumer,stats').split(','));
+const SECTIONS = new Set((process.env.BENCH_SECTIONS ?? 'http,ratelimit,consumer,stats').split(','));
 
 const log = (msg: string) => process.stderr.write(`[bench] ${msg}\n`);
 const fmt = (n: number, digits = 0) => (Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : 'n/a');
@@ -84,6 +84,59 @@ async function benchHttp(): Promise<void> {
   }
   api.child.kill('SIGTERM');
   await api.exited();
+}
+
+/**
+ * The rate limiter's cost on the hot path: the Kafka path with the limiter on (limits far above
+ * the load, so nothing is refused and every request is a new user: a bucket created, the oldest
+ * evicted) against the same path with it off, each in an API of its own.
+ */
+async function benchRateLimit(): Promise<void> {
+  const c = CONNECTIONS[0] ?? 100;
+  const runs: LoadResult[] = [];
+  for (const enabled of [false, true]) {
+    const port = await freePort();
+    const api = spawnEntrypoint('services/api/main.ts', {
+      ...OPEN_UNLIMITED,
+      ...dbEnv(db.config),
+      PORT: String(port),
+      KAFKA_BROKERS: brokers().join(','),
+      KAFKA_TOPIC: ingestTopic,
+      LOG_LEVEL: 'warn',
+      DB_POOL_MAX: '25',
+      API_WORKERS: process.env.BENCH_API_WORKERS ?? '2',
+      RATE_LIMIT_ENABLED: String(enabled),
+      RATE_LIMIT_USER_PER_SEC: '1000000',
+      RATE_LIMIT_USER_BURST: '1000000',
+      RATE_LIMIT_ADDRESS_PER_SEC: '1000000',
+      RATE_LIMIT_ADDRESS_BURST: '1000000',
+    });
+    const base = `http://127.0.0.1:${port}`;
+    try {
+      await waitFor('api ready', async () => (await fetch(`${base}/readyz`)).status === 200, 60_000);
+      const res = await fetch(`${base}/api/admin/campaigns`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'bench-limiter', totalStock: 10_000_000 }) });
+      const id = ((await res.json()) as { data: { id: number } }).data.id;
+      const url = `${base}/api/campaigns/${id}/participation`;
+      log(`Kafka path, rate limiter ${enabled ? 'on' : 'off'}, ${c} connections, ${DURATION}s`);
+      await runLoad('warm-up', url, c, 2);
+      runs.push(await runLoad(`Kafka path, rate limiter ${enabled ? 'on' : 'off'}`, url, c, DURATION));
+    } finally {
+      api.child.kill('SIGTERM');
+      await api.exited();
+    }
+  }
+  const [off, on] = runs as [LoadResult, LoadResult];
+  loads.push(off, on);
+  rows.push(
+    { figure: `Kafka path req/s, rate limiter on @${c}`, value: fmt(on.rps), baseline: `same path, limiter off @${c}`, baselineValue: fmt(off.rps), ratio: fmt(on.rps / off.rps, 2) },
+    {
+      figure: `Kafka path p50 / p99 ms, rate limiter on @${c}`,
+      value: `${fmt(on.p50, 1)} / ${fmt(on.p99, 1)}`,
+      baseline: `same path, limiter off @${c}`,
+      baselineValue: `${fmt(off.p50, 1)} / ${fmt(off.p99, 1)}`,
+      ratio: fmt(on.p99 / off.p99, 2),
+    },
+  );
 }
 
 /** A backlog decided and committed, against a raw consume of the same log. */
@@ -168,6 +221,7 @@ async function benchConsumer(): Promise<void> {
 
 try {
   if (SECTIONS.has('http')) await benchHttp();
+  if (SECTIONS.has('ratelimit')) await benchRateLimit();
   if (SECTIONS.has('consumer')) await benchConsumer();
   if (SECTIONS.has('stats')) {
     // a database of its own: the figures are about the generated history alone

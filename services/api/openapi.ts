@@ -64,6 +64,7 @@ const participationErrors = {
     ['CAMPAIGN_NOT_STARTED', 'CAMPAIGN_ENDED', 'IDEMPOTENCY_KEY_REUSED'],
   ),
   ...bodyErrors,
+  '429': fail('Over the per-user or per-address rate limit; nothing was recorded. Retry-After (seconds) says when to try again.', ['RATE_LIMITED']),
 };
 
 const participationParameters = [parameterRef('CampaignId'), parameterRef('IdempotencyKey')];
@@ -97,8 +98,8 @@ stored and the consumer has not yet reached the end of the log, so the request m
 decided; once the consumer has reached the end of the log they answer 404
 \`PARTICIPATION_NOT_FOUND\`. If the broker cannot be asked, they answer 503 \`BROKER_UNAVAILABLE\`.
 
-**Admin.** \`/api/admin/*\` needs \`Authorization: Bearer <ADMIN_TOKEN>\` when the server has
-\`ADMIN_TOKEN\` set, and is open otherwise.
+**Admin.** \`/api/admin/*\` needs \`Authorization: Bearer <ADMIN_TOKEN>\`, unless the server was
+started with \`ADMIN_AUTH=disabled\` (local experiments only).
 
 **Statistics.** A "day" runs from local midnight to local midnight in \`STATS_TIME_ZONE\` (an IANA
 zone, \`UTC\` by default; 23 or 25 hours across a DST change), and a participation counts on the
@@ -379,7 +380,7 @@ export const openApiDocument = {
         tags: ['admin'],
         summary: 'Synthetic load straight into the log',
         description:
-          'For experiments: publishes `count` requests for users startUserId, startUserId+1, … with fresh request ids, skipping the campaign window and sold-out checks. Publish failures are counted, not raised.',
+          'For experiments: publishes `count` (at most BULK_MAX_COUNT) requests for users startUserId, startUserId+1, … with fresh request ids, skipping the campaign window and sold-out checks, 5,000 at a time. Entries the broker did not acknowledge are counted, not raised.',
         security: adminSecurity,
         requestBody: { required: true, content: json(ref('BulkParticipationRequest')) },
         responses: {
@@ -440,6 +441,7 @@ export const openApiDocument = {
           ...adminErrors,
           '500': responseRef('InternalError'),
           '503': databaseDown,
+          '504': fail('The query ran longer than HEAVY_QUERY_TIMEOUT_MS and was stopped.', ['QUERY_TIMEOUT']),
         },
       },
     },
@@ -480,6 +482,7 @@ export const openApiDocument = {
           '404': campaignNotFound,
           '500': responseRef('InternalError'),
           '503': databaseDown,
+          '504': fail('The query ran longer than HEAVY_QUERY_TIMEOUT_MS and was stopped.', ['QUERY_TIMEOUT']),
         },
       },
     },
@@ -498,6 +501,7 @@ export const openApiDocument = {
           '404': campaignNotFound,
           '500': responseRef('InternalError'),
           '503': databaseDown,
+          '504': fail('The query ran longer than HEAVY_QUERY_TIMEOUT_MS and was stopped.', ['QUERY_TIMEOUT']),
         },
       },
     },
@@ -566,7 +570,7 @@ export const openApiDocument = {
       adminBearer: {
         type: 'http',
         scheme: 'bearer',
-        description: 'The ADMIN_TOKEN of the server. Enforced only when ADMIN_TOKEN is set; without it admin endpoints are open.',
+        description: 'The ADMIN_TOKEN of the server. Enforced unless the server runs with ADMIN_AUTH=disabled.',
       },
     },
 
@@ -683,8 +687,8 @@ export const openApiDocument = {
     },
 
     responses: {
-      Unauthorized: fail('ADMIN_TOKEN is set and the request has no Authorization header.', ['UNAUTHORIZED']),
-      Forbidden: fail('ADMIN_TOKEN is set and the Authorization header is not `Bearer <ADMIN_TOKEN>`.', ['FORBIDDEN']),
+      Unauthorized: fail('The request has no Authorization header.', ['UNAUTHORIZED']),
+      Forbidden: fail('The Authorization header is not `Bearer <ADMIN_TOKEN>`.', ['FORBIDDEN']),
       PayloadTooLarge: fail('The body is larger than BODY_LIMIT_BYTES.', ['PAYLOAD_TOO_LARGE']),
       UnsupportedMediaType: fail('The body is not application/json, or its charset or encoding is not supported.', ['UNSUPPORTED_MEDIA_TYPE']),
       InternalError: fail('An unexpected error; it is logged with its stack.', ['INTERNAL_ERROR']),
@@ -924,14 +928,15 @@ export const openApiDocument = {
       },
       BulkParticipationResult: {
         type: 'object',
-        required: ['requested', 'published', 'failed', 'publishMs', 'campaignId', 'ratePerSec'],
+        required: ['requested', 'acknowledged', 'notConfirmed', 'notSent', 'publishMs', 'campaignId', 'ratePerSec'],
         properties: {
           requested: { type: 'integer', minimum: 1 },
-          published: { type: 'integer', minimum: 0 },
-          failed: { type: 'integer', minimum: 0 },
+          acknowledged: { type: 'integer', minimum: 0, description: 'Acknowledged by the broker: in the log.' },
+          notConfirmed: { type: 'integer', minimum: 0, description: 'Sent without an acknowledgement in time: each may or may not be in the log.' },
+          notSent: { type: 'integer', minimum: 0, description: 'Never sent: the run stops after the first chunk that is not fully acknowledged.' },
           publishMs: { type: 'integer', minimum: 0 },
           campaignId: { type: 'integer', minimum: 1 },
-          ratePerSec: { type: 'integer', minimum: 0, description: 'published per second of publishMs, rounded.' },
+          ratePerSec: { type: 'integer', minimum: 0, description: 'acknowledged per second of publishMs, rounded.' },
         },
       },
       PartitionCount: {

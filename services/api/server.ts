@@ -63,6 +63,7 @@ export async function startApi(config: ApiConfig, logger: Logger): Promise<Runni
       }
     })());
 
+  const lifecycle = { draining: false };
   // The API must come up even while the broker is down (sync path, reads); topics follow later.
   let partitions = 1;
   let topicsReady = false;
@@ -73,7 +74,8 @@ export async function startApi(config: ApiConfig, logger: Logger): Promise<Runni
       topicsReady = true;
     } catch (err) {
       logger.warn({ err }, 'broker not reachable yet; ingest answers 503 until it is');
-      topicTimer = setTimeout(() => void prepare(), TOPIC_RETRY_MS);
+      // a close() that came while this attempt was under way must not be followed by another one
+      if (!lifecycle.draining) topicTimer = setTimeout(() => void prepare(), TOPIC_RETRY_MS);
     }
   };
   await prepare();
@@ -99,9 +101,9 @@ export async function startApi(config: ApiConfig, logger: Logger): Promise<Runni
   const ingest = new IngestService({ campaigns: cache, decided: participationStore, producer, accepts, partitions: () => partitions });
   const logProgress = new LogProgress(getAdmin, participationStore, config.KAFKA_TOPIC, consumerGroupOf(config));
   const participations = new ParticipationService(campaigns, participationStore, logProgress);
-  const lifecycle = { draining: false };
   const clock = () => new Date();
-  const statsStore = new StatsStore(sequelize);
+  const heavy = new HeavyQueries(sequelize, config.HEAVY_QUERY_TIMEOUT_MS);
+  const statsStore = new StatsStore(sequelize, heavy);
   const executions = new BatchStore(sequelize);
   const aggregations = new Set<Promise<AggregationOutcome>>();
   const job = new AggregationJob(
@@ -119,7 +121,7 @@ export async function startApi(config: ApiConfig, logger: Logger): Promise<Runni
     topic: config.KAFKA_TOPIC,
     partitions: () => partitions,
     status: { pending: (id) => acceptStore.pending(id) },
-    stats: { stats: statsStore, orders: new OrderStore(new HeavyQueries(sequelize, config.HEAVY_QUERY_TIMEOUT_MS)), campaigns, timeZone: config.STATS_TIME_ZONE, clock },
+    stats: { stats: statsStore, orders: new OrderStore(heavy), campaigns, timeZone: config.STATS_TIME_ZONE, clock },
     batch: { job, executions, timeZone: config.STATS_TIME_ZONE, clock, logger, running: aggregations },
     probes: [
       { name: 'database', check: async () => { await sequelize.query('SELECT 1'); } },

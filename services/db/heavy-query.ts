@@ -30,7 +30,19 @@ export class HeavyQueries {
     private readonly timeoutMs: number,
   ) {}
 
-  async each(sql: string, values: (string | number)[], onRow: (row: unknown[]) => void, signal?: AbortSignal): Promise<void> {
+  /** All rows as objects keyed by column name; for results that are small though the work is not. */
+  async rows<T>(sql: string, values: (string | number)[], signal?: AbortSignal): Promise<T[]> {
+    const rows: T[] = [];
+    await this.run(sql, values, false, (row) => rows.push(row as T), signal);
+    return rows;
+  }
+
+  /** Every row, in order, as an array of column values; nothing is kept. */
+  each(sql: string, values: (string | number)[], onRow: (row: unknown[]) => void, signal?: AbortSignal): Promise<void> {
+    return this.run(sql, values, true, (row) => onRow(row as unknown[]), signal);
+  }
+
+  private async run(sql: string, values: (string | number)[], rowsAsArray: boolean, onRow: (row: unknown) => void, signal?: AbortSignal): Promise<void> {
     if (signal?.aborted) throw new QueryCancelledError();
     const manager = this.sequelize.connectionManager;
     const pooled = await manager.getConnection({ type: 'read' });
@@ -44,8 +56,8 @@ export class HeavyQueries {
     try {
       if (signal?.aborted) throw new QueryCancelledError();
       await new Promise<void>((resolve, reject) => {
-        const query = conn.query({ sql: `SET STATEMENT max_statement_time=${(this.timeoutMs / 1000).toFixed(3)} FOR ${sql}`, values, rowsAsArray: true });
-        query.on('result', (row) => onRow(row as unknown as unknown[]));
+        const query = conn.query({ sql: `SET STATEMENT max_statement_time=${(this.timeoutMs / 1000).toFixed(3)} FOR ${sql}`, values, rowsAsArray });
+        query.on('result', (row) => onRow(row));
         query.on('error', reject);
         query.on('end', () => resolve());
       });

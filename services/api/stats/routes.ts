@@ -72,7 +72,7 @@ export function statsRoutes(deps: StatsDeps): Router {
 
   router.get('/raw', async (req, res) => {
     const date = dateParam(req.query.date, 'query.date');
-    const { result, queryTimeMs } = await timed(() => deps.stats.raw(dayWindow(date, deps.timeZone)));
+    const { result, queryTimeMs } = await timed(() => deps.stats.raw(dayWindow(date, deps.timeZone), abandonedBy(res)));
     sendOk(res, 200, 'daily statistics (computed from history)', { date, timeZone: deps.timeZone, method: 'RAW_QUERY', queryTimeMs, stats: result.map(statsView) });
   });
 
