@@ -26,9 +26,13 @@ export const apiConfigShape = {
   ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   BODY_LIMIT_BYTES: env.int(16_384, 64, 1_048_576),
   SHUTDOWN_TIMEOUT_MS: env.int(10_000, 0, 120_000),
-  /** Time a client has to send its headers, and its whole request; a slower one is cut off (408). */
-  HEADERS_TIMEOUT_MS: env.int(10_000, 100, 600_000),
-  REQUEST_TIMEOUT_MS: env.int(30_000, 100, 600_000),
+  /**
+   * Time a client has to send its headers, and its whole request, counted from when the connection
+   * or request starts; a slower one is cut off (408). Generous, since an overloaded server that
+   * reads late counts against the client too.
+   */
+  HEADERS_TIMEOUT_MS: env.int(60_000, 100, 600_000),
+  REQUEST_TIMEOUT_MS: env.int(120_000, 100, 600_000),
   /** Largest `count` of POST /api/admin/test/participate-bulk. */
   BULK_MAX_COUNT: env.int(100_000, 1, 10_000_000),
   /** Server-side limit of the heavy analytical queries (order analysis, raw statistics). */

@@ -36,19 +36,17 @@ export function guardConnections(server: Server): ConnectionGuard {
       socket.destroy();
       return;
     }
+    let answer = 'HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n';
     if (err.code === 'HPE_HEADER_OVERFLOW') {
-      // Answer, then read and discard what the client is still sending until it closes: closing
-      // with unread data would reset the connection before the client reads the answer.
-      socket.end(rawError(431, 'Request Header Fields Too Large', 'HEADERS_TOO_LARGE', `the request headers exceed ${maxHeaderSize} bytes`));
-      socket.resume();
-      setTimeout(() => socket.destroy(), LINGER_MS).unref();
-      return;
+      answer = rawError(431, 'Request Header Fields Too Large', 'HEADERS_TOO_LARGE', `the request headers exceed ${maxHeaderSize} bytes`);
+    } else if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
+      answer = 'HTTP/1.1 408 Request Timeout\r\nConnection: close\r\nContent-Length: 0\r\n\r\n';
     }
-    if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
-      socket.end('HTTP/1.1 408 Request Timeout\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-      return;
-    }
-    socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    // Answer, then read and discard what the client is still sending until it closes: closing
+    // with unread data would reset the connection before the client reads the answer.
+    socket.end(answer);
+    socket.resume();
+    setTimeout(() => socket.destroy(), LINGER_MS).unref();
   });
   return {
     sweep() {

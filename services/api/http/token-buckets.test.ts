@@ -27,14 +27,17 @@ describe('TokenBuckets', () => {
     assert.deepEqual(after, [true, true, false]);
   });
 
-  it('never holds more than maxKeys, dropping the least recently used', () => {
-    const b = new TokenBuckets<number>({ ratePerSec: 1, burst: 1, maxKeys: 3 });
+  it('never holds more than maxKeys, and keeps every key among the last maxKeys/2 new ones', () => {
+    const b = new TokenBuckets<number>({ ratePerSec: 1, burst: 1, maxKeys: 4 });
     for (const k of [1, 2, 3]) b.take(k, 0);
-    b.take(1, 0); // 1 is now the most recent
-    b.take(4, 0); // drops 2
-    assert.equal(b.size, 3);
-    assert.equal(b.take(1, 0).allowed, false, 'key 1 kept its empty bucket');
-    assert.equal(b.take(2, 0).allowed, true, 'key 2 was dropped and starts full');
+    b.take(1, 0); // seen again: moves to the current generation
+    for (const k of [4, 5]) b.take(k, 0);
+    assert.ok(b.size <= 4);
+    assert.equal(b.take(1, 0).allowed, false, 'key 1, seen recently, kept its empty bucket');
+    assert.equal(b.take(5, 0).allowed, false, 'key 5, the newest, is kept');
+    assert.equal(b.take(2, 0).allowed, true, 'key 2, not seen since, was dropped and starts full');
+    for (let k = 100; k < 1_000; k++) b.take(k, 0);
+    assert.ok(b.size <= 4);
   });
 
   it('over any sequence of requests, allows at most burst + rate x elapsed per key', () => {
