@@ -43,7 +43,7 @@ export const apiConfigShape = {
   RATE_LIMIT_USER_BURST: env.int(10, 1, 1_000_000),
   RATE_LIMIT_ADDRESS_PER_SEC: env.number(1_000, 0.001, 1_000_000),
   RATE_LIMIT_ADDRESS_BURST: env.int(2_000, 1, 1_000_000),
-  /** Buckets kept per kind (user, address); the least recently used goes first beyond it. */
+  /** Buckets kept per kind (user, address) at most; long-unseen clients are forgotten first. */
   RATE_LIMIT_MAX_KEYS: env.int(100_000, 100, 10_000_000),
   /** Proxies in front of the API whose X-Forwarded-For is believed (0: the peer address is the client). */
   TRUST_PROXY: env.int(0, 0, 10),
