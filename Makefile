@@ -25,12 +25,14 @@ install: node_modules/.installed ## Install npm dependencies (skipped when curre
 up: install ## Install what is missing, start MariaDB, Kafka, migrations, api and consumer; print the URLs
 	$(STACK) up
 	$(STACK_ENV); npm run -s migrate
-	$(STACK_ENV); scripts/services.sh start $(SERVICES)
+	$(STACK_ENV); ADMIN_TOKEN="$${ADMIN_TOKEN:-$$(scripts/admin-token.sh)}" scripts/services.sh start $(SERVICES)
 	@echo
 	@echo "  API         http://127.0.0.1:$${PORT:-8080}/api"
 	@echo "  OpenAPI     http://127.0.0.1:$${PORT:-8080}/openapi.json"
 	@echo "  Readiness   http://127.0.0.1:$${PORT:-8080}/readyz"
 	@echo "  Metrics     http://127.0.0.1:$${PORT:-8080}/metrics"
+	@if [[ "$${ADMIN_AUTH:-token}" == disabled ]]; then echo "  Admin       OPEN (ADMIN_AUTH=disabled)"; \
+	  else echo "  Admin       Authorization: Bearer $${ADMIN_TOKEN:-$$(scripts/admin-token.sh)}   (kept in .local/admin-token)"; fi
 	@echo "  Logs        .local/run/*.log      stop with: make down"
 
 .PHONY: down

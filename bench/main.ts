@@ -2,18 +2,19 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { QueryTypes } from 'sequelize';
 import { encodeParticipation } from '../services/kafka/participation-message.js';
-import { dbEnv } from '../test/integration/support/api.js';
+import { dbEnv, OPEN_UNLIMITED } from '../test/integration/support/api.js';
 import { startTestConsumer } from '../test/integration/support/consumer.js';
 import { createTestDatabase } from '../test/integration/support/database.js';
 import { brokers, deleteTopics, testKafka, uniqueTopic } from '../test/integration/support/kafka.js';
 import { freePort, spawnEntrypoint, waitFor } from '../test/integration/support/process.js';
 import { runLoad, type LoadResult } from './load.js';
+import { limiterCost } from './rate-limit.js';
 import { benchStats, type StatsFigures } from './stats.js';
 
 const DURATION = Number(process.env.BENCH_DURATION_SEC ?? 10);
 const CONNECTIONS = (process.env.BENCH_CONNECTIONS ?? '100,500').split(',').map(Number);
 const BACKLOG = Number(process.env.BENCH_BACKLOG ?? 100_000);
-const SECTIONS = new Set((process.env.BENCH_SECTIONS ?? 'http,consumer,stats').split(','));
+const SECTIONS = new Set((process.env.BENCH_SECTIONS ?? 'http,ratelimit,consumer,stats').split(','));
 
 const log = (msg: string) => process.stderr.write(`[bench] ${msg}\n`);
 const fmt = (n: number, digits = 0) => (Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : 'n/a');
@@ -36,6 +37,7 @@ let statsFigures: StatsFigures | undefined;
 async function benchHttp(): Promise<void> {
   const port = await freePort();
   const api = spawnEntrypoint('services/api/main.ts', {
+    ...OPEN_UNLIMITED,
     ...dbEnv(db.config),
     PORT: String(port),
     KAFKA_BROKERS: brokers().join(','),
@@ -83,6 +85,81 @@ async function benchHttp(): Promise<void> {
   }
   api.child.kill('SIGTERM');
   await api.exited();
+}
+
+/**
+ * The rate limiter's cost on the hot path. In process: the limiter against a handler that only
+ * calls next(). Over HTTP: the Kafka path with the limiter on (limits far above the load, a new
+ * user per request, so nothing is refused) against the same path with it off, each in an API of
+ * its own, alternated off/on/off/on so that drift on a shared machine hits both alike.
+ */
+async function benchRateLimit(): Promise<void> {
+  const micro = limiterCost();
+  rows.push({
+    figure: `rate limiter alone, µs per request (${fmt(micro.calls)} new users, map full)`,
+    value: fmt(micro.limiterUs, 3),
+    baseline: 'same loop, handler that only calls next()',
+    baselineValue: fmt(micro.baselineUs, 3),
+    ratio: `+${fmt(micro.limiterUs - micro.baselineUs, 3)} µs`,
+  });
+  const c = CONNECTIONS[0] ?? 100;
+  const runs = new Map<boolean, LoadResult[]>([
+    [false, []],
+    [true, []],
+  ]);
+  for (const enabled of [false, true, false, true]) {
+    const port = await freePort();
+    const api = spawnEntrypoint('services/api/main.ts', {
+      ...OPEN_UNLIMITED,
+      ...dbEnv(db.config),
+      PORT: String(port),
+      KAFKA_BROKERS: brokers().join(','),
+      KAFKA_TOPIC: ingestTopic,
+      LOG_LEVEL: 'warn',
+      DB_POOL_MAX: '25',
+      API_WORKERS: process.env.BENCH_API_WORKERS ?? '2',
+      RATE_LIMIT_ENABLED: String(enabled),
+      RATE_LIMIT_USER_PER_SEC: '1000000',
+      RATE_LIMIT_USER_BURST: '1000000',
+      RATE_LIMIT_ADDRESS_PER_SEC: '1000000',
+      RATE_LIMIT_ADDRESS_BURST: '1000000',
+    });
+    const base = `http://127.0.0.1:${port}`;
+    try {
+      await waitFor('api ready', async () => (await fetch(`${base}/readyz`)).status === 200, 60_000);
+      const res = await fetch(`${base}/api/admin/campaigns`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'bench-limiter', totalStock: 10_000_000 }) });
+      const id = ((await res.json()) as { data: { id: number } }).data.id;
+      const url = `${base}/api/campaigns/${id}/participation`;
+      const label = `Kafka path, rate limiter ${enabled ? 'on' : 'off'}`;
+      log(`${label}, ${c} connections, ${DURATION}s`);
+      await runLoad('warm-up', url, c, 2);
+      const run = await runLoad(label, url, c, DURATION);
+      runs.get(enabled)?.push(run);
+      loads.push(run);
+    } finally {
+      api.child.kill('SIGTERM');
+      await api.exited();
+    }
+  }
+  const mean = (xs: LoadResult[], f: (r: LoadResult) => number) => xs.reduce((sum, r) => sum + f(r), 0) / xs.length;
+  const off = runs.get(false) ?? [];
+  const on = runs.get(true) ?? [];
+  rows.push(
+    {
+      figure: `Kafka path req/s, rate limiter on @${c} (mean of 2 runs)`,
+      value: fmt(mean(on, (r) => r.rps)),
+      baseline: `same path, limiter off @${c} (mean of 2)`,
+      baselineValue: fmt(mean(off, (r) => r.rps)),
+      ratio: fmt(mean(on, (r) => r.rps) / mean(off, (r) => r.rps), 2),
+    },
+    {
+      figure: `Kafka path p50 / p99 ms, rate limiter on @${c} (mean of 2 runs)`,
+      value: `${fmt(mean(on, (r) => r.p50), 1)} / ${fmt(mean(on, (r) => r.p99), 1)}`,
+      baseline: `same path, limiter off @${c} (mean of 2)`,
+      baselineValue: `${fmt(mean(off, (r) => r.p50), 1)} / ${fmt(mean(off, (r) => r.p99), 1)}`,
+      ratio: fmt(mean(on, (r) => r.p99) / mean(off, (r) => r.p99), 2),
+    },
+  );
 }
 
 /** A backlog decided and committed, against a raw consume of the same log. */
@@ -167,6 +244,7 @@ async function benchConsumer(): Promise<void> {
 
 try {
   if (SECTIONS.has('http')) await benchHttp();
+  if (SECTIONS.has('ratelimit')) await benchRateLimit();
   if (SECTIONS.has('consumer')) await benchConsumer();
   if (SECTIONS.has('stats')) {
     // a database of its own: the figures are about the generated history alone

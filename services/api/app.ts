@@ -7,7 +7,8 @@ import { healthRoutes, type Lifecycle, type ReadinessProbe } from './health/rout
 import { sendOk } from './http/envelope.js';
 import { errorHandler, notFound } from './http/error-handler.js';
 import { httpMetrics } from './http/http-metrics.js';
-import { adminAuth, requireJson } from './http/middleware.js';
+import { adminAuth, onlyMethods, requireJson } from './http/middleware.js';
+import { rateLimit, type RateLimitOptions } from './http/rate-limit.js';
 import { openApiDocument } from './openapi.js';
 import { adminToolRoutes } from './admin-tools/routes.js';
 import { batchRoutes, type BatchDeps } from './batch/routes.js';
@@ -35,6 +36,12 @@ export interface AppDeps {
   lifecycle: Lifecycle;
   adminToken: string | undefined;
   bodyLimitBytes: number;
+  /** Largest count of one participate-bulk call. */
+  bulkMaxCount: number;
+  /** Per-client limits on the participation paths; undefined turns them off. */
+  rateLimit: RateLimitOptions | undefined;
+  /** Proxy hops whose X-Forwarded-For is believed for the client address. */
+  trustProxy: number;
   benchNoopRoute?: boolean;
   clock?: () => Date;
 }
@@ -44,8 +51,10 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  app.set('trust proxy', deps.trustProxy);
   app.use(httpMetrics(deps.registry));
   app.use('/api/campaigns/:campaignId/participation', ingestOutcomes(deps.registry));
+  app.use(onlyMethods(['GET', 'HEAD', 'POST']));
   // While draining, finish the current request but tell keep-alive clients to reconnect elsewhere.
   app.use((_req, res, next) => {
     if (deps.lifecycle.draining) res.setHeader('Connection', 'close');
@@ -69,8 +78,9 @@ export function createApp(deps: AppDeps): Express {
   admin.use('/dlq', deadLetterRoutes(deps.deadLetters, deps.ingest));
   admin.use('/stats', statsRoutes(deps.stats));
   admin.use('/batch', batchRoutes(deps.batch));
-  admin.use(adminToolRoutes(deps.ingest, deps.topic, deps.partitions));
+  admin.use(adminToolRoutes(deps.ingest, deps.topic, deps.partitions, deps.bulkMaxCount));
   app.use('/api/admin', admin);
+  if (deps.rateLimit) app.post(['/api/campaigns/:campaignId/participation', '/api/campaigns/:campaignId/participation-sync'], rateLimit(deps.rateLimit));
   app.use('/api/campaigns', campaignStatusRoutes(deps.campaigns, deps.status));
   app.use('/api', participationRoutes(deps.participations, deps.ingest));
 

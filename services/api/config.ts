@@ -1,5 +1,9 @@
 import { statsConfigShape } from '../aggregator/config.js';
-import { commonConfigShape, dbConfigShape, env, kafkaConfigShape, loadConfig, topicConfigShape } from '../platform/config.js';
+import { commonConfigShape, ConfigError, dbConfigShape, env, kafkaConfigShape, listenConfigShape, loadConfig, topicConfigShape } from '../platform/config.js';
+import { z } from 'zod';
+
+/** participate-bulk's largest count unless BULK_MAX_COUNT says otherwise. */
+export const DEFAULT_BULK_MAX_COUNT = 100_000;
 
 export const apiConfigShape = {
   ...commonConfigShape,
@@ -7,6 +11,7 @@ export const apiConfigShape = {
   ...kafkaConfigShape,
   ...topicConfigShape,
   ...statsConfigShape,
+  ...listenConfigShape,
   /** How long the broker may take to acknowledge before the client gets 503. */
   PRODUCE_TIMEOUT_MS: env.int(2_000, 100, 60_000),
   PRODUCE_MAX_BATCH: env.int(10_000, 1, 100_000),
@@ -19,13 +24,40 @@ export const apiConfigShape = {
   API_WORKERS: env.int(1, 1, 64),
   /** Mounts POST /api/bench/noop (parse JSON, answer 202): the baseline of `make bench`. */
   BENCH_NOOP_ROUTE: env.bool(false),
-  ADMIN_TOKEN: env.optionalString(),
+  /** `token` (default) requires ADMIN_TOKEN; `disabled` leaves /api/admin/* open, for local experiments only. */
+  ADMIN_AUTH: z.enum(['token', 'disabled'], { message: 'expected token or disabled' }).default('token'),
+  ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   BODY_LIMIT_BYTES: env.int(16_384, 64, 1_048_576),
   SHUTDOWN_TIMEOUT_MS: env.int(10_000, 0, 120_000),
+  /**
+   * Time a client has to send its headers, and its whole request, counted from when the connection
+   * or request starts; a slower one is cut off (408). Generous, since an overloaded server that
+   * reads late counts against the client too.
+   */
+  HEADERS_TIMEOUT_MS: env.int(60_000, 100, 600_000),
+  REQUEST_TIMEOUT_MS: env.int(120_000, 100, 600_000),
+  /** Largest `count` of POST /api/admin/test/participate-bulk. */
+  BULK_MAX_COUNT: env.int(DEFAULT_BULK_MAX_COUNT, 1, 10_000_000),
+  /** Server-side limit of the heavy analytical queries (order analysis, raw statistics). */
+  HEAVY_QUERY_TIMEOUT_MS: env.int(30_000, 1, 3_600_000),
+  /** Per-client token buckets on the participation paths. */
+  RATE_LIMIT_ENABLED: env.bool(true),
+  RATE_LIMIT_USER_PER_SEC: env.number(5, 0.001, 1_000_000),
+  RATE_LIMIT_USER_BURST: env.int(10, 1, 1_000_000),
+  RATE_LIMIT_ADDRESS_PER_SEC: env.number(1_000, 0.001, 1_000_000),
+  RATE_LIMIT_ADDRESS_BURST: env.int(2_000, 1, 1_000_000),
+  /** Buckets kept per kind (user, address) at most; long-unseen clients are forgotten first. */
+  RATE_LIMIT_MAX_KEYS: env.int(100_000, 100, 10_000_000),
+  /** Proxies in front of the API whose X-Forwarded-For is believed (0: the peer address is the client). */
+  TRUST_PROXY: env.int(0, 0, 10),
 };
 
 export type ApiConfig = ReturnType<typeof loadApiConfig>;
 
 export function loadApiConfig(source: Readonly<Record<string, string | undefined>> = process.env) {
-  return loadConfig(apiConfigShape, source);
+  const config = loadConfig(apiConfigShape, source);
+  if (config.ADMIN_AUTH === 'token' && config.ADMIN_TOKEN === undefined) {
+    throw new ConfigError(['ADMIN_TOKEN: required (a secret of at least 16 characters); set ADMIN_AUTH=disabled to run the admin endpoints open for local experiments']);
+  }
+  return config;
 }

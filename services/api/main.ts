@@ -7,9 +7,15 @@ import { startApi } from './server.js';
 const config = configOrExit(() => loadApiConfig());
 const logger = createLogger('api', config.LOG_LEVEL);
 
+function warnIfOpen(): void {
+  if (config.ADMIN_AUTH === 'disabled') {
+    logger.warn('ADMIN_AUTH=disabled: /api/admin/* is OPEN to anyone who can reach this port (create campaigns, replay, bulk load); for local experiments only');
+  }
+}
+
 if (config.API_WORKERS > 1 && cluster.isPrimary) {
   // The primary only supervises: workers are whole, stateless APIs sharing the port.
-  if (config.ADMIN_TOKEN === undefined) logger.warn('ADMIN_TOKEN is not set: admin endpoints are open');
+  warnIfOpen();
   for (let i = 0; i < config.API_WORKERS; i++) cluster.fork();
   let stopping = false;
   cluster.on('exit', (worker, code) => {
@@ -34,7 +40,7 @@ if (config.API_WORKERS > 1 && cluster.isPrimary) {
     );
   });
 } else {
-  if (config.ADMIN_TOKEN === undefined && cluster.isPrimary) logger.warn('ADMIN_TOKEN is not set: admin endpoints are open');
+  if (cluster.isPrimary) warnIfOpen();
   const api = await startApi(config, logger);
   logger.info({ url: api.url, pid: process.pid }, 'api listening');
   onShutdown(logger, config.SHUTDOWN_TIMEOUT_MS, () => api.close());

@@ -39,8 +39,8 @@ stored and the consumer has not yet reached the end of the log, so the request m
 decided; once the consumer has reached the end of the log they answer 404
 \`PARTICIPATION_NOT_FOUND\`. If the broker cannot be asked, they answer 503 \`BROKER_UNAVAILABLE\`.
 
-**Admin.** \`/api/admin/*\` needs \`Authorization: Bearer <ADMIN_TOKEN>\` when the server has
-\`ADMIN_TOKEN\` set, and is open otherwise.
+**Admin.** \`/api/admin/*\` needs \`Authorization: Bearer <ADMIN_TOKEN>\`, unless the server was
+started with \`ADMIN_AUTH=disabled\` (local experiments only).
 
 **Statistics.** A "day" runs from local midnight to local midnight in \`STATS_TIME_ZONE\` (an IANA
 zone, \`UTC\` by default; 23 or 25 hours across a DST change), and a participation counts on the

@@ -5,6 +5,7 @@ import { Counter, Gauge, Histogram } from 'prom-client';
 import { AggregationJob, type AggregationOutcome } from '../aggregator/aggregation-job.js';
 import { AcceptStore } from '../db/accept-store.js';
 import { BatchStore } from '../db/batch-store.js';
+import { HeavyQueries } from '../db/heavy-query.js';
 import { OrderStore } from '../db/order-store.js';
 import { StatsStore } from '../db/stats-store.js';
 import { CampaignStore } from '../db/campaign-store.js';
@@ -25,6 +26,7 @@ import { CampaignService } from './campaigns/service.js';
 import type { ApiConfig } from './config.js';
 import { AcceptCounter } from './participation/accept-counter.js';
 import { CampaignCache } from './participation/campaign-cache.js';
+import { guardConnections } from './http/connections.js';
 import { IngestService } from './participation/ingest-service.js';
 import { ParticipationService } from './participation/service.js';
 import { SoldOutAnswers } from './participation/sold-out-answers.js';
@@ -37,6 +39,8 @@ export interface RunningApi {
 }
 
 const TOPIC_RETRY_MS = 2_000;
+/** While draining, a request still arriving this long after the stop began is cut off. */
+const DRAIN_GRACE_MS = 1_000;
 
 export async function startApi(config: ApiConfig, logger: Logger): Promise<RunningApi> {
   const registry = createRegistry('api');
@@ -61,6 +65,7 @@ export async function startApi(config: ApiConfig, logger: Logger): Promise<Runni
       }
     })());
 
+  const lifecycle = { draining: false };
   // The API must come up even while the broker is down (sync path, reads); topics follow later.
   let partitions = 1;
   let topicsReady = false;
@@ -71,7 +76,8 @@ export async function startApi(config: ApiConfig, logger: Logger): Promise<Runni
       topicsReady = true;
     } catch (err) {
       logger.warn({ err }, 'broker not reachable yet; ingest answers 503 until it is');
-      topicTimer = setTimeout(() => void prepare(), TOPIC_RETRY_MS);
+      // a close() that came while this attempt was under way must not be followed by another one
+      if (!lifecycle.draining) topicTimer = setTimeout(() => void prepare(), TOPIC_RETRY_MS);
     }
   };
   await prepare();
@@ -125,9 +131,9 @@ export async function startApi(config: ApiConfig, logger: Logger): Promise<Runni
   const logProgress = new LogProgress(getAdmin, participationStore, config.KAFKA_TOPIC, consumerGroupOf(config));
   const deadLetters = new DeadLetterStore(sequelize);
   const participations = new ParticipationService({ campaigns, store: participationStore, refusals: deadLetters, log: logProgress, clock: () => new Date() });
-  const lifecycle = { draining: false };
   const clock = () => new Date();
-  const statsStore = new StatsStore(sequelize);
+  const heavy = new HeavyQueries(sequelize, config.HEAVY_QUERY_TIMEOUT_MS);
+  const statsStore = new StatsStore(sequelize, heavy);
   const executions = new BatchStore(sequelize);
   const aggregations = new Set<Promise<AggregationOutcome>>();
   const job = new AggregationJob(
@@ -145,7 +151,7 @@ export async function startApi(config: ApiConfig, logger: Logger): Promise<Runni
     topic: config.KAFKA_TOPIC,
     partitions: () => partitions,
     status: { pending: (id) => acceptStore.pending(id) },
-    stats: { stats: statsStore, orders: new OrderStore(sequelize), campaigns, timeZone: config.STATS_TIME_ZONE, clock },
+    stats: { stats: statsStore, orders: new OrderStore(heavy), campaigns, timeZone: config.STATS_TIME_ZONE, clock },
     batch: { job, executions, timeZone: config.STATS_TIME_ZONE, clock, logger, running: aggregations },
     probes: [
       { name: 'database', check: async () => { await sequelize.query('SELECT 1'); } },
@@ -158,18 +164,37 @@ export async function startApi(config: ApiConfig, logger: Logger): Promise<Runni
       },
     ],
     lifecycle,
-    adminToken: config.ADMIN_TOKEN,
+    adminToken: config.ADMIN_AUTH === 'token' ? config.ADMIN_TOKEN : undefined,
     bodyLimitBytes: config.BODY_LIMIT_BYTES,
     benchNoopRoute: config.BENCH_NOOP_ROUTE,
+    bulkMaxCount: config.BULK_MAX_COUNT,
+    trustProxy: config.TRUST_PROXY,
+    rateLimit: config.RATE_LIMIT_ENABLED
+      ? {
+          userPerSec: config.RATE_LIMIT_USER_PER_SEC,
+          userBurst: config.RATE_LIMIT_USER_BURST,
+          addressPerSec: config.RATE_LIMIT_ADDRESS_PER_SEC,
+          addressBurst: config.RATE_LIMIT_ADDRESS_BURST,
+          maxKeys: config.RATE_LIMIT_MAX_KEYS,
+        }
+      : undefined,
   });
 
-  const server = createServer(app);
+  const server = createServer(
+    {
+      headersTimeout: config.HEADERS_TIMEOUT_MS,
+      requestTimeout: config.REQUEST_TIMEOUT_MS,
+      // how often the two timeouts above are checked (default 30 s)
+      connectionsCheckingInterval: Math.min(1_000, config.HEADERS_TIMEOUT_MS),
+    },
+    app,
+  );
+  const connections = guardConnections(server);
   // Longer than typical load balancer idle timeouts, so the balancer closes first.
   server.keepAliveTimeout = 65_000;
-  server.headersTimeout = 66_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(config.PORT, () => resolve());
+    server.listen(config.PORT, config.HOST, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
 
@@ -178,7 +203,11 @@ export async function startApi(config: ApiConfig, logger: Logger): Promise<Runni
     closing ??= (async () => {
       lifecycle.draining = true;
       clearTimeout(topicTimer);
-      const idleSweep = setInterval(() => server.closeIdleConnections(), 100);
+      const drainStarted = performance.now();
+      const idleSweep = setInterval(() => {
+        server.closeIdleConnections();
+        if (performance.now() - drainStarted >= DRAIN_GRACE_MS) connections.sweep();
+      }, 100);
       try {
         await new Promise<void>((resolve) => server.close(() => resolve()));
       } finally {
@@ -193,5 +222,6 @@ export async function startApi(config: ApiConfig, logger: Logger): Promise<Runni
     })();
     return closing;
   };
-  return { server, url: `http://127.0.0.1:${port}`, close };
+  const shownHost = config.HOST === '0.0.0.0' || config.HOST === '::' ? '127.0.0.1' : config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST;
+  return { server, url: `http://${shownHost}:${port}`, close };
 }

@@ -1,10 +1,11 @@
-import { commonConfigShape, dbConfigShape, env, kafkaConfigShape, loadConfig, topicConfigShape } from '../platform/config.js';
+import { commonConfigShape, dbConfigShape, env, kafkaConfigShape, listenConfigShape, loadConfig, topicConfigShape } from '../platform/config.js';
 
 export const consumerConfigShape = {
   ...commonConfigShape,
   ...dbConfigShape,
   ...kafkaConfigShape,
   ...topicConfigShape,
+  ...listenConfigShape,
   /** Log entries decided per database transaction at most. */
   CONSUMER_MAX_BATCH: env.int(5_000, 1, 50_000),
   CONSUMER_ALLOW_MULTIPLE_PARTITIONS: env.bool(false),

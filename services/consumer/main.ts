@@ -78,7 +78,7 @@ const consumer = new LogConsumer(
   },
 );
 const lag = new LagMonitor({ kafka, store, topic: config.KAFKA_TOPIC, group, metrics, logger, intervalMs: config.CONSUMER_LAG_INTERVAL_MS });
-const ops = await startOpsServer(config.METRICS_PORT, registry, () => consumer.health());
+const ops = await startOpsServer(config.HOST, config.METRICS_PORT, registry, () => consumer.health());
 relay.kick(); // letters a previous process committed but did not copy
 lag.start();
 await consumer.start();

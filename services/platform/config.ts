@@ -38,6 +38,13 @@ export const env = {
   /** A port to listen on; 0 picks a free one. */
   listenPort: (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback),
   int: (fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER) => z.coerce.number().int().min(min).max(max).default(fallback),
+  number: (fallback: number, min: number, max: number) => z.coerce.number().min(min).max(max).default(fallback),
+  /** An address to bind: an IP literal or a host name. */
+  host: (fallback: string) =>
+    z
+      .string()
+      .regex(/^[A-Za-z0-9.:-]{1,253}$/, 'expected an IP address or host name, e.g. 127.0.0.1 or 0.0.0.0')
+      .default(fallback),
   string: (fallback: string) => z.string().min(1).default(fallback),
   optionalString: () => z.string().min(1).optional(),
   bool: (fallback: boolean) =>
@@ -93,4 +100,12 @@ export function dlqTopicOf(config: { KAFKA_TOPIC: string; KAFKA_DLQ_TOPIC?: stri
 
 export const commonConfigShape = {
   LOG_LEVEL: env.logLevel(),
+};
+
+/**
+ * Where a process listens. Loopback by default so that nothing is reachable from the network by
+ * accident; container images set 0.0.0.0.
+ */
+export const listenConfigShape = {
+  HOST: env.host('127.0.0.1'),
 };

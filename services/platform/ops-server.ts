@@ -14,7 +14,7 @@ export interface Readiness {
   readonly problem: string | null;
 }
 
-export async function startOpsServer(port: number, registry: Registry, readiness: () => Readiness): Promise<OpsServer> {
+export async function startOpsServer(host: string, port: number, registry: Registry, readiness: () => Readiness): Promise<OpsServer> {
   const server: Server = createServer((req, res) => {
     const send = (status: number, type: string, body: string) => {
       res.writeHead(status, { 'content-type': type });
@@ -36,7 +36,7 @@ export async function startOpsServer(port: number, registry: Registry, readiness
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, () => resolve());
+    server.listen(port, host, () => resolve());
   });
   return {
     port: (server.address() as AddressInfo).port,

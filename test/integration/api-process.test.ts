@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { connect, type Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { QueryTypes } from 'sequelize';
-import { dbEnv } from './support/api.js';
+import { dbEnv, OPEN_UNLIMITED } from './support/api.js';
 import { createTestDatabase, type TestDatabase } from './support/database.js';
 import { brokers, deleteTopics, uniqueTopic } from './support/kafka.js';
 import { dataOf, request } from './support/http.js';
@@ -18,13 +20,50 @@ describe('api process', () => {
     await deleteTopics([topic]);
   });
 
-  const env = () => ({ ...dbEnv(db.config), KAFKA_BROKERS: brokers().join(','), KAFKA_TOPIC: topic });
+  const env = () => ({ ...OPEN_UNLIMITED, ...dbEnv(db.config), KAFKA_BROKERS: brokers().join(','), KAFKA_TOPIC: topic });
 
   it('refuses to start on bad configuration and names the variable', async () => {
     const proc = spawnEntrypoint('services/api/main.ts', { ...env(), PORT: 'eighty', DB_POOL_MAX: '0' });
     assert.equal(await proc.exited(), 2);
     assert.match(proc.output(), /PORT/);
     assert.match(proc.output(), /DB_POOL_MAX/);
+  });
+
+  it('refuses to start without an admin token unless the admin surface is opened explicitly', async () => {
+    const proc = spawnEntrypoint('services/api/main.ts', { ...env(), ADMIN_AUTH: '', ADMIN_TOKEN: '' });
+    assert.equal(await proc.exited(), 2);
+    assert.match(proc.output(), /ADMIN_TOKEN: required/);
+    assert.match(proc.output(), /ADMIN_AUTH=disabled/);
+    const short = spawnEntrypoint('services/api/main.ts', { ...env(), ADMIN_AUTH: 'token', ADMIN_TOKEN: 'short' });
+    assert.equal(await short.exited(), 2);
+    assert.match(short.output(), /ADMIN_TOKEN: must be at least 16 characters/);
+  });
+
+  it('on SIGTERM does not wait for clients that never finish their request', async () => {
+    const port = await freePort();
+    const proc = spawnEntrypoint('services/api/main.ts', { ...env(), PORT: String(port), SHUTDOWN_TIMEOUT_MS: '20000' });
+    const url = `http://127.0.0.1:${port}`;
+    const sockets: Socket[] = [];
+    try {
+      await waitFor('api ready', async () => (await fetch(`${url}/readyz`)).status === 200);
+      const open = async (text: string) => {
+        const socket = connect(port, '127.0.0.1');
+        socket.on('error', () => undefined);
+        sockets.push(socket);
+        await once(socket, 'connect');
+        socket.write(text);
+      };
+      // one body never finished, one header block never finished
+      await open('POST /api/campaigns/1/participation HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"userId":');
+      await open('GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: ');
+      assert.equal((await fetch(`${url}/healthz`)).status, 200, 'the server is serving while they hang');
+      proc.child.kill('SIGTERM');
+      assert.equal(await proc.exited(), 0, proc.output());
+      assert.match(proc.output(), /stopped/);
+    } finally {
+      for (const s of sockets) s.destroy();
+      proc.child.kill('SIGKILL');
+    }
   });
 
   it('on SIGTERM finishes the request in flight, then exits 0', async () => {

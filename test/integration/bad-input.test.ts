@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { QueryTypes } from 'sequelize';
 import type { RunningApi } from '../../services/api/server.js';
@@ -9,7 +10,7 @@ import { dataOf, request } from './support/http.js';
 
 interface Case {
   name: string;
-  method?: 'GET' | 'POST';
+  method?: 'GET' | 'POST' | 'PUT' | 'DELETE';
   path: string;
   body?: unknown;
   raw?: string;
@@ -30,7 +31,7 @@ describe('hostile and malformed requests', () => {
   before(async () => {
     db = await createTestDatabase();
     api = await startTestApi(db.config, topic, { BODY_LIMIT_BYTES: '1024' });
-    secured = await startTestApi(db.config, topic, { ADMIN_TOKEN: 's3cret-token' });
+    secured = await startTestApi(db.config, topic, { ADMIN_AUTH: 'token', ADMIN_TOKEN: 's3cret-token-for-tests' });
     id = dataOf(await request(`${api.url}${campaign}`, { body: { name: 'target', totalStock: 5 } })).id as number;
   });
   after(async () => {
@@ -67,6 +68,11 @@ describe('hostile and malformed requests', () => {
     { name: 'campaign: invalid JSON', path: campaign, raw: '{"name": "a", totalStock: 5', status: 400, code: 'INVALID_JSON' },
     { name: 'campaign: not JSON content type', path: campaign, raw: 'name=a&totalStock=5', headers: { 'content-type': 'application/x-www-form-urlencoded' }, status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' },
     { name: 'campaign: oversized body', path: campaign, body: { name: 'a', totalStock: 1, padding: 'x'.repeat(4096) }, status: 413, code: 'PAYLOAD_TOO_LARGE' },
+    { name: 'campaign: startsAt in year 0001', path: campaign, body: { name: 'a', totalStock: 1, startsAt: '0001-01-01T00:00:00Z' }, status: 400, code: 'VALIDATION_FAILED' },
+    { name: 'campaign: endsAt in year 0099', path: campaign, body: { name: 'a', totalStock: 1, endsAt: '0099-06-01T00:00:00+02:00' }, status: 400, code: 'VALIDATION_FAILED' },
+    { name: 'campaign: name with a lone surrogate', path: campaign, raw: '{"name":"a\\ud800b","totalStock":1}', status: 400, code: 'VALIDATION_FAILED' },
+    { name: 'campaign: gzip declared, plain body', path: campaign, raw: '{"name":"a","totalStock":1}', headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' }, status: 400, code: 'INVALID_CONTENT_ENCODING' },
+    { name: 'sync: deflate declared, plain body', path: sync(String(id)), raw: '{"userId":1}', headers: { 'content-type': 'application/json', 'content-encoding': 'deflate' }, status: 400, code: 'INVALID_CONTENT_ENCODING' },
     { name: 'campaign list: page size too big', method: 'GET', path: `${campaign}?size=100000`, status: 400, code: 'VALIDATION_FAILED' },
     { name: 'campaign get: unknown id', method: 'GET', path: `${campaign}/987654321`, status: 404, code: 'CAMPAIGN_NOT_FOUND' },
     // participation
@@ -102,6 +108,8 @@ describe('hostile and malformed requests', () => {
     { name: 'result: malformed requestId', method: 'GET', path: '/api/participations/a%20b', status: 400, code: 'VALIDATION_FAILED' },
     { name: 'result: unknown requestId', method: 'GET', path: '/api/participations/no-such-request', status: 404, code: 'PARTICIPATION_NOT_FOUND' },
     { name: 'unknown route', method: 'GET', path: '/api/nothing-here', status: 404, code: 'ROUTE_NOT_FOUND' },
+    { name: 'PUT on a campaign', method: 'PUT', path: `${campaign}/${id}`, body: { name: 'a', totalStock: 1 }, status: 405, code: 'METHOD_NOT_ALLOWED' },
+    { name: 'DELETE on a campaign', method: 'DELETE', path: `${campaign}/${id}`, status: 405, code: 'METHOD_NOT_ALLOWED' },
   ];
 
   const counts = async () =>
@@ -125,6 +133,42 @@ describe('hostile and malformed requests', () => {
     assert.deepEqual(await counts(), before);
   });
 
+  /** node:http rather than fetch: fetch refuses TRACE and caps header sizes itself. */
+  const raw = (method: string, path: string, headers: Record<string, string> = {}) =>
+    new Promise<{ status: number; headers: IncomingHttpHeaders; body: { errorCode?: string } }>((resolve, reject) => {
+      const req = httpRequest(`${api.url}${path}`, { method, headers }, (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (text += chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: JSON.parse(text) as { errorCode?: string } }));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+
+  it('TRACE is 405 with the methods that are allowed', async () => {
+    const res = await raw('TRACE', '/api/nothing-here');
+    assert.equal(res.status, 405);
+    assert.equal(res.body.errorCode, 'METHOD_NOT_ALLOWED');
+    assert.equal(res.headers.allow, 'GET, HEAD, POST');
+    assert.equal((await raw('TRACE', `/api/campaigns/${id}/status`)).status, 405);
+  });
+
+  it('an 80 KB header is answered 431 HEADERS_TOO_LARGE, not a reset', async () => {
+    const res = await raw('GET', `/api/campaigns/${id}/status`, { 'x-padding': 'p'.repeat(80 * 1024) });
+    assert.equal(res.status, 431);
+    assert.equal(res.body.errorCode, 'HEADERS_TOO_LARGE');
+  });
+
+  it('stores names and dates exactly as the 201 echoes them', async () => {
+    const created = await request(`${api.url}${campaign}`, { body: { name: 'émoji 😀 ok', totalStock: 1, startsAt: '1970-01-01T00:00:00.000Z', endsAt: '9999-12-31T23:59:59.999Z' } });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    const read = await request(`${api.url}${campaign}/${String(dataOf(created).id)}`);
+    const pick = (d: Record<string, unknown>) => [d.name, d.startsAt, d.endsAt];
+    assert.deepEqual(pick(dataOf(read)), pick(dataOf(created)));
+    assert.deepEqual(pick(dataOf(read)), ['émoji 😀 ok', '1970-01-01T00:00:00.000Z', '9999-12-31T23:59:59.999Z']);
+  });
+
   it('validation errors name the offending field', async () => {
     const res = await request(`${api.url}${sync(String(id))}`, { body: { userId: 'x' } });
     assert.equal(res.status, 400);
@@ -139,7 +183,7 @@ describe('hostile and malformed requests', () => {
     const wrong = await request(`${secured.url}${campaign}`, { body: { name: 'x', totalStock: 1 }, headers: { authorization: 'Bearer nope' } });
     assert.equal(wrong.status, 403);
     assert.equal(wrong.body.errorCode, 'FORBIDDEN');
-    const ok = await request(`${secured.url}${campaign}`, { method: 'GET', headers: { authorization: 'Bearer s3cret-token' } });
+    const ok = await request(`${secured.url}${campaign}`, { method: 'GET', headers: { authorization: 'Bearer s3cret-token-for-tests' } });
     assert.equal(ok.status, 200);
     // participation is public
     const open = await request(`${secured.url}/api/campaigns/${id}/status`);

@@ -26,7 +26,7 @@ describe('consumer recovery after a crash', () => {
   it('a replacement resumes deciding at once, without waiting for the dead member’s session', async () => {
     const id = dataOf(await request(`${fx().api.url}/api/admin/campaigns`, { body: { name: 'recovery', totalStock: 100 } })).id as number;
     const bulk = await request(`${fx().api.url}/api/admin/test/participate-bulk`, { body: { campaignId: id, count: BACKLOG, startUserId: 1 } });
-    assert.equal(dataOf(bulk).published, BACKLOG, JSON.stringify(bulk.body));
+    assert.equal(dataOf(bulk).acknowledged, BACKLOG, JSON.stringify(bulk.body));
     const env = { CONSUMER_MAX_BATCH: '250', CONSUMER_SESSION_TIMEOUT_MS: String(SESSION_TIMEOUT_MS) };
 
     const first = await startTestConsumer(fx().db.config, fx().topic, env);

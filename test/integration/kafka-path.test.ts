@@ -198,7 +198,7 @@ describe('Kafka path: ingest, ordered consumer, dead letters', () => {
     const id = await createCampaign(100);
     const res = await request(`${api.url}/api/admin/test/participate-bulk`, { body: { campaignId: id, count: 2000, startUserId: 1 } });
     assert.equal(res.status, 200);
-    assert.equal(dataOf(res).published, 2000);
+    assert.equal(dataOf(res).acknowledged, 2000);
     await waitForDecisions(db.sequelize, id, 2000);
     const rows = await decisionsOf(db.sequelize, id);
     assert.equal(rows.filter((r) => r.status === 'SUCCESS').length, 100);

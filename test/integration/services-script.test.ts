@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import { dbEnv } from './support/api.js';
+import { dbEnv, OPEN_UNLIMITED } from './support/api.js';
 import { createTestDatabase, type TestDatabase } from './support/database.js';
 import { brokers, deleteTopics, uniqueTopic } from './support/kafka.js';
 import { freePort } from './support/process.js';
@@ -30,6 +30,7 @@ describe('scripts/services.sh', () => {
       METRICS_PORT: String(await freePort()),
       KAFKA_BROKERS: brokers().join(','),
       KAFKA_TOPIC: topic,
+      ...OPEN_UNLIMITED,
     };
   });
   after(async () => {

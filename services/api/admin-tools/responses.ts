@@ -4,11 +4,12 @@ import { count, positiveId } from '../http/response-schemas.js';
 export const BulkParticipationResultJson = z
   .object({
     requested: z.number().int().min(1),
-    published: count,
-    failed: count,
+    acknowledged: count.meta({ description: 'Acknowledged by the broker: in the log.' }),
+    notConfirmed: count.meta({ description: 'Sent without an acknowledgement in time: each may or may not be in the log.' }),
+    notSent: count.meta({ description: 'Never sent: the run stops after the first chunk that is not fully acknowledged.' }),
     publishMs: count,
     campaignId: positiveId,
-    ratePerSec: count.meta({ description: 'published per second of publishMs, rounded.' }),
+    ratePerSec: count.meta({ description: 'acknowledged per second of publishMs, rounded.' }),
   })
   .meta({ id: 'BulkParticipationResult' });
 

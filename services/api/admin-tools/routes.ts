@@ -1,21 +1,28 @@
 import { Router } from 'express';
 import { z } from 'zod';
+import { DEFAULT_BULK_MAX_COUNT } from '../config.js';
 import { sendOk } from '../http/envelope.js';
 import { badBody, campaignNotFound, databaseDown, ok, operation } from '../http/openapi-declare.js';
 import { parse } from '../http/validate.js';
 import type { IngestService } from '../participation/ingest-service.js';
 import { BulkParticipationResultJson, PartitionCountJson } from './responses.js';
 
-const bulkBody = z
-  .object(
-    {
-      campaignId: z.number({ error: 'must be a number' }).int().positive().max(Number.MAX_SAFE_INTEGER),
-      count: z.number({ error: 'must be a number' }).int().min(1).max(1_000_000),
-      startUserId: z.number().int().positive().max(Number.MAX_SAFE_INTEGER - 1_000_000).default(1),
-    },
-    { error: 'must be a JSON object' },
-  )
-  .meta({ id: 'BulkParticipationRequest' });
+const bulkBody = (maxCount: number) =>
+  z
+    .object(
+      {
+        campaignId: z.number({ error: 'must be a number' }).int().positive().max(Number.MAX_SAFE_INTEGER),
+        count: z
+          .number({ error: 'must be a number' })
+          .int('must be an integer')
+          .min(1, 'must be at least 1')
+          .max(maxCount, `must be at most ${maxCount} (BULK_MAX_COUNT of this server)`),
+        startUserId: z.number().int().positive().max(Number.MAX_SAFE_INTEGER).default(1),
+      },
+      { error: 'must be a JSON object' },
+    )
+    .refine((b) => b.startUserId + b.count - 1 <= Number.MAX_SAFE_INTEGER, { message: 'startUserId + count - 1 must be a safe integer', path: ['startUserId'] })
+    .meta({ id: 'BulkParticipationRequest' });
 
 export const adminToolOperations = [
   operation({
@@ -25,8 +32,8 @@ export const adminToolOperations = [
     tags: ['admin'],
     summary: 'Synthetic load straight into the log',
     description:
-      'For experiments: publishes `count` requests for users startUserId, startUserId+1, … with fresh request ids, skipping the campaign window and sold-out checks. Publish failures are counted, not raised.',
-    body: bulkBody,
+      'For experiments: publishes `count` requests (at most BULK_MAX_COUNT, default 100,000; the document shows the default) for users startUserId, startUserId+1, … with fresh request ids, skipping the campaign window and sold-out checks. Publishes in chunks and stops after the first chunk the broker does not fully acknowledge; entries not confirmed may still be in the log.',
+    body: bulkBody(DEFAULT_BULK_MAX_COUNT),
     replies: [
       ok(200, 'What was published.', BulkParticipationResultJson),
       badBody('A field is missing, of the wrong type or out of range (VALIDATION_FAILED)'),
@@ -44,17 +51,19 @@ export const adminToolOperations = [
   }),
 ];
 
-export function adminToolRoutes(ingest: IngestService, topic: string, partitions: () => number): Router {
+export function adminToolRoutes(ingest: IngestService, topic: string, partitions: () => number, bulkMaxCount: number): Router {
   const router = Router();
+  const schema = bulkBody(bulkMaxCount);
   router.post('/test/participate-bulk', async (req, res) => {
-    const body = parse(bulkBody, req.body, 'body');
+    const body = parse(schema, req.body, 'body');
     const result = await ingest.publishBulk(body.campaignId, body.count, body.startUserId);
+    const complete = result.acknowledged === result.requested;
     const published: z.input<typeof BulkParticipationResultJson> = {
       ...result,
       campaignId: body.campaignId,
-      ratePerSec: Math.round((result.published * 1000) / Math.max(1, result.publishMs)),
+      ratePerSec: Math.round((result.acknowledged * 1000) / Math.max(1, result.publishMs)),
     };
-    sendOk(res, 200, 'published', published);
+    sendOk(res, 200, complete ? 'published' : 'stopped: the broker did not acknowledge everything; entries not confirmed may still be in the log', published);
   });
   router.get('/kafka/partition-count', (_req, res) => {
     sendOk(res, 200, 'partition count', { topic, partitionCount: partitions() });

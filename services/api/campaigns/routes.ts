@@ -8,6 +8,20 @@ import { CampaignJson, CampaignStatusJson, MAX_STOCK } from './responses.js';
 import type { CampaignService } from './service.js';
 import { campaignView, statusView } from './views.js';
 
+/** DATETIME holds 1000–9999, but the driver reads years below 100 back as 19xx/20xx; no campaign needs them. */
+const EARLIEST = new Date('1970-01-01T00:00:00Z');
+const LATEST = new Date('9999-12-31T23:59:59.999Z');
+
+const instant = z.iso
+  .datetime({ offset: true, error: 'must be an ISO-8601 date-time' })
+  .refine((s) => {
+    const t = new Date(s);
+    return t >= EARLIEST && t <= LATEST;
+  }, 'must be between 1970-01-01T00:00:00Z and 9999-12-31T23:59:59.999Z');
+
+/** A lone UTF-16 surrogate (e.g. a JSON "\ud800") cannot be stored as UTF-8; the database would keep U+FFFD instead. */
+const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
+
 const createCampaignBody = z
   .object({
     name: z
@@ -15,20 +29,15 @@ const createCampaignBody = z
       .trim()
       .min(1, 'must not be empty')
       .max(100, 'must be at most 100 characters')
-      .meta({ description: 'Trimmed first: 1 to 100 characters once surrounding whitespace is removed.' }),
+      .refine((s) => !LONE_SURROGATE.test(s), 'must be valid Unicode (it contains an unpaired surrogate)')
+      .meta({ description: 'Trimmed first: 1 to 100 characters once surrounding whitespace is removed; valid Unicode.' }),
     totalStock: z
       .number({ error: 'must be a number' })
       .int('must be an integer')
       .min(1, 'must be at least 1')
       .max(MAX_STOCK, `must be at most ${MAX_STOCK}`),
-    startsAt: z.iso
-      .datetime({ offset: true, error: 'must be an ISO-8601 date-time' })
-      .nullish()
-      .meta({ description: 'ISO-8601 with Z or an offset; absent or null: open at once.' }),
-    endsAt: z.iso
-      .datetime({ offset: true, error: 'must be an ISO-8601 date-time' })
-      .nullish()
-      .meta({ description: 'Must be after startsAt when both are given; absent or null: no end.' }),
+    startsAt: instant.nullish().meta({ description: 'ISO-8601 with Z or an offset, 1970 to 9999; absent or null: open at once.' }),
+    endsAt: instant.nullish().meta({ description: 'Must be after startsAt when both are given; absent or null: no end.' }),
   })
   .refine((b) => !b.startsAt || !b.endsAt || new Date(b.endsAt) > new Date(b.startsAt), {
     message: 'must be after startsAt',

@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from '../../platform/logger.js';
 import { isConnectivityError } from '../../db/errors.js';
+import { QueryCancelledError, QueryTimeoutError } from '../../db/heavy-query.js';
 import { sendError } from './envelope.js';
 import { AppError } from './errors.js';
 
@@ -11,6 +12,13 @@ interface BodyParserError {
 
 function isBodyParserError(err: unknown): err is BodyParserError {
   return typeof err === 'object' && err !== null && typeof (err as { type?: unknown }).type === 'string' && 'status' in err;
+}
+
+/** zlib's complaint about a body that is not what its Content-Encoding says, as the body parser passes it on. */
+function isBadEncodingError(err: unknown): boolean {
+  if (typeof err !== 'object' || err === null) return false;
+  const { status, code } = err as { status?: unknown; code?: unknown };
+  return status === 400 && typeof code === 'string' && code.startsWith('Z_');
 }
 
 export const notFound: RequestHandler = (req, res) => {
@@ -39,6 +47,19 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       } else {
         sendError(res, 400, 'VALIDATION_FAILED', 'the request body could not be read');
       }
+      return;
+    }
+    if (err instanceof QueryCancelledError) {
+      // the client went away; there is nobody to answer
+      res.end();
+      return;
+    }
+    if (err instanceof QueryTimeoutError) {
+      sendError(res, 504, 'QUERY_TIMEOUT', `the query took longer than ${err.limitMs} ms (HEAVY_QUERY_TIMEOUT_MS) and was stopped; nothing was changed`);
+      return;
+    }
+    if (isBadEncodingError(err)) {
+      sendError(res, 400, 'INVALID_CONTENT_ENCODING', 'the request body cannot be decoded as its Content-Encoding header says');
       return;
     }
     if (isConnectivityError(err)) {

@@ -12,7 +12,21 @@ export const requireJson: RequestHandler = (req, _res, next) => {
   next();
 };
 
-/** Admin routes: a bearer token when ADMIN_TOKEN is set; open otherwise (local development). */
+/** Methods the API serves at all; anything else (TRACE, PUT, …) is 405 on every path. */
+export function onlyMethods(methods: readonly string[]): RequestHandler {
+  const allowed = new Set(methods);
+  const allow = methods.join(', ');
+  return (req, res, next) => {
+    if (allowed.has(req.method)) {
+      next();
+      return;
+    }
+    res.setHeader('Allow', allow);
+    next(new AppError('METHOD_NOT_ALLOWED', `method ${req.method} is not supported; this API serves ${allow}`));
+  };
+}
+
+/** Admin routes: a bearer token unless the admin surface was explicitly opened (ADMIN_AUTH=disabled). */
 export function adminAuth(token: string | undefined): RequestHandler {
   if (token === undefined) return (_req, _res, next) => next();
   const expected = Buffer.from(token);

@@ -63,8 +63,8 @@ const ref = (pointer: string): JsonObject => ({ $ref: pointer });
 const json = (schema: Json): JsonObject => ({ 'application/json': { schema } });
 
 const SHARED_RESPONSES = {
-  Unauthorized: fail('ADMIN_TOKEN is set and the request has no Authorization header.', ['UNAUTHORIZED']),
-  Forbidden: fail('ADMIN_TOKEN is set and the Authorization header is not `Bearer <ADMIN_TOKEN>`.', ['FORBIDDEN']),
+  Unauthorized: fail('The request has no Authorization header.', ['UNAUTHORIZED']),
+  Forbidden: fail('The Authorization header is not `Bearer <ADMIN_TOKEN>`.', ['FORBIDDEN']),
   PayloadTooLarge: fail('The body is larger than BODY_LIMIT_BYTES.', ['PAYLOAD_TOO_LARGE']),
   UnsupportedMediaType: fail('The body is not application/json, or its charset or encoding is not supported.', ['UNSUPPORTED_MEDIA_TYPE']),
   InternalError: fail('An unexpected error; it is logged with its stack.', ['INTERNAL_ERROR']),
@@ -165,7 +165,7 @@ export function buildDocument(source: DocumentSource): JsonObject {
         adminBearer: {
           type: 'http',
           scheme: 'bearer',
-          description: 'The ADMIN_TOKEN of the server. Enforced only when ADMIN_TOKEN is set; without it admin endpoints are open.',
+          description: 'The ADMIN_TOKEN of the server. Enforced unless the server runs with ADMIN_AUTH=disabled.',
         },
       },
       parameters: parameterJson,

@@ -40,6 +40,7 @@ const participationConflicts = [
     'The campaign has not started (CAMPAIGN_NOT_STARTED) or has ended (CAMPAIGN_ENDED), or the requestId was already decided for another campaign or user (IDEMPOTENCY_KEY_REUSED).',
     ['CAMPAIGN_NOT_STARTED', 'CAMPAIGN_ENDED', 'IDEMPOTENCY_KEY_REUSED'],
   ),
+  fail('Over the per-user or per-address rate limit; nothing was recorded. Retry-After (seconds) says when to try again.', ['RATE_LIMITED']),
 ];
 const pendingUnknowable = (what: string) =>
   fail(`Whether ${what} is still pending cannot be told: the broker is unavailable (BROKER_UNAVAILABLE). Or the database could not be reached (DATABASE_UNAVAILABLE).`, [

@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import { Router, type Response } from 'express';
 import { z } from 'zod';
 import { addDays, checkPastDate, dateIn, dayWindow, InvalidDateError } from '../../platform/day-window.js';
 import type { DayStats, StatsStore } from '../../db/stats-store.js';
@@ -6,7 +6,7 @@ import type { OrderStore } from '../../db/order-store.js';
 import type { CampaignService } from '../campaigns/service.js';
 import { sendOk } from '../http/envelope.js';
 import { ValidationError } from '../http/errors.js';
-import { NOT_A_PAST_DATE, badInput, campaignIdParameter, campaignNotFound, databaseDown, ok, operation, type Parameter } from '../http/openapi-declare.js';
+import { NOT_A_PAST_DATE, badInput, campaignIdParameter, campaignNotFound, databaseDown, fail, ok, operation, type Parameter } from '../http/openapi-declare.js';
 import { calendarDateShape, idParam } from '../http/schemas.js';
 import { parse } from '../http/validate.js';
 import { CampaignSeriesJson, DailyStatsJson, OrderAnalysisJson, OrderViolationsJson, StatsReportJson } from './responses.js';
@@ -47,6 +47,8 @@ const seriesParameters: readonly Parameter[] = [
 
 const dateInvalid = badInput(`date is missing, or ${NOT_A_PAST_DATE}.`);
 
+const queryTimeout = fail('The query ran longer than HEAVY_QUERY_TIMEOUT_MS and was stopped; nothing changed.', ['QUERY_TIMEOUT']);
+
 export const statsOperations = [
   operation({
     method: 'get',
@@ -76,6 +78,7 @@ export const statsOperations = [
       ok(200, "The day's statistics.", z.intersection(StatsReportJson, z.object({ method: z.literal('RAW_QUERY') }))),
       dateInvalid,
       databaseDown,
+      queryTimeout,
     ],
   }),
   operation({
@@ -113,6 +116,7 @@ export const statsOperations = [
       badInput('campaignId is not a positive integer, or limit is not an integer from 1 to 1000.'),
       campaignNotFound,
       databaseDown,
+      queryTimeout,
     ],
   }),
   operation({
@@ -123,7 +127,7 @@ export const statsOperations = [
     summary: 'Decision order against arrival order',
     description: 'The summary of /api/admin/stats/order-violations/{campaignId}, with the decisions per log partition.',
     parameters: [campaignIdParameter],
-    replies: [ok(200, 'The analysis.', OrderAnalysisJson), badInput('campaignId is not a positive integer.'), campaignNotFound, databaseDown],
+    replies: [ok(200, 'The analysis.', OrderAnalysisJson), badInput('campaignId is not a positive integer.'), campaignNotFound, databaseDown, queryTimeout],
   }),
 ];
 
@@ -150,6 +154,15 @@ function statsView(s: DayStats): z.input<typeof DailyStatsJson> {
     firstAcceptedAt: s.firstAcceptedAt?.toISOString() ?? null,
     lastAcceptedAt: s.lastAcceptedAt?.toISOString() ?? null,
   };
+}
+
+/** Aborts when the client goes away before its answer is sent, so the query behind it can be killed. */
+function abandonedBy(res: Response): AbortSignal {
+  const controller = new AbortController();
+  res.once('close', () => {
+    if (!res.writableFinished) controller.abort();
+  });
+  return controller.signal;
 }
 
 /** Times only the database work, as the figure the two methods are compared on. */
@@ -179,7 +192,7 @@ export function statsRoutes(deps: StatsDeps): Router {
 
   router.get('/raw', async (req, res) => {
     const date = dateParam(req.query.date, 'query.date');
-    const { result, queryTimeMs } = await timed(() => deps.stats.raw(dayWindow(date, deps.timeZone)));
+    const { result, queryTimeMs } = await timed(() => deps.stats.raw(dayWindow(date, deps.timeZone), abandonedBy(res)));
     sendOk(res, 200, 'daily statistics (computed from history)', { date, timeZone: deps.timeZone, method: 'RAW_QUERY', queryTimeMs, stats: result.map(statsView) });
   });
 
@@ -198,19 +211,19 @@ export function statsRoutes(deps: StatsDeps): Router {
     const campaignId = parse(idParam, req.params.campaignId, 'path.campaignId');
     const { limit } = parse(violationsQuery, req.query, 'query');
     await deps.campaigns.get(campaignId);
-    const [violations, analysis] = await Promise.all([deps.orders.violations(campaignId, limit), deps.orders.analysis(campaignId)]);
+    const { analysis, worst } = await deps.orders.report(campaignId, limit, abandonedBy(res));
     sendOk(res, 200, 'decisions that overtook an earlier arrival, largest delay first', {
       campaignId,
       totalDecisions: analysis.totalDecisions,
       totalViolations: analysis.violations,
-      items: violations.map((v) => ({ ...v, acceptedAt: v.acceptedAt.toISOString(), overtakenBy: v.overtakenBy.toISOString(), sequence: v.offset })),
+      items: worst.map((v) => ({ ...v, acceptedAt: v.acceptedAt.toISOString(), overtakenBy: v.overtakenBy.toISOString(), sequence: v.offset })),
     });
   });
 
   router.get('/order-analysis/:campaignId', async (req, res) => {
     const campaignId = parse(idParam, req.params.campaignId, 'path.campaignId');
     await deps.campaigns.get(campaignId);
-    const a = await deps.orders.analysis(campaignId);
+    const { analysis: a } = await deps.orders.report(campaignId, 0, abandonedBy(res));
     sendOk(res, 200, 'decision order against arrival order', {
       campaignId,
       ...a,

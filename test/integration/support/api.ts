@@ -14,9 +14,16 @@ export function dbEnv(db: DbConfig): Record<string, string> {
   };
 }
 
+/**
+ * Suites drive the admin endpoints without a token and send thousands of requests from one
+ * address; the suites about admin access and rate limits set these themselves.
+ */
+export const OPEN_UNLIMITED: Readonly<Record<string, string>> = { ADMIN_AUTH: 'disabled', RATE_LIMIT_ENABLED: 'false' };
+
 /** The real API on an ephemeral port against the given database and topic. */
 export function startTestApi(db: DbConfig, topic: string, env: Record<string, string> = {}): Promise<RunningApi> {
   const config = loadApiConfig({
+    ...OPEN_UNLIMITED,
     PORT: '0',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     KAFKA_BROKERS: brokers().join(','),

@@ -1,0 +1,38 @@
+import type { RequestHandler } from 'express';
+import { AppError } from './errors.js';
+import { TokenBuckets, type Take } from './token-buckets.js';
+
+export interface RateLimitOptions {
+  readonly userPerSec: number;
+  readonly userBurst: number;
+  readonly addressPerSec: number;
+  readonly addressBurst: number;
+  readonly maxKeys: number;
+}
+
+/**
+ * Per-client limits for the participation paths, in this process only: with N replicas behind a
+ * balancer a client gets up to N times the rate. The address is `req.ip`, which honours the app's
+ * `trust proxy` setting (TRUST_PROXY); the user is the body's userId when it is a valid one.
+ */
+export function rateLimit(options: RateLimitOptions, now: () => number = () => performance.now()): RequestHandler {
+  const byAddress = new TokenBuckets<string>({ ratePerSec: options.addressPerSec, burst: options.addressBurst, maxKeys: options.maxKeys });
+  const byUser = new TokenBuckets<number>({ ratePerSec: options.userPerSec, burst: options.userBurst, maxKeys: options.maxKeys });
+  return (req, res, next) => {
+    const at = now();
+    let verdict: Take = byAddress.take(req.ip ?? req.socket.remoteAddress ?? '', at);
+    let who = 'this client address';
+    const userId = (req.body as { userId?: unknown } | undefined)?.userId;
+    if (verdict.allowed && typeof userId === 'number' && Number.isSafeInteger(userId) && userId > 0) {
+      verdict = byUser.take(userId, at);
+      who = `user ${userId}`;
+    }
+    if (verdict.allowed) {
+      next();
+      return;
+    }
+    const retryAfterSeconds = Math.max(1, Math.ceil(verdict.retryAfterMs / 1000));
+    res.setHeader('Retry-After', String(retryAfterSeconds));
+    next(new AppError('RATE_LIMITED', `too many requests from ${who}; retry after ${retryAfterSeconds} s (nothing was recorded)`, undefined, { retryAfterSeconds }));
+  };
+}
