@@ -1,9 +1,9 @@
-import { DEFAULT_BULK_MAX_COUNT } from './config.js';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { isIsoDate } from '../platform/day-window.js';
 import { VERDICTS } from '../core/verdict.js';
+import { DEFAULT_BULK_MAX_COUNT } from './config.js';
 import { ERROR_CODES } from './http/errors.js';
 import { idParam, requestId } from './http/schemas.js';
 import { openApiDocument } from './openapi.js';
