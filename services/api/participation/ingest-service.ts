@@ -17,7 +17,7 @@ export interface IngestDeps {
   decided: { findByRequestId(requestId: string): Promise<Participation | null> };
   producer: Producer;
   accepts: AcceptCounter;
-  soldOut: { answer(campaignId: number, userId: number, requestId: string, at: Date): Promise<ShortCircuitAnswer> };
+  soldOut: { answer(campaign: Campaign, userId: number, requestId: string, at: Date): Promise<ShortCircuitAnswer> };
   /** Partitions of the topic; 1 except in the partition experiment. */
   partitions: () => number;
   clock?: () => Date;
@@ -60,7 +60,7 @@ export class IngestService {
     const now = this.clock();
     const requestId = clientRequestId ?? randomUUID();
     if (assertParticipable(campaign, now) === 'SOLD_OUT') {
-      return { kind: 'short-circuit', answer: await this.deps.soldOut.answer(campaignId, userId, requestId, now) };
+      return { kind: 'short-circuit', answer: await this.deps.soldOut.answer(campaign, userId, requestId, now) };
     }
     const ack = await this.append({ v: 1, requestId, campaignId, userId, acceptedAt: now.toISOString() });
     return { kind: 'accepted', requestId, ack };

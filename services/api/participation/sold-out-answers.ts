@@ -1,3 +1,4 @@
+import type { Campaign } from '../../db/campaign-store.js';
 import type { ShortCircuitAnswer } from '../../db/participation-store.js';
 import { GroupCommit } from '../../platform/group-commit.js';
 
@@ -9,9 +10,10 @@ export interface SoldOutAnswersDeps {
 }
 
 /**
- * Answers for a campaign known to be sold out, without the log. Once stock is gone its winners
- * never change (every win is committed with the decrement that emptied the stock), so they are
- * loaded once: a winner asking again is a DUPLICATE, anyone else SOLD_OUT, exactly what the
+ * Answers for a campaign known to be sold out, without the log. While stock is gone its winners
+ * do not change (every win is committed with the decrement that emptied the stock), so they are
+ * loaded once, and again only if the campaign's win count says otherwise (stock raised, then
+ * sold out anew): a winner asking again is a DUPLICATE, anyone else SOLD_OUT, exactly what the
  * consumer would decide. Each answer is stored before it is given, so it can be looked up by its
  * requestId; concurrent answers share one INSERT.
  */
@@ -25,21 +27,27 @@ export class SoldOutAnswers {
     this.maxCampaigns = deps.maxCampaigns ?? 1_000;
   }
 
-  async answer(campaignId: number, userId: number, requestId: string, at: Date): Promise<ShortCircuitAnswer> {
-    const won = (await this.winnersOf(campaignId)).has(userId);
-    const answer: ShortCircuitAnswer = { requestId, campaignId, userId, status: won ? 'DUPLICATE' : 'SOLD_OUT', answeredAt: at };
+  async answer(campaign: Campaign, userId: number, requestId: string, at: Date): Promise<ShortCircuitAnswer> {
+    const won = (await this.winnersOf(campaign)).has(userId);
+    const answer: ShortCircuitAnswer = { requestId, campaignId: campaign.id, userId, status: won ? 'DUPLICATE' : 'SOLD_OUT', answeredAt: at };
     await this.writer.add(answer);
     return answer;
   }
 
-  private winnersOf(campaignId: number): Promise<Set<number>> {
-    let winners = this.winners.get(campaignId);
-    if (!winners) {
-      if (this.winners.size >= this.maxCampaigns) this.winners.clear();
-      winners = this.deps.winnersOf(campaignId);
-      winners.catch(() => this.winners.delete(campaignId));
-      this.winners.set(campaignId, winners);
+  private async winnersOf(campaign: Campaign): Promise<Set<number>> {
+    const cached = this.winners.get(campaign.id);
+    if (cached) {
+      const winners = await cached;
+      if (winners.size === campaign.successCount) return winners;
+      if (this.winners.get(campaign.id) === cached) this.winners.delete(campaign.id);
     }
-    return winners;
+    let loading = this.winners.get(campaign.id);
+    if (!loading) {
+      if (this.winners.size >= this.maxCampaigns) this.winners.clear();
+      loading = this.deps.winnersOf(campaign.id);
+      loading.catch(() => this.winners.delete(campaign.id));
+      this.winners.set(campaign.id, loading);
+    }
+    return loading;
   }
 }
