@@ -21,14 +21,19 @@ node_modules/.installed: package.json package-lock.json
 .PHONY: install
 install: node_modules/.installed ## Install npm dependencies (skipped when current)
 
+.PHONY: console
+console: install ## Build the operator console into dist/console (served by the api at /console)
+	node --import tsx scripts/build-console.ts
+
 .PHONY: up
-up: install ## Install what is missing, start MariaDB, Kafka, migrations, api and consumer; print the URLs
+up: install console ## Install what is missing, start MariaDB, Kafka, migrations, api and consumer; print the URLs
 	$(STACK) up
 	$(STACK_ENV); npm run -s migrate
 	$(STACK_ENV); scripts/services.sh start $(SERVICES)
 	@echo
 	@echo "  API         http://127.0.0.1:$${PORT:-8080}/api"
 	@echo "  OpenAPI     http://127.0.0.1:$${PORT:-8080}/openapi.json"
+	@echo "  Console     http://127.0.0.1:$${PORT:-8080}/console/"
 	@echo "  Readiness   http://127.0.0.1:$${PORT:-8080}/readyz"
 	@echo "  Metrics     http://127.0.0.1:$${PORT:-8080}/metrics"
 	@echo "  Logs        .local/run/*.log      stop with: make down"
@@ -56,7 +61,8 @@ seed-data: install ## Load synthetic history in bulk: make seed-data [CAMPAIGNS=
 	$(STACK_ENV); node --import tsx scripts/seed-data.ts --campaigns $(or $(CAMPAIGNS),10) --days $(or $(DAYS),30) --rows $(or $(ROWS),1000000)
 
 .PHONY: test
-test: install lint typecheck ## Run every test (unit + integration against real MariaDB and Kafka)
+test: install lint typecheck console ## Run every test (unit + integration against real MariaDB and Kafka, the console in Chromium)
+	scripts/install-chromium.sh
 	$(WITH_STACK) node --import tsx --test --test-concurrency=1 --test-reporter=spec $(TESTS)
 
 .PHONY: test-unit
@@ -68,11 +74,12 @@ lint: install ## ESLint
 	npx eslint .
 
 .PHONY: typecheck
-typecheck: install ## TypeScript, strict, no emit
+typecheck: install ## TypeScript, strict, no emit (services and the console's browser code)
 	npx tsc -p tsconfig.json --noEmit
+	npx tsc -p services/console/tsconfig.json
 
 .PHONY: build
-build: install ## Compile to dist/ (what the container image runs)
+build: install console ## Compile to dist/ (what the container image runs), the console included
 	npx tsc -p tsconfig.build.json
 
 .PHONY: bench
