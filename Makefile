@@ -87,6 +87,12 @@ bench: install ## Measure throughput and latency against same-run baselines; pri
 	scripts/install-wrk.sh
 	$(WITH_STACK) node --import tsx bench/main.ts
 
+.PHONY: bench-console
+bench-console: install console ## The console's live view during a wrk rush: what the page sees, what it costs the api
+	scripts/install-wrk.sh
+	scripts/install-chromium.sh
+	$(WITH_STACK) node --import tsx bench/console-rush.ts
+
 .PHONY: clean-data
 clean-data: ## Remove the local stack's data (stop it first)
 	@if $(STACK) status >/dev/null 2>&1; then echo "stack is running: make down first" >&2; exit 1; fi

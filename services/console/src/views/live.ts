@@ -97,6 +97,7 @@ export function liveView(campaignId: number): (main: HTMLElement) => () => void 
     };
 
     const poll = async () => {
+      const started = Date.now();
       try {
         const { data } = await call<CampaignStatus>(`api/campaigns/${campaignId}/status`);
         const wasSoldOut = samples.at(-1)?.currentStock === 0;
@@ -108,7 +109,8 @@ export function liveView(campaignId: number): (main: HTMLElement) => () => void 
         if (stopped) return;
         say(updated, `Not updated: ${errorText(err)}`, 'error');
       }
-      if (!stopped) timer = setTimeout(() => void poll(), POLL_MS);
+      // Start to start, one read in flight at most: slow answers under load lower the rate only as far as they must.
+      if (!stopped) timer = setTimeout(() => void poll(), Math.max(0, POLL_MS - (Date.now() - started)));
     };
 
     replace(
