@@ -93,7 +93,7 @@ export function liveView(campaignId: number): (main: HTMLElement) => () => void 
         ]),
       );
       chart.setData(samples.map((s) => s.at / 1000), [samples.map((s) => s.currentStock)]);
-      updated.textContent = `Updated ${new Date(last.at).toLocaleTimeString('en-GB', { hour12: false })}`;
+      say(updated, `Updated ${new Date(last.at).toLocaleTimeString('en-GB', { hour12: false })}`);
     };
 
     const poll = async () => {
