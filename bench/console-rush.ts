@@ -17,6 +17,7 @@ const DURATION = Number(process.env.BENCH_DURATION_SEC ?? 15);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 100);
 const STOCK = Number(process.env.BENCH_RUSH_STOCK ?? 30_000);
 
+const TOKEN = 'bench-console-admin-token';
 const log = (msg: string) => process.stderr.write(`[bench-console] ${msg}\n`);
 const fmt = (n: number, digits = 0) => (Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : 'n/a');
 const percentile = (values: readonly number[], p: number) => {
@@ -54,6 +55,7 @@ const api = spawnEntrypoint('services/api/main.ts', {
   LOG_LEVEL: 'warn',
   DB_POOL_MAX: '25',
   API_WORKERS: process.env.BENCH_API_WORKERS ?? '2',
+  ADMIN_TOKEN: TOKEN,
 });
 const base = `http://127.0.0.1:${port}`;
 const apiPid = api.child.pid ?? 0;
@@ -61,7 +63,11 @@ const consumer = await startTestConsumer(db.config, topic, { LOG_LEVEL: 'warn' }
 const browser = await launchChromium();
 
 async function createCampaign(): Promise<number> {
-  const res = await fetch(`${base}/api/admin/campaigns`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'rush', totalStock: STOCK }) });
+  const res = await fetch(`${base}/api/admin/campaigns`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
+    body: JSON.stringify({ name: 'rush', totalStock: STOCK }),
+  });
   return ((await res.json()) as { data: { id: number } }).data.id;
 }
 
@@ -76,6 +82,8 @@ async function rush(label: string, withPage: boolean): Promise<Run> {
   const reads: { at: number; ms: number }[] = [];
   const span = { from: 0, to: 0 };
   if (context) {
+    // As if the operator had entered the token earlier in this tab.
+    await context.addInitScript(`sessionStorage.setItem('fcfs-console-admin-token', ${JSON.stringify(TOKEN)})`);
     const page = await context.newPage();
     page.on('requestfinished', (req) => {
       if (!req.url().endsWith(`/api/campaigns/${id}/status`)) return;
