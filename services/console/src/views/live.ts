@@ -57,7 +57,7 @@ export function liveView(campaignId: number): (main: HTMLElement) => () => void 
     let stopped = false;
 
     const heading = h('h1', { tabindex: -1 }, `Campaign ${campaignId}`);
-    const window_ = h('p', { class: 'window' });
+    const campaignWindow = h('p', { class: 'window' });
     const numbers = h('div', { class: 'live-numbers' });
     const updated = h('p', { class: 'updated' });
     const announce = statusLine();
@@ -117,7 +117,7 @@ export function liveView(campaignId: number): (main: HTMLElement) => () => void 
       main,
       h('p', {}, h('a', { href: '#/' }, '← All campaigns')),
       heading,
-      window_,
+      campaignWindow,
       announce,
       h('section', { 'aria-label': 'Live figures' }, numbers, updated),
       h('section', { 'aria-labelledby': 'burn-heading' }, h('h2', { id: 'burn-heading' }, 'Burn-down'), chart.element),
@@ -127,10 +127,10 @@ export function liveView(campaignId: number): (main: HTMLElement) => () => void 
       ({ data }) => {
         const opens = data.startsAt ? `opens ${formatTime(data.startsAt)}` : 'open from creation';
         const closes = data.endsAt ? `closes ${formatTime(data.endsAt)}` : 'no closing time';
-        window_.textContent = `Window: ${opens}, ${closes}. Phase when this view opened: ${data.status.replace('_', ' ')}.`;
+        campaignWindow.textContent = `Window: ${opens}, ${closes}. Phase when this view opened: ${data.status.replace('_', ' ')}.`;
       },
       (err: unknown) => {
-        if (!stopped) window_.textContent = errorText(err);
+        if (!stopped) campaignWindow.textContent = errorText(err);
       },
     );
     void poll();
