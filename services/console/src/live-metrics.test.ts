@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { appendBounded, projectedSellOutSec, ratesOver, sellOut, type StatusSample } from './live-metrics.js';
+import { appendBounded, projectedSellOutSec, ratesOver, sellOut, sellOutBounds, type StatusSample } from './live-metrics.js';
 
 function sample(at: number, over: Partial<StatusSample> = {}): StatusSample {
   return { at, totalStock: 100, currentStock: 100, successCount: 0, soldOutCount: 0, duplicateCount: 0, totalParticipation: 0, pending: 0, ...over };
@@ -44,12 +44,23 @@ describe('sellOut', () => {
 
   it('spans the first sample with a winner to the first with no stock', () => {
     const s = sellOut([sample(0), sample(500, { successCount: 3, currentStock: 97 }), sample(1000, { successCount: 100, currentStock: 0 }), sample(1500, { successCount: 100, currentStock: 0 })]);
-    assert.deepEqual(s, { firstWinSeenAt: 500, soldOutAt: 1000, startedBeforeView: false });
+    assert.deepEqual(s, { lastBeforeWinAt: 0, firstWinSeenAt: 500, soldOutAt: 1000, startedBeforeView: false });
+    assert.ok(s);
+    assert.deepEqual(sellOutBounds(s), { atLeastMs: 500, atMostMs: 1000 });
+  });
+
+  it('brackets a sell-out that happened between two reads', () => {
+    const s = sellOut([sample(0), sample(500), sample(1000, { successCount: 100, currentStock: 0 })]);
+    assert.ok(s);
+    assert.deepEqual(sellOutBounds(s), { atLeastMs: 0, atMostMs: 500 });
   });
 
   it('says when the stock was already falling as the view opened', () => {
     const s = sellOut([sample(0, { successCount: 10, currentStock: 90 })]);
-    assert.deepEqual(s, { firstWinSeenAt: 0, soldOutAt: null, startedBeforeView: true });
+    assert.deepEqual(s, { lastBeforeWinAt: null, firstWinSeenAt: 0, soldOutAt: null, startedBeforeView: true });
+    assert.ok(s);
+    assert.equal(sellOutBounds(s), null, 'not sold out yet');
+    assert.deepEqual(sellOutBounds({ ...s, soldOutAt: 3000 }), { atLeastMs: 3000, atMostMs: null });
   });
 });
 

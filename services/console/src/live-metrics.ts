@@ -20,6 +20,8 @@ export interface Rates {
 }
 
 export interface SellOut {
+  /** Last sample before any winner; null if winners were already there when the view opened. */
+  readonly lastBeforeWinAt: number | null;
   /** First sample that showed a winner (or the first sample, if winners were already there). */
   readonly firstWinSeenAt: number;
   /** First sample with no stock left, null while stock remains. */
@@ -54,14 +56,19 @@ export function ratesOver(samples: readonly StatusSample[], windowMs: number): R
   };
 }
 
-/** When this view saw the first winner and the stock reach zero. Null before any winner. */
+/**
+ * When this view saw the first winner and the stock reach zero. Null before any winner. The
+ * selling began between `lastBeforeWinAt` and `firstWinSeenAt`: polling brackets it, no more.
+ */
 export function sellOut(samples: readonly StatusSample[]): SellOut | null {
   const first = samples[0];
   if (first === undefined) return null;
-  const firstWin = samples.find((s) => s.successCount > 0);
+  const firstWinIndex = samples.findIndex((s) => s.successCount > 0);
+  const firstWin = samples[firstWinIndex];
   if (firstWin === undefined) return null;
   const soldOut = samples.find((s) => s.totalStock > 0 && s.currentStock === 0);
   return {
+    lastBeforeWinAt: samples[firstWinIndex - 1]?.at ?? null,
     firstWinSeenAt: firstWin.at,
     soldOutAt: soldOut?.at ?? null,
     startedBeforeView: first.currentStock < first.totalStock,
@@ -87,4 +94,13 @@ export function appendBounded<T>(items: readonly T[], item: T, max: number): T[]
   const next = items.length >= max ? items.slice(items.length - max + 1) : items.slice();
   next.push(item);
   return next;
+}
+
+/** How long selling out took, as far as polling can tell: [at least, at most]; at most is null when unknown. */
+export function sellOutBounds(s: SellOut): { atLeastMs: number; atMostMs: number | null } | null {
+  if (s.soldOutAt === null) return null;
+  return {
+    atLeastMs: s.soldOutAt - s.firstWinSeenAt,
+    atMostMs: s.lastBeforeWinAt === null ? null : s.soldOutAt - s.lastBeforeWinAt,
+  };
 }

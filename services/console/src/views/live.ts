@@ -2,7 +2,7 @@ import { call, errorText } from '../api.js';
 import { timeChart } from '../chart.js';
 import { facts, field, h, replace, say, statusLine } from '../dom.js';
 import { formatCount, formatDuration, formatRate, formatTime } from '../format.js';
-import { appendBounded, projectedSellOutSec, ratesOver, sellOut, type StatusSample } from '../live-metrics.js';
+import { appendBounded, projectedSellOutSec, ratesOver, sellOut, sellOutBounds, type StatusSample } from '../live-metrics.js';
 import type { Campaign, CampaignStatus, Lookup } from '../types.js';
 
 /** Two reads a second: the view is never more than half a second behind, and the status read is one primary-key lookup. */
@@ -70,8 +70,11 @@ export function liveView(campaignId: number): (main: HTMLElement) => () => void 
       const sold = sellOut(samples);
       const projected = projectedSellOutSec(samples, PROJECTION_WINDOW_MS);
       let sellOutText = 'not started';
-      if (sold?.soldOutAt != null) {
-        sellOutText = `${sold.startedBeforeView ? 'at least ' : ''}${formatDuration(sold.soldOutAt - sold.firstWinSeenAt)}`;
+      const bounds = sold ? sellOutBounds(sold) : null;
+      if (bounds) {
+        if (bounds.atMostMs === null) sellOutText = `at least ${formatDuration(bounds.atLeastMs)}`;
+        else if (bounds.atLeastMs === 0) sellOutText = `under ${formatDuration(bounds.atMostMs)}`;
+        else sellOutText = `${formatDuration(bounds.atLeastMs)} to ${formatDuration(bounds.atMostMs)}`;
       } else if (last.currentStock === 0) {
         sellOutText = 'sold out before this view opened';
       } else if (projected !== null) {
