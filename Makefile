@@ -21,14 +21,19 @@ node_modules/.installed: package.json package-lock.json
 .PHONY: install
 install: node_modules/.installed ## Install npm dependencies (skipped when current)
 
+.PHONY: console
+console: install ## Build the operator console into dist/console (served by the api at /console)
+	node --import tsx scripts/build-console.ts
+
 .PHONY: up
-up: install ## Install what is missing, start MariaDB, Kafka, migrations, api and consumer; print the URLs
+up: install console ## Install what is missing, start MariaDB, Kafka, migrations, api and consumer; print the URLs
 	$(STACK) up
 	$(STACK_ENV); npm run -s migrate
 	$(STACK_ENV); ADMIN_TOKEN="$${ADMIN_TOKEN:-$$(scripts/admin-token.sh)}" scripts/services.sh start $(SERVICES)
 	@echo
 	@echo "  API         http://127.0.0.1:$${PORT:-8080}/api"
 	@echo "  OpenAPI     http://127.0.0.1:$${PORT:-8080}/openapi.json"
+	@echo "  Console     http://127.0.0.1:$${PORT:-8080}/console/"
 	@echo "  Readiness   http://127.0.0.1:$${PORT:-8080}/readyz"
 	@echo "  Metrics     http://127.0.0.1:$${PORT:-8080}/metrics"
 	@if [[ "$${ADMIN_AUTH:-token}" == disabled ]]; then echo "  Admin       OPEN (ADMIN_AUTH=disabled)"; \
@@ -58,8 +63,9 @@ seed-data: install ## Load synthetic history in bulk: make seed-data [CAMPAIGNS=
 	$(STACK_ENV); node --import tsx scripts/seed-data.ts --campaigns $(or $(CAMPAIGNS),10) --days $(or $(DAYS),30) --rows $(or $(ROWS),1000000)
 
 .PHONY: test
-test: install lint typecheck ## Run every test (unit + integration against real MariaDB, Kafka and Prometheus)
+test: install lint typecheck console ## Run every test (unit + integration against real MariaDB, Kafka and Prometheus, the console in Chromium)
 	scripts/install-prometheus.sh
+	scripts/install-chromium.sh
 	$(WITH_STACK) node --import tsx --test --test-concurrency=1 --test-reporter=spec $(TESTS)
 
 .PHONY: test-unit
@@ -71,11 +77,12 @@ lint: install ## ESLint
 	npx eslint .
 
 .PHONY: typecheck
-typecheck: install ## TypeScript, strict, no emit
+typecheck: install ## TypeScript, strict, no emit (services and the console's browser code)
 	npx tsc -p tsconfig.json --noEmit
+	npx tsc -p services/console/tsconfig.json
 
 .PHONY: build
-build: install ## Compile to dist/
+build: install console ## Compile to dist/ (what the container image runs), the console included
 	npx tsc -p tsconfig.build.json
 
 .PHONY: observability
@@ -95,6 +102,12 @@ monitoring-down: ## Stop the local Prometheus
 bench: install ## Measure throughput and latency against same-run baselines; prints a table
 	scripts/install-wrk.sh
 	$(WITH_STACK) node --import tsx bench/main.ts
+
+.PHONY: bench-console
+bench-console: install console ## The console's live view during a wrk rush: what the page sees, what it costs the api
+	scripts/install-wrk.sh
+	scripts/install-chromium.sh
+	$(WITH_STACK) node --import tsx bench/console-rush.ts
 
 .PHONY: clean-data
 clean-data: ## Remove the local stack's data (stop it first)

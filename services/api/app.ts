@@ -3,6 +3,7 @@ import type { Registry } from 'prom-client';
 import type { Logger } from '../platform/logger.js';
 import { adminCampaignRoutes, campaignStatusRoutes, type StatusSource } from './campaigns/routes.js';
 import type { CampaignService } from './campaigns/service.js';
+import { consoleRoutes } from './console/routes.js';
 import { healthRoutes, type Lifecycle, type ReadinessProbe } from './health/routes.js';
 import { sendOk } from './http/envelope.js';
 import { errorHandler, notFound } from './http/error-handler.js';
@@ -64,6 +65,7 @@ export function createApp(deps: AppDeps): Express {
   app.get('/openapi.json', (_req, res) => {
     res.json(openApiDocument);
   });
+  app.use('/console', consoleRoutes());
 
   app.use('/api', requireJson, express.json({ limit: deps.bodyLimitBytes, strict: true }));
   if (deps.benchNoopRoute) {
