@@ -11,7 +11,7 @@ import { adminAuth, onlyMethods, requireJson } from './http/middleware.js';
 import { rateLimit, type RateLimitOptions } from './http/rate-limit.js';
 import { openApiDocument } from './openapi.js';
 import { adminToolRoutes } from './admin-tools/routes.js';
-import { batchRoutes, type BatchDeps } from './batch/routes.js';
+import { aggregationRunRoutes, type AggregationRunDeps } from './aggregation-runs/routes.js';
 import { statsRoutes, type StatsDeps } from './stats/routes.js';
 import { deadLetterRoutes } from './dead-letters/routes.js';
 import type { DeadLetterStore } from '../db/dead-letter-store.js';
@@ -30,7 +30,7 @@ export interface AppDeps {
   topic: string;
   partitions: () => number;
   stats: StatsDeps;
-  batch: BatchDeps;
+  aggregationRuns: AggregationRunDeps;
   status: StatusSource;
   probes: readonly ReadinessProbe[];
   lifecycle: Lifecycle;
@@ -77,7 +77,7 @@ export function createApp(deps: AppDeps): Express {
   admin.use('/campaigns', adminCampaignRoutes(deps.campaigns, clock));
   admin.use('/dlq', deadLetterRoutes(deps.deadLetters, deps.ingest));
   admin.use('/stats', statsRoutes(deps.stats));
-  admin.use('/batch', batchRoutes(deps.batch));
+  admin.use('/batch', aggregationRunRoutes(deps.aggregationRuns));
   admin.use(adminToolRoutes(deps.ingest, deps.topic, deps.partitions, deps.bulkMaxCount));
   app.use('/api/admin', admin);
   if (deps.rateLimit) app.post(['/api/campaigns/:campaignId/participation', '/api/campaigns/:campaignId/participation-sync'], rateLimit(deps.rateLimit));

@@ -2,9 +2,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Admin } from 'kafkajs';
 import { Counter, Gauge, Histogram } from 'prom-client';
-import { AggregationJob, type AggregationOutcome } from '../aggregator/aggregation-job.js';
+import { AggregationJob, type AggregationOutcome } from '../daily-stats/aggregation-job.js';
 import { AcceptStore } from '../db/accept-store.js';
-import { BatchStore } from '../db/batch-store.js';
+import { AggregationRunStore } from '../db/aggregation-run-store.js';
 import { HeavyQueries } from '../db/heavy-query.js';
 import { OrderStore } from '../db/order-store.js';
 import { StatsStore } from '../db/stats-store.js';
@@ -134,11 +134,11 @@ export async function startApi(config: ApiConfig, logger: Logger): Promise<Runni
   const clock = () => new Date();
   const heavy = new HeavyQueries(sequelize, config.HEAVY_QUERY_TIMEOUT_MS);
   const statsStore = new StatsStore(sequelize, heavy);
-  const executions = new BatchStore(sequelize);
+  const executions = new AggregationRunStore(sequelize);
   const aggregations = new Set<Promise<AggregationOutcome>>();
   const job = new AggregationJob(
     { stats: statsStore, executions, logger },
-    { timeZone: config.STATS_TIME_ZONE, retentionDays: config.BATCH_RETENTION_DAYS, staleAfterMs: config.BATCH_STALE_AFTER_MS },
+    { timeZone: config.STATS_TIME_ZONE, retentionDays: config.AGGREGATION_RETENTION_DAYS, staleAfterMs: config.AGGREGATION_STALE_AFTER_MS },
   );
 
   const app = createApp({
@@ -152,7 +152,7 @@ export async function startApi(config: ApiConfig, logger: Logger): Promise<Runni
     partitions: () => partitions,
     status: { pending: (id) => acceptStore.pending(id) },
     stats: { stats: statsStore, orders: new OrderStore(heavy), campaigns, timeZone: config.STATS_TIME_ZONE, clock },
-    batch: { job, executions, timeZone: config.STATS_TIME_ZONE, clock, logger, running: aggregations },
+    aggregationRuns: { job, executions, timeZone: config.STATS_TIME_ZONE, clock, logger, running: aggregations },
     probes: [
       { name: 'database', check: async () => { await sequelize.query('SELECT 1'); } },
       {

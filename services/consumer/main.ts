@@ -1,6 +1,6 @@
 import { DeadLetterStore } from '../db/dead-letter-store.js';
 import { DecisionStore } from '../db/decision-store.js';
-import { AGGREGATION_JOB } from '../db/batch-store.js';
+import { AGGREGATION_JOB } from '../db/aggregation-run-store.js';
 import { ObservedStateStore } from '../db/observed-state-store.js';
 import { registerPoolMetrics } from '../db/pool-metrics.js';
 import { createSequelize } from '../db/sequelize.js';

@@ -1,5 +1,5 @@
 import type { Campaign, CampaignStore, NewCampaign } from '../../db/campaign-store.js';
-import { AppError, NotFoundError } from '../http/errors.js';
+import { DomainError, NotFoundError } from '../../platform/errors.js';
 import { campaignState } from '../../core/campaign-state.js';
 
 export class CampaignService {
@@ -33,7 +33,7 @@ export class CampaignService {
 /** Refuses participation outside the campaign's window; sold out is an answer, not an error. */
 export function assertParticipable(campaign: Campaign, now: Date): 'OPEN' | 'SOLD_OUT' {
   const state = campaignState(campaign, now);
-  if (state === 'SCHEDULED') throw new AppError('CAMPAIGN_NOT_STARTED', `campaign ${campaign.id} has not started yet`);
-  if (state === 'ENDED') throw new AppError('CAMPAIGN_ENDED', `campaign ${campaign.id} has ended`);
+  if (state === 'SCHEDULED') throw new DomainError('CAMPAIGN_NOT_STARTED', `campaign ${campaign.id} has not started yet`);
+  if (state === 'ENDED') throw new DomainError('CAMPAIGN_ENDED', `campaign ${campaign.id} has ended`);
   return state;
 }
