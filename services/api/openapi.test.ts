@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { isIsoDate } from '../platform/day-window.js';
 import { VERDICTS } from '../core/verdict.js';
+import { DEFAULT_BULK_MAX_COUNT } from './config.js';
 import { ERROR_CODES } from './http/errors.js';
 import { idParam, requestId } from './http/schemas.js';
 import { openApiDocument } from './openapi.js';
@@ -275,7 +276,7 @@ describe('openApiDocument', () => {
     assert.equal(record(campaign.startsAt, 'startsAt').format, 'date-time');
     assert.equal(record(campaign.endsAt, 'endsAt').format, 'date-time');
     const bulkCount = record(props('BulkParticipationRequest').count, 'count');
-    assert.deepEqual({ min: bulkCount.minimum, max: bulkCount.maximum }, { min: 1, max: 1_000_000 });
+    assert.deepEqual({ min: bulkCount.minimum, max: bulkCount.maximum }, { min: 1, max: DEFAULT_BULK_MAX_COUNT });
     const userId = record(props('ParticipationRequest').userId, 'userId');
     assert.deepEqual({ type: userId.type, min: userId.minimum }, { type: 'integer', min: 1 });
   });
