@@ -75,7 +75,7 @@ export function createApp(deps: AppDeps): Express {
   const admin = express.Router();
   admin.use(adminAuth(deps.adminToken));
   admin.use('/campaigns', adminCampaignRoutes(deps.campaigns, clock));
-  admin.use('/dlq', deadLetterRoutes(deps.deadLetters, deps.ingest));
+  admin.use('/dlq', deadLetterRoutes({ store: deps.deadLetters, ingest: deps.ingest, clock }));
   admin.use('/stats', statsRoutes(deps.stats));
   admin.use('/batch', aggregationRunRoutes(deps.aggregationRuns));
   admin.use(adminToolRoutes(deps.ingest, deps.topic, deps.partitions, deps.bulkMaxCount));

@@ -61,7 +61,7 @@ const consumer = new LogConsumer(
   {
     kafka,
     store,
-    processor: new BatchProcessor(store, clock),
+    processor: new BatchProcessor({ store, clock }),
     logger,
     metrics,
     clock: () => Date.now(),

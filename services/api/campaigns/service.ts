@@ -2,14 +2,21 @@ import type { Campaign, CampaignStore, NewCampaign } from '../../db/campaign-sto
 import { DomainError, NotFoundError } from '../../platform/errors.js';
 import { campaignState } from '../../core/campaign-state.js';
 
+export interface CampaignServiceDeps {
+  store: CampaignStore;
+  clock: () => Date;
+}
+
 export class CampaignService {
-  constructor(
-    private readonly store: CampaignStore,
-    private readonly clock: () => Date = () => new Date(),
-  ) {}
+  private readonly store: CampaignStore;
+  private readonly clock: () => Date;
+
+  constructor(deps: CampaignServiceDeps) {
+    ({ store: this.store, clock: this.clock } = deps);
+  }
 
   create(input: NewCampaign): Promise<Campaign> {
-    return this.store.create(input);
+    return this.store.create(input, this.clock());
   }
 
   async list(page: number, size: number): Promise<{ items: Campaign[]; total: number }> {

@@ -63,7 +63,14 @@ function view(d: DeadLetter): z.input<typeof DeadLetterJson> {
   };
 }
 
-export function deadLetterRoutes(store: DeadLetterStore, ingest: IngestService): Router {
+export interface DeadLetterRouteDeps {
+  store: DeadLetterStore;
+  ingest: IngestService;
+  clock: () => Date;
+}
+
+export function deadLetterRoutes(deps: DeadLetterRouteDeps): Router {
+  const { store, ingest, clock } = deps;
   const router = Router();
   router.get('/', async (req, res) => {
     const { page, size } = parse(pageQuery, req.query, 'query');
@@ -82,7 +89,7 @@ export function deadLetterRoutes(store: DeadLetterStore, ingest: IngestService):
     }
     try {
       const { requestId, ack } = await ingest.replay(letter.payload);
-      await store.markReplayed(id, new Date());
+      await store.markReplayed(id, clock());
       sendOk(res, 202, 'replayed onto the log', { id, requestId, sequence: ack.offset, partition: ack.partition });
     } catch (err) {
       if (err instanceof PoisonMessageError) throw new DomainError('DEAD_LETTER_NOT_REPLAYABLE', `dead letter ${id} is not a valid participation: ${err.message}`);

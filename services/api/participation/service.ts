@@ -48,6 +48,7 @@ export class ParticipationService {
       userId,
       requestId: clientRequestId ?? randomUUID(),
       acceptedAt: this.clock(),
+      clock: this.clock,
     });
     if (outcome.kind === 'replayed') return { participation: assertSameRequest(outcome.participation, campaignId, userId), replayed: true };
     return { participation: outcome.participation, replayed: false };
