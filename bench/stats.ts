@@ -1,7 +1,7 @@
 import { QueryTypes } from 'sequelize';
-import { AggregationJob } from '../services/aggregator/aggregation-job.js';
+import { AggregationJob } from '../services/daily-stats/aggregation-job.js';
 import { addDays, dayWindow } from '../services/platform/day-window.js';
-import { BatchStore } from '../services/db/batch-store.js';
+import { AggregationRunStore } from '../services/db/aggregation-run-store.js';
 import { StatsStore } from '../services/db/stats-store.js';
 import { createLogger } from '../services/platform/logger.js';
 import { seedData } from '../scripts/seed-data.js';
@@ -44,7 +44,7 @@ export async function benchStats(db: TestDatabase, log: (msg: string) => void): 
 
   const stats = new StatsStore(db.sequelize);
   const job = new AggregationJob(
-    { stats, executions: new BatchStore(db.sequelize), logger: createLogger('bench', 'silent') },
+    { stats, executions: new AggregationRunStore(db.sequelize), logger: createLogger('bench', 'silent') },
     { timeZone: ZONE, retentionDays: 90, staleAfterMs: 600_000 },
   );
   const aggregate = async (date: string) => (await (await job.start(date)).done).rows;

@@ -1,15 +1,16 @@
 import { parseArgs } from 'node:util';
-import { AlreadyRunningError, BatchStore } from '../db/batch-store.js';
+import { AlreadyRunningError, AggregationRunStore } from '../db/aggregation-run-store.js';
 import { createSequelize } from '../db/sequelize.js';
 import { StatsStore } from '../db/stats-store.js';
 import { createLogger } from '../platform/logger.js';
 import { configOrExit } from '../platform/process.js';
-import { AggregationJob } from './aggregation-job.js';
-import { loadAggregatorConfig } from './config.js';
+import { AggregationJob } from '../daily-stats/aggregation-job.js';
+import { statsConfigShape } from '../daily-stats/config.js';
+import { commonConfigShape, dbConfigShape, loadConfig } from '../platform/config.js';
 import { InvalidDateError, yesterdayIn } from '../platform/day-window.js';
 
 // Exit codes: 0 completed, 1 partial/failed/already running, 2 bad configuration or arguments.
-const config = configOrExit(() => loadAggregatorConfig());
+const config = configOrExit(() => loadConfig({ ...commonConfigShape, ...dbConfigShape, ...statsConfigShape }));
 const logger = createLogger('aggregator', config.LOG_LEVEL);
 
 let date: string;
@@ -23,8 +24,8 @@ try {
 
 const sequelize = createSequelize(config);
 const job = new AggregationJob(
-  { stats: new StatsStore(sequelize), executions: new BatchStore(sequelize), logger },
-  { timeZone: config.STATS_TIME_ZONE, retentionDays: config.BATCH_RETENTION_DAYS, staleAfterMs: config.BATCH_STALE_AFTER_MS },
+  { stats: new StatsStore(sequelize), executions: new AggregationRunStore(sequelize), logger },
+  { timeZone: config.STATS_TIME_ZONE, retentionDays: config.AGGREGATION_RETENTION_DAYS, staleAfterMs: config.AGGREGATION_STALE_AFTER_MS },
 );
 try {
   const { done } = await job.start(date);

@@ -1,4 +1,4 @@
-import { statsConfigShape } from '../aggregator/config.js';
+import { statsConfigShape } from '../daily-stats/config.js';
 import { commonConfigShape, ConfigError, dbConfigShape, env, kafkaConfigShape, listenConfigShape, loadConfig, topicConfigShape } from '../platform/config.js';
 import { z } from 'zod';
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { adminToolOperations } from './admin-tools/routes.js';
-import { batchOperations } from './batch/routes.js';
+import { aggregationRunOperations } from './aggregation-runs/routes.js';
 import { campaignOperations } from './campaigns/routes.js';
 import { deadLetterOperations } from './dead-letters/routes.js';
 import { healthOperations } from './health/routes.js';
@@ -82,6 +82,6 @@ export const openApiDocument = buildDocument({
     ...deadLetterOperations,
     ...adminToolOperations,
     ...statsOperations,
-    ...batchOperations,
+    ...aggregationRunOperations,
   ],
 });

@@ -31,11 +31,13 @@ export interface BatchResult {
  * the dead letters are copied to their topic after the commit (see DeadLetterRelay), so neither
  * broker latency nor a refused copy holds the campaign rows locked.
  */
+export interface BatchProcessorDeps {
+  store: DecisionStore;
+  clock: () => Date;
+}
+
 export class BatchProcessor {
-  constructor(
-    private readonly store: DecisionStore,
-    private readonly clock: () => Date,
-  ) {}
+  constructor(private readonly deps: BatchProcessorDeps) {}
 
   async process(at: LogPosition, expected: number, records: readonly LogRecord[]): Promise<BatchResult> {
     const last = records.at(-1);
@@ -60,7 +62,7 @@ export class BatchProcessor {
       users.add(r.userId);
     }
 
-    return this.store.transaction(async (tx) => {
+    return this.deps.store.transaction(async (tx) => {
       await tx.fence(at, expected);
       const stock = await tx.lockCampaigns([...usersByCampaign.keys()]);
       const known = new Map([...usersByCampaign].filter(([id]) => stock.has(id)));
@@ -68,7 +70,7 @@ export class BatchProcessor {
       const decidedRequestIds = await tx.findDecidedRequestIds(requests.map((r) => r.requestId));
       const { outcomes, deltas } = decideBatch(requests, { stock, winners, decidedRequestIds });
 
-      const now = this.clock();
+      const now = this.deps.clock();
       const rows: DecisionRow[] = [];
       const resolved = new Map<number, number>();
       const deadLettered = [...poison];

@@ -1,6 +1,6 @@
 import { DeadLetterStore } from '../db/dead-letter-store.js';
 import { DecisionStore } from '../db/decision-store.js';
-import { AGGREGATION_JOB } from '../db/batch-store.js';
+import { AGGREGATION_JOB } from '../db/aggregation-run-store.js';
 import { ObservedStateStore } from '../db/observed-state-store.js';
 import { registerPoolMetrics } from '../db/pool-metrics.js';
 import { createSequelize } from '../db/sequelize.js';
@@ -61,7 +61,7 @@ const consumer = new LogConsumer(
   {
     kafka,
     store,
-    processor: new BatchProcessor(store, clock),
+    processor: new BatchProcessor({ store, clock }),
     logger,
     metrics,
     clock: () => Date.now(),

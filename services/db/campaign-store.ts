@@ -38,14 +38,14 @@ function toCampaign(row: CampaignModel): Campaign {
 export class CampaignStore {
   constructor(private readonly models: Models) {}
 
-  async create(input: NewCampaign): Promise<Campaign> {
+  async create(input: NewCampaign, createdAt: Date): Promise<Campaign> {
     const row = await this.models.Campaign.create({
       name: input.name,
       totalStock: input.totalStock,
       currentStock: input.totalStock,
       startsAt: input.startsAt,
       endsAt: input.endsAt,
-      createdAt: new Date(),
+      createdAt,
     });
     return toCampaign(row);
   }

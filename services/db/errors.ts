@@ -1,4 +1,5 @@
 import { BaseError, ConnectionError, DatabaseError, TimeoutError, UniqueConstraintError } from 'sequelize';
+import { UnavailableError } from '../platform/errors.js';
 
 /** The unique key a failed INSERT collided with, from MySQL's "Duplicate entry … for key '…'". */
 export function violatedUniqueKey(err: unknown): string | undefined {
@@ -26,4 +27,13 @@ export function isConnectivityError(err: unknown): boolean {
     return code === 'ECONNREFUSED' || code === 'PROTOCOL_CONNECTION_LOST' || code === 'ETIMEDOUT' || code === 'ECONNRESET';
   }
   return false;
+}
+
+/**
+ * A driver error that means "the database is unreachable", as the domain error callers handle
+ * (retriable, DATABASE_UNAVAILABLE); undefined for any other error.
+ */
+export function asDatabaseUnavailable(err: unknown): UnavailableError | undefined {
+  if (!isConnectivityError(err)) return undefined;
+  return new UnavailableError('DATABASE_UNAVAILABLE', 'the database is unavailable; the request is not confirmed: retry with the same requestId', err);
 }

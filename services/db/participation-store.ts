@@ -24,6 +24,8 @@ export interface SyncRequest {
   userId: number;
   requestId: string;
   acceptedAt: Date;
+  /** Read when the decision is made (again on a retried transaction). */
+  clock: () => Date;
 }
 
 export type SyncOutcome =
@@ -150,7 +152,7 @@ export class ParticipationStore {
    * row locked, so no other decider can change them, and asks the same pure rule as the consumer.
    */
   private decideSyncOnce(request: SyncRequest): Promise<Participation> {
-    const { campaignId, userId, requestId, acceptedAt } = request;
+    const { campaignId, userId, requestId, acceptedAt, clock } = request;
     return this.sequelize.transaction({ isolationLevel: Transaction.ISOLATION_LEVELS.READ_COMMITTED }, async (transaction) => {
       const select = <R extends object>(sql: string, replacements: unknown[]) =>
         this.sequelize.query<R>(sql, { replacements, type: QueryTypes.SELECT, transaction });
@@ -167,7 +169,7 @@ export class ParticipationStore {
       if (outcome?.kind !== 'decided' || !delta) throw new Error('a known campaign and a new request id are always decided');
       const update = counterUpdate(delta, 0);
       await this.sequelize.query(update.sql, { replacements: update.replacements, type: QueryTypes.BULKUPDATE, transaction });
-      const decidedAt = new Date();
+      const decidedAt = clock();
       await this.sequelize.query(
         `INSERT INTO participations (request_id, campaign_id, user_id, status, source, accepted_at, decided_at)
          VALUES (?, ?, ?, ?, 'SYNC', ?, ?)`,

@@ -5,6 +5,14 @@ export interface StoredOffsets {
   storedOffsets(group: string, topic: string): Promise<Map<number, number>>;
 }
 
+export interface LogProgressDeps {
+  admin: () => Promise<Admin>;
+  offsets: StoredOffsets;
+  topic: string;
+  /** The consumer group whose stored offsets count. */
+  group: string;
+}
+
 /**
  * Whether the log may still hold an accepted but undecided request. Asked only after a lookup
  * missed, in this order: log end first, then the consumer's position. If the consumer has
@@ -12,16 +20,12 @@ export interface StoredOffsets {
  * been decided and committed, so a miss is a real 404, not a PENDING.
  */
 export class LogProgress {
-  constructor(
-    private readonly admin: () => Promise<Admin>,
-    private readonly offsets: StoredOffsets,
-    private readonly topic: string,
-    private readonly group: string,
-  ) {}
+  constructor(private readonly deps: LogProgressDeps) {}
 
   async undecidedMayExist(): Promise<boolean> {
-    const ends = await (await this.admin()).fetchTopicOffsets(this.topic);
-    const stored = await this.offsets.storedOffsets(this.group, this.topic);
+    const { admin, offsets, topic, group } = this.deps;
+    const ends = await (await admin()).fetchTopicOffsets(topic);
+    const stored = await offsets.storedOffsets(group, topic);
     return ends.some((e) => (stored.get(e.partition) ?? Number(e.low)) < Number(e.high));
   }
 }

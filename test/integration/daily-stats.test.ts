@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { QueryTypes } from 'sequelize';
-import { AggregationJob } from '../../services/aggregator/aggregation-job.js';
+import { AggregationJob } from '../../services/daily-stats/aggregation-job.js';
 import { addDays, dateIn, dayWindow, type IsoDate } from '../../services/platform/day-window.js';
-import { BatchStore } from '../../services/db/batch-store.js';
+import { AggregationRunStore } from '../../services/db/aggregation-run-store.js';
 import { sqlDateTime } from '../../services/db/datetime.js';
 import { StatsStore } from '../../services/db/stats-store.js';
 import { createLogger } from '../../services/platform/logger.js';
@@ -38,7 +38,7 @@ describe('daily aggregation and statistics', () => {
   const statsOf = (res: JsonResponse) => dataOf(res).stats as Record<string, unknown>[];
   const job = (beforeCampaign?: (id: number) => Promise<void>) =>
     new AggregationJob(
-      { stats: new StatsStore(fx().db.sequelize), executions: new BatchStore(fx().db.sequelize), logger: createLogger('test', 'silent'), beforeCampaign },
+      { stats: new StatsStore(fx().db.sequelize), executions: new AggregationRunStore(fx().db.sequelize), logger: createLogger('test', 'silent'), beforeCampaign },
       { timeZone: ZONE, retentionDays: 90, staleAfterMs: 600_000 },
     );
   /** History rows written directly, for days other than today. */

@@ -1,15 +1,22 @@
 import type { Campaign, CampaignStore, NewCampaign } from '../../db/campaign-store.js';
-import { AppError, NotFoundError } from '../http/errors.js';
+import { DomainError, NotFoundError } from '../../platform/errors.js';
 import { campaignState } from '../../core/campaign-state.js';
 
+export interface CampaignServiceDeps {
+  store: CampaignStore;
+  clock: () => Date;
+}
+
 export class CampaignService {
-  constructor(
-    private readonly store: CampaignStore,
-    private readonly clock: () => Date = () => new Date(),
-  ) {}
+  private readonly store: CampaignStore;
+  private readonly clock: () => Date;
+
+  constructor(deps: CampaignServiceDeps) {
+    ({ store: this.store, clock: this.clock } = deps);
+  }
 
   create(input: NewCampaign): Promise<Campaign> {
-    return this.store.create(input);
+    return this.store.create(input, this.clock());
   }
 
   async list(page: number, size: number): Promise<{ items: Campaign[]; total: number }> {
@@ -33,7 +40,7 @@ export class CampaignService {
 /** Refuses participation outside the campaign's window; sold out is an answer, not an error. */
 export function assertParticipable(campaign: Campaign, now: Date): 'OPEN' | 'SOLD_OUT' {
   const state = campaignState(campaign, now);
-  if (state === 'SCHEDULED') throw new AppError('CAMPAIGN_NOT_STARTED', `campaign ${campaign.id} has not started yet`);
-  if (state === 'ENDED') throw new AppError('CAMPAIGN_ENDED', `campaign ${campaign.id} has ended`);
+  if (state === 'SCHEDULED') throw new DomainError('CAMPAIGN_NOT_STARTED', `campaign ${campaign.id} has not started yet`);
+  if (state === 'ENDED') throw new DomainError('CAMPAIGN_ENDED', `campaign ${campaign.id} has ended`);
   return state;
 }

@@ -4,7 +4,7 @@ import { DEAD_LETTER_REASONS } from '../../core/dead-letter.js';
 import type { DeadLetter, DeadLetterStore } from '../../db/dead-letter-store.js';
 import { PoisonMessageError } from '../../kafka/participation-message.js';
 import { sendOk } from '../http/envelope.js';
-import { AppError, NotFoundError } from '../http/errors.js';
+import { DomainError, NotFoundError } from '../../platform/errors.js';
 import { badInput, databaseDown, fail, idPathParameter, ok, operation, pageParameters } from '../http/openapi-declare.js';
 import { idParam, pageQuery } from '../http/schemas.js';
 import { parse } from '../http/validate.js';
@@ -63,7 +63,14 @@ function view(d: DeadLetter): z.input<typeof DeadLetterJson> {
   };
 }
 
-export function deadLetterRoutes(store: DeadLetterStore, ingest: IngestService): Router {
+export interface DeadLetterRouteDeps {
+  store: DeadLetterStore;
+  ingest: IngestService;
+  clock: () => Date;
+}
+
+export function deadLetterRoutes(deps: DeadLetterRouteDeps): Router {
+  const { store, ingest, clock } = deps;
   const router = Router();
   router.get('/', async (req, res) => {
     const { page, size } = parse(pageQuery, req.query, 'query');
@@ -78,14 +85,14 @@ export function deadLetterRoutes(store: DeadLetterStore, ingest: IngestService):
     const letter = await store.find(id);
     if (!letter) throw new NotFoundError('DEAD_LETTER_NOT_FOUND', `dead letter ${id} does not exist`);
     if (!DEAD_LETTER_REASONS[letter.reasonCode].replayable) {
-      throw new AppError('DEAD_LETTER_NOT_REPLAYABLE', `dead letter ${id} cannot succeed on replay (${letter.reasonCode}): ${letter.reason}`);
+      throw new DomainError('DEAD_LETTER_NOT_REPLAYABLE', `dead letter ${id} cannot succeed on replay (${letter.reasonCode}): ${letter.reason}`);
     }
     try {
       const { requestId, ack } = await ingest.replay(letter.payload);
-      await store.markReplayed(id, new Date());
+      await store.markReplayed(id, clock());
       sendOk(res, 202, 'replayed onto the log', { id, requestId, sequence: ack.offset, partition: ack.partition });
     } catch (err) {
-      if (err instanceof PoisonMessageError) throw new AppError('DEAD_LETTER_NOT_REPLAYABLE', `dead letter ${id} is not a valid participation: ${err.message}`);
+      if (err instanceof PoisonMessageError) throw new DomainError('DEAD_LETTER_NOT_REPLAYABLE', `dead letter ${id} is not a valid participation: ${err.message}`);
       throw err;
     }
   });

@@ -1,9 +1,10 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from '../../platform/logger.js';
-import { isConnectivityError } from '../../db/errors.js';
+import { asDatabaseUnavailable } from '../../db/errors.js';
 import { QueryCancelledError, QueryTimeoutError } from '../../db/heavy-query.js';
 import { sendError } from './envelope.js';
-import { AppError } from './errors.js';
+import { DomainError } from '../../platform/errors.js';
+import { httpStatusOf } from './errors.js';
 
 interface BodyParserError {
   type: string;
@@ -31,10 +32,12 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       next(err);
       return;
     }
-    if (err instanceof AppError) {
-      if (err.status >= 500) logger.warn({ err: err.cause ?? err, path: req.path }, err.message);
-      if (err.status === 503) res.setHeader('Retry-After', '1');
-      sendError(res, err.status, err.code, err.message, err.details, err.data);
+    const domain = err instanceof DomainError ? err : asDatabaseUnavailable(err);
+    if (domain) {
+      const status = httpStatusOf(domain.code);
+      if (status >= 500) logger.warn({ err: domain.cause ?? domain, path: req.path }, domain.message);
+      if (domain.retriable) res.setHeader('Retry-After', '1');
+      sendError(res, status, domain.code, domain.message, domain.details, domain.data);
       return;
     }
     if (isBodyParserError(err)) {
@@ -60,12 +63,6 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     }
     if (isBadEncodingError(err)) {
       sendError(res, 400, 'INVALID_CONTENT_ENCODING', 'the request body cannot be decoded as its Content-Encoding header says');
-      return;
-    }
-    if (isConnectivityError(err)) {
-      logger.warn({ err, path: req.path }, 'database unavailable');
-      res.setHeader('Retry-After', '1');
-      sendError(res, 503, 'DATABASE_UNAVAILABLE', 'the database is unavailable; the request is not confirmed: retry with the same requestId');
       return;
     }
     logger.error({ err, path: req.path }, 'unhandled error');

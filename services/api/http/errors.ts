@@ -1,6 +1,10 @@
+import type { ErrorCode } from '../../platform/errors.js';
+
+export type { ErrorCode, FieldProblem } from '../../platform/errors.js';
+
 /**
- * Every error code the API can answer with, and the HTTP status it travels with. Codes are part of
- * the public contract: add new ones, never rename.
+ * The one place where an error's code becomes an HTTP status. The compiler keeps it complete:
+ * every code of platform/errors.ts, and nothing else.
  */
 export const ERROR_CODES = {
   VALIDATION_FAILED: 400,
@@ -27,51 +31,8 @@ export const ERROR_CODES = {
   BROKER_UNAVAILABLE: 503,
   QUERY_TIMEOUT: 504,
   INTERNAL_ERROR: 500,
-} as const satisfies Record<string, number>;
+} as const satisfies Record<ErrorCode, number>;
 
-export type ErrorCode = keyof typeof ERROR_CODES;
-
-export interface FieldProblem {
-  readonly field: string;
-  readonly problem: string;
-}
-
-/** An error whose message is safe to show to the client. */
-export class AppError extends Error {
-  override readonly name: string = 'AppError';
-  readonly status: number;
-  constructor(
-    readonly code: ErrorCode,
-    message: string,
-    readonly details?: readonly FieldProblem[],
-    /** Extra fields for the envelope's data, e.g. the requestId a client should retry with. */
-    readonly data?: Readonly<Record<string, unknown>>,
-  ) {
-    super(message);
-    this.status = ERROR_CODES[code];
-  }
-}
-
-export class ValidationError extends AppError {
-  override readonly name = 'ValidationError';
-  constructor(details: readonly FieldProblem[]) {
-    super('VALIDATION_FAILED', `invalid request: ${details.map((d) => `${d.field}: ${d.problem}`).join('; ')}`, details);
-  }
-}
-
-export class NotFoundError extends AppError {
-  override readonly name = 'NotFoundError';
-}
-
-/** A dependency could not be reached: the request was not (durably) done and may be retried. */
-export class UnavailableError extends AppError {
-  override readonly name = 'UnavailableError';
-  constructor(
-    code: 'DATABASE_UNAVAILABLE' | 'BROKER_UNAVAILABLE',
-    message: string,
-    override readonly cause?: unknown,
-    data?: Readonly<Record<string, unknown>>,
-  ) {
-    super(code, message, undefined, data);
-  }
+export function httpStatusOf(code: ErrorCode): number {
+  return ERROR_CODES[code];
 }

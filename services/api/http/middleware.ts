@@ -1,12 +1,12 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { RequestHandler } from 'express';
-import { AppError } from './errors.js';
+import { DomainError } from '../../platform/errors.js';
 
 /** A body-carrying request must say it is JSON; anything else would be silently ignored otherwise. */
 export const requireJson: RequestHandler = (req, _res, next) => {
   const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
   if (hasBody && !req.is('application/json')) {
-    next(new AppError('UNSUPPORTED_MEDIA_TYPE', 'the request body must be application/json'));
+    next(new DomainError('UNSUPPORTED_MEDIA_TYPE', 'the request body must be application/json'));
     return;
   }
   next();
@@ -22,7 +22,7 @@ export function onlyMethods(methods: readonly string[]): RequestHandler {
       return;
     }
     res.setHeader('Allow', allow);
-    next(new AppError('METHOD_NOT_ALLOWED', `method ${req.method} is not supported; this API serves ${allow}`));
+    next(new DomainError('METHOD_NOT_ALLOWED', `method ${req.method} is not supported; this API serves ${allow}`));
   };
 }
 
@@ -33,12 +33,12 @@ export function adminAuth(token: string | undefined): RequestHandler {
   return (req, _res, next) => {
     const header = req.headers.authorization;
     if (header === undefined) {
-      next(new AppError('UNAUTHORIZED', 'admin endpoints need an Authorization: Bearer token'));
+      next(new DomainError('UNAUTHORIZED', 'admin endpoints need an Authorization: Bearer token'));
       return;
     }
     const given = Buffer.from(header.startsWith('Bearer ') ? header.slice(7) : '');
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-      next(new AppError('FORBIDDEN', 'the admin token is not valid'));
+      next(new DomainError('FORBIDDEN', 'the admin token is not valid'));
       return;
     }
     next();

@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import { AppError } from './errors.js';
+import { DomainError } from '../../platform/errors.js';
 import { TokenBuckets, type Take } from './token-buckets.js';
 
 export interface RateLimitOptions {
@@ -33,6 +33,6 @@ export function rateLimit(options: RateLimitOptions, now: () => number = () => p
     }
     const retryAfterSeconds = Math.max(1, Math.ceil(verdict.retryAfterMs / 1000));
     res.setHeader('Retry-After', String(retryAfterSeconds));
-    next(new AppError('RATE_LIMITED', `too many requests from ${who}; retry after ${retryAfterSeconds} s (nothing was recorded)`, undefined, { retryAfterSeconds }));
+    next(new DomainError('RATE_LIMITED', `too many requests from ${who}; retry after ${retryAfterSeconds} s (nothing was recorded)`, { data: { retryAfterSeconds } }));
   };
 }

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { ValidationError } from './errors.js';
+import { ValidationError } from '../../platform/errors.js';
 
 /** Parses untrusted input; every problem is reported with the field it concerns. */
 export function parse<S extends z.ZodType>(schema: S, input: unknown, where: string): z.infer<S> {

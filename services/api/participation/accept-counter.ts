@@ -1,6 +1,12 @@
 import type { Logger } from '../../platform/logger.js';
 import type { AcceptStore } from '../../db/accept-store.js';
 
+export interface AcceptCounterDeps {
+  store: AcceptStore;
+  intervalMs: number;
+  logger: Logger;
+}
+
 /**
  * Counts accepted requests in memory and adds them to the database every `intervalMs`, off the
  * request path. A crash loses at most one interval's counts, which only makes `pending` read
@@ -11,12 +17,12 @@ export class AcceptCounter {
   private readonly timer: NodeJS.Timeout;
   private flushing: Promise<void> = Promise.resolve();
 
-  constructor(
-    private readonly store: AcceptStore,
-    intervalMs: number,
-    private readonly logger: Logger,
-  ) {
-    this.timer = setInterval(() => void this.flush(), intervalMs);
+  private readonly store: AcceptStore;
+  private readonly logger: Logger;
+
+  constructor(deps: AcceptCounterDeps) {
+    ({ store: this.store, logger: this.logger } = deps);
+    this.timer = setInterval(() => void this.flush(), deps.intervalMs);
     this.timer.unref();
   }
 

@@ -21,7 +21,7 @@ describe('CampaignCache', () => {
     let now = 0;
     let stock = 5;
     let loads = 0;
-    const cache = new CampaignCache(() => Promise.resolve((loads++, campaign(1, stock))), 100, 10, () => now);
+    const cache = new CampaignCache({ load: () => Promise.resolve((loads++, campaign(1, stock))), ttlMs: 100, maxEntries: 10, now: () => now });
     assert.equal((await cache.get(1))?.currentStock, 5);
     stock = 0;
     now = 99;
@@ -33,18 +33,21 @@ describe('CampaignCache', () => {
 
   it('shares one load among concurrent misses', async () => {
     let loads = 0;
-    const cache = new CampaignCache(async () => {
-      loads++;
-      await new Promise((r) => setTimeout(r, 10));
-      return campaign(1, 1);
-    }, 1_000);
+    const cache = new CampaignCache({
+      load: async () => {
+        loads++;
+        await new Promise((r) => setTimeout(r, 10));
+        return campaign(1, 1);
+      },
+      ttlMs: 1_000,
+    });
     await Promise.all(Array.from({ length: 20 }, () => cache.get(1)));
     assert.equal(loads, 1);
   });
 
   it('never caches a miss, so a new campaign is found at once', async () => {
     let exists = false;
-    const cache = new CampaignCache(() => Promise.resolve(exists ? campaign(7, 1) : null), 1_000);
+    const cache = new CampaignCache({ load: () => Promise.resolve(exists ? campaign(7, 1) : null), ttlMs: 1_000 });
     assert.equal(await cache.get(7), null);
     exists = true;
     assert.equal((await cache.get(7))?.id, 7);
@@ -52,7 +55,7 @@ describe('CampaignCache', () => {
 
   it('forgets a failed load', async () => {
     let fail = true;
-    const cache = new CampaignCache(() => (fail ? Promise.reject(new Error('db down')) : Promise.resolve(campaign(1, 1))), 1_000);
+    const cache = new CampaignCache({ load: () => (fail ? Promise.reject(new Error('db down')) : Promise.resolve(campaign(1, 1))), ttlMs: 1_000 });
     await assert.rejects(cache.get(1), /db down/);
     fail = false;
     assert.equal((await cache.get(1))?.id, 1);

@@ -1,5 +1,13 @@
 import type { Campaign } from '../../db/campaign-store.js';
 
+export interface CampaignCacheDeps {
+  load: (id: number) => Promise<Campaign | null>;
+  ttlMs: number;
+  maxEntries?: number;
+  /** Milliseconds, for the TTL. */
+  now?: () => number;
+}
+
 /**
  * A short-lived view of campaigns for the ingest path: existence, window and whether stock is
  * gone, without a database read per request. Concurrent misses share one load. Staleness is
@@ -9,12 +17,16 @@ export class CampaignCache {
   private readonly entries = new Map<number, { campaign: Campaign; until: number }>();
   private readonly loading = new Map<number, Promise<Campaign | null>>();
 
-  constructor(
-    private readonly load: (id: number) => Promise<Campaign | null>,
-    private readonly ttlMs: number,
-    private readonly maxEntries = 10_000,
-    private readonly now: () => number = Date.now,
-  ) {}
+  private readonly load: (id: number) => Promise<Campaign | null>;
+  private readonly ttlMs: number;
+  private readonly maxEntries: number;
+  private readonly now: () => number;
+
+  constructor(deps: CampaignCacheDeps) {
+    ({ load: this.load, ttlMs: this.ttlMs } = deps);
+    this.maxEntries = deps.maxEntries ?? 10_000;
+    this.now = deps.now ?? Date.now;
+  }
 
   async get(id: number): Promise<Campaign | null> {
     const hit = this.entries.get(id);

@@ -4,7 +4,7 @@ import type { Participation, ShortCircuitAnswer } from '../../db/participation-s
 import { ProduceFailedError, type Acknowledged, type OutgoingMessage } from '../../kafka/batching-producer.js';
 import { decodeParticipation, encodeParticipation, type ParticipationMessage } from '../../kafka/participation-message.js';
 import { assertParticipable } from '../campaigns/service.js';
-import { NotFoundError, UnavailableError } from '../http/errors.js';
+import { isRetriable, NotFoundError, UnavailableError } from '../../platform/errors.js';
 import type { AcceptCounter } from './accept-counter.js';
 import { assertSameRequest } from './service.js';
 
@@ -96,7 +96,7 @@ export class IngestService {
       );
       for (const r of results) {
         if (r.status === 'fulfilled') acknowledged++;
-        else if (r.reason instanceof UnavailableError) notConfirmed++;
+        else if (isRetriable(r.reason)) notConfirmed++;
         else throw r.reason;
       }
       sent += size;

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { DeadLetter } from '../../db/dead-letter-store.js';
 import type { Participation, ParticipationStore } from '../../db/participation-store.js';
 import type { CampaignService } from '../campaigns/service.js';
-import { AppError, NotFoundError, UnavailableError } from '../http/errors.js';
+import { DomainError, NotFoundError, UnavailableError } from '../../platform/errors.js';
 
 export interface UndecidedCheck {
   undecidedMayExist(): Promise<boolean>;
@@ -48,6 +48,7 @@ export class ParticipationService {
       userId,
       requestId: clientRequestId ?? randomUUID(),
       acceptedAt: this.clock(),
+      clock: this.clock,
     });
     if (outcome.kind === 'replayed') return { participation: assertSameRequest(outcome.participation, campaignId, userId), replayed: true };
     return { participation: outcome.participation, replayed: false };
@@ -95,7 +96,7 @@ export class ParticipationService {
 /** A reused request id must describe the same request, or the client has a bug worth hearing about. */
 export function assertSameRequest(earlier: Participation, campaignId: number, userId: number): Participation {
   if (earlier.campaignId !== campaignId || earlier.userId !== userId) {
-    throw new AppError('IDEMPOTENCY_KEY_REUSED', `requestId ${earlier.requestId} was already used for another campaign or user`);
+    throw new DomainError('IDEMPOTENCY_KEY_REUSED', `requestId ${earlier.requestId} was already used for another campaign or user`);
   }
   return earlier;
 }

@@ -5,7 +5,7 @@ import type { DayStats, StatsStore } from '../../db/stats-store.js';
 import type { OrderStore } from '../../db/order-store.js';
 import type { CampaignService } from '../campaigns/service.js';
 import { sendOk } from '../http/envelope.js';
-import { ValidationError } from '../http/errors.js';
+import { ValidationError } from '../../platform/errors.js';
 import { NOT_A_PAST_DATE, badInput, campaignIdParameter, campaignNotFound, databaseDown, fail, ok, operation, type Parameter } from '../http/openapi-declare.js';
 import { calendarDateShape, idParam } from '../http/schemas.js';
 import { parse } from '../http/validate.js';

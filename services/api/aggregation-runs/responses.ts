@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { JOB_NAME } from '../../aggregator/aggregation-job.js';
-import type { ExecutionStatus, ExecutionStep } from '../../db/batch-store.js';
+import { AGGREGATION_JOB, type ExecutionStatus, type ExecutionStep } from '../../db/aggregation-run-store.js';
 import { calendarDay, count, instant, positiveId } from '../http/response-schemas.js';
 
 // Records rather than arrays so that the compiler flags a status added to or dropped from the store.
@@ -13,7 +12,7 @@ export const ExecutionStartedJson = z.object({ executionId: positiveId, date: ca
 export const ExecutionJson = z
   .object({
     executionId: positiveId,
-    jobName: z.string().meta({ examples: [JOB_NAME] }),
+    jobName: z.string().meta({ examples: [AGGREGATION_JOB] }),
     date: calendarDay.meta({ description: 'The day aggregated.' }),
     parameters: z.record(z.string(), z.unknown()).meta({ description: 'What the run was started with: `{ "date", "timeZone" }`.' }),
     status: z.enum(Object.keys(EXECUTION_STATUSES) as [ExecutionStatus, ...ExecutionStatus[]]).meta({

@@ -1,5 +1,6 @@
 import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
 import { sqlDateTime } from './datetime.js';
+import { DomainError } from '../platform/errors.js';
 import { violatedUniqueKey } from './errors.js';
 
 /** The daily statistics job's name in the executions table. */
@@ -28,10 +29,13 @@ export interface Execution {
 }
 
 /** A run of the same job and day is in progress (in this process or another). */
-export class AlreadyRunningError extends Error {
+export class AlreadyRunningError extends DomainError {
   override readonly name = 'AlreadyRunningError';
-  constructor(readonly executionId: number) {
-    super(`execution ${executionId} is still running`);
+  constructor(
+    readonly executionId: number,
+    date: string,
+  ) {
+    super('BATCH_ALREADY_RUNNING', `an aggregation of ${date} is already running`, { data: { executionId } });
   }
 }
 
@@ -62,8 +66,12 @@ const toExecution = (r: ExecutionRow): Execution => ({
   error: r.error,
 });
 
-/** The job repository: what ran, with which parameters, how it ended, per campaign. */
-export class BatchStore {
+/**
+ * The job repository: what ran, with which parameters, how it ended, per campaign. The tables keep
+ * their first names (`batch_executions`, `batch_execution_steps`): renaming a table is a migration
+ * with a lock for no change in meaning.
+ */
+export class AggregationRunStore {
   constructor(private readonly sequelize: Sequelize) {}
 
   /**
@@ -87,7 +95,7 @@ export class BatchStore {
           type: QueryTypes.SELECT,
         });
         if (!holder) continue; // it finished meanwhile
-        if (now.getTime() - holder.heartbeat_at.getTime() < staleAfterMs) throw new AlreadyRunningError(holder.id);
+        if (now.getTime() - holder.heartbeat_at.getTime() < staleAfterMs) throw new AlreadyRunningError(holder.id, date);
         await this.sequelize.query(
           "UPDATE batch_executions SET status = 'FAILED', running_key = NULL, ended_at = ?, error = ? WHERE id = ? AND running_key = ?",
           { replacements: [sqlDateTime(now), `abandoned: no heartbeat since ${holder.heartbeat_at.toISOString()}`, holder.id, key] },

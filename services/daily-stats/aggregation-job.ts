@@ -1,9 +1,7 @@
-import type { BatchStore, ExecutionStatus } from '../db/batch-store.js';
+import { AGGREGATION_JOB, type AggregationRunStore, type ExecutionStatus } from '../db/aggregation-run-store.js';
 import type { StatsStore } from '../db/stats-store.js';
 import type { Logger } from '../platform/logger.js';
 import { checkPastDate, dayWindow, type IsoDate } from '../platform/day-window.js';
-
-export const JOB_NAME = 'daily-campaign-stats';
 
 export interface AggregationOptions {
   timeZone: string;
@@ -14,7 +12,7 @@ export interface AggregationOptions {
 
 export interface AggregationDeps {
   stats: StatsStore;
-  executions: BatchStore;
+  executions: AggregationRunStore;
   logger: Logger;
   clock?: () => Date;
   /** Runs before each campaign's step; a throw fails that step only. For fault-injection tests. */
@@ -50,7 +48,7 @@ export class AggregationJob {
    */
   async start(date: string): Promise<{ executionId: number; done: Promise<AggregationOutcome> }> {
     const day = checkPastDate(date, this.options.timeZone, this.clock());
-    const executionId = await this.deps.executions.start(JOB_NAME, day, { date: day, timeZone: this.options.timeZone }, this.options.staleAfterMs, this.clock());
+    const executionId = await this.deps.executions.start(AGGREGATION_JOB, day, { date: day, timeZone: this.options.timeZone }, this.options.staleAfterMs, this.clock());
     return { executionId, done: this.run(executionId, day) };
   }
 

@@ -1,20 +1,20 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import type { AggregationJob, AggregationOutcome } from '../../aggregator/aggregation-job.js';
+import type { AggregationJob, AggregationOutcome } from '../../daily-stats/aggregation-job.js';
 import { InvalidDateError, yesterdayIn } from '../../platform/day-window.js';
-import { AlreadyRunningError, type BatchStore, type Execution, type ExecutionStep } from '../../db/batch-store.js';
+import type { AggregationRunStore, Execution, ExecutionStep } from '../../db/aggregation-run-store.js';
 import type { Logger } from '../../platform/logger.js';
 import { sendOk } from '../http/envelope.js';
-import { AppError, NotFoundError, ValidationError } from '../http/errors.js';
+import { NotFoundError, ValidationError } from '../../platform/errors.js';
 import { NOT_A_PAST_DATE, badInput, databaseDown, fail, idPathParameter, ok, operation } from '../http/openapi-declare.js';
 import { positiveId } from '../http/response-schemas.js';
 import { calendarDateShape, idParam } from '../http/schemas.js';
 import { parse } from '../http/validate.js';
 import { ExecutionDetailJson, ExecutionJson, ExecutionStartedJson } from './responses.js';
 
-export interface BatchDeps {
+export interface AggregationRunDeps {
   job: AggregationJob;
-  executions: BatchStore;
+  executions: AggregationRunStore;
   timeZone: string;
   clock: () => Date;
   logger: Logger;
@@ -25,7 +25,7 @@ export interface BatchDeps {
 const aggregateQuery = z.object({ date: z.string().meta(calendarDateShape).optional() });
 const historyQuery = z.object({ size: z.coerce.number().int().min(1).max(200).default(20) });
 
-export const batchOperations = [
+export const aggregationRunOperations = [
   operation({
     method: 'post',
     path: '/api/admin/batch/aggregate',
@@ -33,7 +33,7 @@ export const batchOperations = [
     tags: ['admin', 'batch'],
     summary: "Aggregate a day's statistics",
     description:
-      'Takes no body. Claims the day and answers at once; the run goes on in the background, each campaign in its own transaction, and GET /api/admin/batch/status/{executionId} follows it. Running a day again rewrites its rows. One run per day at a time: a run whose heartbeat is older than BATCH_STALE_AFTER_MS is taken to have died, is marked FAILED and is taken over.',
+      'Takes no body. Claims the day and answers at once; the run goes on in the background, each campaign in its own transaction, and GET /api/admin/batch/status/{executionId} follows it. Running a day again rewrites its rows. One run per day at a time: a run whose heartbeat is older than AGGREGATION_STALE_AFTER_MS is taken to have died, is marked FAILED and is taken over.',
     parameters: [
       {
         id: 'AggregateDate',
@@ -61,7 +61,7 @@ export const batchOperations = [
     replies: [
       ok(200, 'The execution.', ExecutionDetailJson),
       badInput('executionId is not a positive integer.'),
-      fail('The execution does not exist, or was removed after BATCH_RETENTION_DAYS.', ['EXECUTION_NOT_FOUND']),
+      fail('The execution does not exist, or was removed after AGGREGATION_RETENTION_DAYS.', ['EXECUTION_NOT_FOUND']),
       databaseDown,
     ],
   }),
@@ -71,7 +71,7 @@ export const batchOperations = [
     operationId: 'listExecutions',
     tags: ['admin', 'batch'],
     summary: 'Recent executions, newest first',
-    description: 'Without their steps. Finished executions started more than BATCH_RETENTION_DAYS ago are removed by later runs.',
+    description: 'Without their steps. Finished executions started more than AGGREGATION_RETENTION_DAYS ago are removed by later runs.',
     parameters: [
       { id: 'HistorySize', name: 'size', in: 'query', required: false, description: 'How many executions to list.', schema: historyQuery.shape.size },
     ],
@@ -99,7 +99,7 @@ function executionView(e: Execution, steps?: readonly ExecutionStep[]) {
   };
 }
 
-export function batchRoutes(deps: BatchDeps): Router {
+export function aggregationRunRoutes(deps: AggregationRunDeps): Router {
   const router = Router();
 
   router.post('/aggregate', async (req, res) => {
@@ -112,9 +112,6 @@ export function batchRoutes(deps: BatchDeps): Router {
       sendOk(res, 202, 'aggregation started', { executionId, date: day, status: 'STARTED' });
     } catch (err) {
       if (err instanceof InvalidDateError) throw new ValidationError([{ field: 'query.date', problem: err.message }]);
-      if (err instanceof AlreadyRunningError) {
-        throw new AppError('BATCH_ALREADY_RUNNING', `an aggregation of ${day} is already running`, undefined, { executionId: err.executionId });
-      }
       throw err;
     }
   });

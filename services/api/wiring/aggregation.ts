@@ -1,0 +1,27 @@
+import { AggregationJob, type AggregationOutcome } from '../../daily-stats/aggregation-job.js';
+import type { Logger } from '../../platform/logger.js';
+import type { AggregationRunDeps } from '../aggregation-runs/routes.js';
+import type { ApiConfig } from '../config.js';
+import type { Storage } from './storage.js';
+
+export interface AggregationWiring {
+  readonly routes: AggregationRunDeps;
+  /** Resolves once every run started in this process has finished and recorded its outcome. */
+  settled(): Promise<void>;
+}
+
+/** The daily aggregation as the API runs it on request (POST /api/admin/batch/aggregate). */
+export function createAggregation(deps: { config: ApiConfig; storage: Storage; logger: Logger; clock: () => Date }): AggregationWiring {
+  const { config, storage, logger, clock } = deps;
+  const running = new Set<Promise<AggregationOutcome>>();
+  const job = new AggregationJob(
+    { stats: storage.stats, executions: storage.executions, logger, clock },
+    { timeZone: config.STATS_TIME_ZONE, retentionDays: config.AGGREGATION_RETENTION_DAYS, staleAfterMs: config.AGGREGATION_STALE_AFTER_MS },
+  );
+  return {
+    routes: { job, executions: storage.executions, timeZone: config.STATS_TIME_ZONE, clock, logger, running },
+    settled: async () => {
+      await Promise.allSettled(running);
+    },
+  };
+}
