@@ -20,7 +20,7 @@ const admin = { authorization: `Bearer ${TOKEN}` };
 const today = new Date().toISOString().slice(0, 10);
 
 describe('operator console in Chromium', () => {
-  const fx = useApiFixture('console', { ADMIN_TOKEN: TOKEN, STATS_TIME_ZONE: 'UTC' });
+  const fx = useApiFixture('console', { ADMIN_AUTH: 'token', ADMIN_TOKEN: TOKEN, STATS_TIME_ZONE: 'UTC' });
   let consumer: TestConsumer;
   let proxy: PrefixProxy;
   let browser: Browser;
@@ -115,7 +115,7 @@ describe('operator console in Chromium', () => {
       assert.equal((await request(`${url}/api/campaigns/${campaignId}/participation`, { body: { userId: user, requestId: `c-${user}-again` } })).status, 202);
     }
     const bulk = await request(`${url}/api/admin/test/participate-bulk`, { body: { campaignId, count: 90, startUserId: 11 }, headers: admin });
-    assert.equal(dataOf(bulk).published, 90);
+    assert.equal(dataOf(bulk).acknowledged, 90);
 
     await factIs('remaining', `0 of ${STOCK}`, 60_000);
     await factIs('winners', String(STOCK));
