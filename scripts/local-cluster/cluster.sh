@@ -103,17 +103,25 @@ daemon_running() {
   pid="$(read_pid_file "${RUN}/$1.pid")" && pid_matches "${pid}" "${CLUSTER_DIR}"
 }
 
-stop_daemon() {
-  local name="$1" pid
-  pid="$(read_pid_file "${RUN}/${name}.pid")" || return 0
-  if pid_matches "${pid}" "${CLUSTER_DIR}"; then
-    kill -TERM "${pid}" 2>/dev/null || true
+stop_daemons() {
+  # SIGTERM to all first, then wait for each: they shut down in parallel.
+  local name pid pids=()
+  for name in "$@"; do
+    pid="$(read_pid_file "${RUN}/${name}.pid")" || continue
+    if pid_matches "${pid}" "${CLUSTER_DIR}"; then
+      kill -TERM "${pid}" 2>/dev/null || true
+      pids+=("${name}:${pid}")
+    fi
+  done
+  local entry
+  for entry in "${pids[@]}"; do
+    name="${entry%%:*}"; pid="${entry#*:}"
     if ! wait_pid_gone "${pid}" 20; then
       kill -KILL "${pid}" 2>/dev/null || true
       wait_pid_gone "${pid}" 10 || log "pid ${pid} (${name}) survived SIGKILL"
     fi
-  fi
-  rm -f "${RUN}/${name}.pid"
+  done
+  for name in "$@"; do rm -f "${RUN}/${name}.pid"; done
 }
 
 fail_with_log() {
@@ -397,7 +405,7 @@ up() {
   local t0=${SECONDS}
   mkdir -p "${CLUSTER_DIR}"
   record_host_state
-  trap 'log "bring-up failed; tearing down"; down' ERR
+  trap 'trap - ERR; log "bring-up failed; tearing down"; down' ERR
   make_netns
   make_cgroup_root
   make_pki
@@ -451,10 +459,11 @@ unmount_all() {
 down() {
   require_root
   [[ -d "${CLUSTER_DIR}" ]] || { log "not running"; return 0; }
-  local name
-  for name in kube-proxy kubelet; do stop_daemon "${name}"; done
+  stop_daemons kube-proxy kubelet
   remove_pods
-  for name in containerd kube-scheduler kube-controller-manager kube-apiserver etcd; do stop_daemon "${name}"; done
+  stop_daemons containerd kube-scheduler kube-controller-manager
+  stop_daemons kube-apiserver
+  stop_daemons etcd
   kill_shims
   unmount_all
   remove_cgroup_root
