@@ -18,8 +18,8 @@ source "${SCRIPTS_DIR}/image/oci.sh"
 
 # kubelet sets these on start (and not again); they are put back once the node is Ready, and on down.
 HOST_SYSCTLS=(vm.overcommit_memory kernel.panic kernel.panic_on_oops)
-# Host paths kubelet, containerd and CNI use whatever they are told; removed on down if they
-# did not exist before up.
+# Host paths kubelet, containerd and CNI use whatever they are told; removed when the last local
+# cluster stops if they did not exist before the first one started.
 HOST_PATHS=(/run/containerd /var/lib/cni /var/lib/kubelet /var/log/pods /var/log/containers /run/netns /var/run/kubernetes)
 DAEMONS=(etcd kube-apiserver kube-controller-manager kube-scheduler containerd kubelet kube-proxy)
 
@@ -132,27 +132,62 @@ fail_with_log() {
 # ---------------------------------------------------------------------------------------------
 # host state: recorded before anything changes, restored on down
 
+lock_shared() {
+  mkdir -p "${SHARED_RUN}/members"
+  exec 8>"${SHARED_RUN}/.lock"
+  flock -w 60 8 || die "timed out waiting for ${SHARED_RUN}/.lock"
+}
+
 record_host_state() {
-  : >"${CLUSTER_DIR}/host-paths.created"
-  local p
-  for p in "${HOST_PATHS[@]}"; do
-    [[ -e "${p}" ]] || printf '%s\n' "${p}" >>"${CLUSTER_DIR}/host-paths.created"
-  done
-  if [[ ! -s "${CLUSTER_DIR}/sysctls.saved" ]]; then
-    local key
+  lock_shared
+  if [[ -z "$(ls -A "${SHARED_RUN}/members")" ]]; then
+    local p key
+    : >"${SHARED_RUN}/host-paths.created"
+    for p in "${HOST_PATHS[@]}"; do
+      [[ -e "${p}" ]] || printf '%s\n' "${p}" >>"${SHARED_RUN}/host-paths.created"
+    done
+    # `ip netns add` bind-mounts /run/netns onto itself the first time
+    mountpoint -q /run/netns 2>/dev/null || printf 'mount:/run/netns\n' >>"${SHARED_RUN}/host-paths.created"
+    : >"${SHARED_RUN}/sysctls.saved"
     for key in "${HOST_SYSCTLS[@]}"; do
-      printf '%s=%s\n' "${key}" "$(sysctl -n "${key}")" >>"${CLUSTER_DIR}/sysctls.saved"
+      printf '%s=%s\n' "${key}" "$(sysctl -n "${key}")" >>"${SHARED_RUN}/sysctls.saved"
     done
   fi
-  ls /run/netns 2>/dev/null | grep '^cni-' >"${CLUSTER_DIR}/cni-netns.before" || true
+  touch "${SHARED_RUN}/members/${CLUSTER_ID}"
+  exec 8>&-
 }
 
 restore_sysctls() {
-  [[ -s "${CLUSTER_DIR}/sysctls.saved" ]] || return 0
+  [[ -s "${SHARED_RUN}/sysctls.saved" ]] || return 0
   local line
   while IFS= read -r line; do
     [[ "$(sysctl -n "${line%%=*}")" == "${line#*=}" ]] || sysctl -q -w "${line}" >/dev/null
-  done <"${CLUSTER_DIR}/sysctls.saved"
+  done <"${SHARED_RUN}/sysctls.saved"
+}
+
+# The last cluster out removes the host paths the first one in found missing.
+release_host_state() {
+  [[ -d "${SHARED_RUN}" ]] || return 0
+  lock_shared
+  restore_sysctls
+  rm -f "${SHARED_RUN}/members/${CLUSTER_ID}"
+  if [[ -z "$(ls -A "${SHARED_RUN}/members")" ]]; then
+    local p
+    while IFS= read -r p; do
+      case "${p}" in
+        mount:*)
+          # only an empty one: namespaces of others would go with it
+          if mountpoint -q "${p#mount:}" && [[ -z "$(ls -A "${p#mount:}")" ]]; then umount "${p#mount:}" || true; fi
+          ;;
+        /run/netns) rmdir "${p}" 2>/dev/null || true ;;
+        *) [[ -e "${p}" ]] && rm -rf "${p}" ;;
+      esac
+    done < <(grep 'mount:' "${SHARED_RUN}/host-paths.created"; grep -v 'mount:' "${SHARED_RUN}/host-paths.created")
+    rm -rf "${SHARED_RUN}"
+  else
+    log "other local clusters still run: shared host paths stay until the last one stops"
+  fi
+  exec 8>&-
 }
 
 cgroup_controllers() {
@@ -448,9 +483,11 @@ unmount_all() {
     (( ${#mounts[@]} == 0 )) && break
     for m in "${mounts[@]}"; do umount "${m}" 2>/dev/null || umount -l "${m}" 2>/dev/null || true; done
   done
-  local ns
+  # Pod network namespaces outlive killed pods; ours hold an address of our pod range (while the
+  # node's namespace, the other end of their veth, still exists).
+  local ns prefix="${POD_CIDR%.0/24}."
   for ns in $(ls /run/netns 2>/dev/null | grep '^cni-' || true); do
-    grep -qx "${ns}" "${CLUSTER_DIR}/cni-netns.before" 2>/dev/null && continue
+    ip -n "${ns}" -4 -o addr show 2>/dev/null | grep -qF " ${prefix}" || continue
     umount "/run/netns/${ns}" 2>/dev/null || true
     rm -f "/run/netns/${ns}"
   done
@@ -469,14 +506,7 @@ down() {
   remove_cgroup_root
   if ip netns list 2>/dev/null | grep -qw "${NETNS}"; then ip netns delete "${NETNS}"; fi
   ip link delete "${VETH_HOST}" 2>/dev/null || true
-  restore_sysctls
-  if [[ -f "${CLUSTER_DIR}/host-paths.created" ]]; then
-    local p
-    while IFS= read -r p; do
-      [[ -n "${p}" && -e "${p}" ]] || continue
-      if [[ "${p}" == /run/netns ]]; then rmdir "${p}" 2>/dev/null || true; else rm -rf "${p}"; fi
-    done <"${CLUSTER_DIR}/host-paths.created"
-  fi
+  release_host_state
   rm -rf "${CLUSTER_DIR}"
   log "down; host settings restored"
 }

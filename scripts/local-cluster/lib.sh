@@ -21,13 +21,17 @@ VETH_NODE="fc${CLUSTER_ID}n"
 NET_INDEX="${LOCAL_CLUSTER_NET_INDEX:-$(( 16#${CLUSTER_ID:0:4} % 200 + 20 ))}"
 HOST_IP="10.250.${NET_INDEX}.1"
 NODE_IP="10.250.${NET_INDEX}.2"
-POD_CIDR=10.244.0.0/24
+# Per cluster too: a pod's network namespace is told apart from another cluster's by its address.
+POD_CIDR="10.244.${NET_INDEX}.0/24"
 SERVICE_CIDR=10.96.0.0/24
 KUBERNETES_SERVICE_IP=10.96.0.1
 DNS_SERVICE_IP=10.96.0.10
 NODE_NAME=fcfs-node
 CGROUP_ROOT="fcfs-${CLUSTER_ID}"
 API_NODE_PORT=30080
+# What every local cluster on this host shares: the host paths and kernel settings as they were
+# before the first of them started, restored when the last one stops.
+SHARED_RUN=/run/fcfs-local-clusters
 
 K8S_BIN="${TOOLS_CACHE}/k8s-${KUBERNETES_VERSION}/bin"
 ETCD_BIN="${TOOLS_CACHE}/etcd-${ETCD_VERSION}/bin/etcd"
