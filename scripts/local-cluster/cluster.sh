@@ -213,7 +213,8 @@ make_cgroup_root() {
 
 remove_cgroup_root() {
   local c
-  for c in $(cgroup_controllers); do
+  # runc mirrors the pods' cgroups into the v2 hierarchy of a hybrid host as well
+  for c in $(cgroup_controllers) /sys/fs/cgroup/unified; do
     [[ -d "${c}/${CGROUP_ROOT}" ]] || continue
     find "${c}/${CGROUP_ROOT}" -depth -type d -exec rmdir {} + 2>/dev/null || true
     [[ ! -d "${c}/${CGROUP_ROOT}" ]] || log "cgroup ${c}/${CGROUP_ROOT} is still in use"
