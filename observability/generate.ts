@@ -9,13 +9,13 @@ import { overviewDashboard } from './dashboards/overview.js';
  * `--check` writes nothing and fails when a committed file differs from what would be written.
  */
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const chartFiles = join(root, 'charts', 'fcfs-campaign', 'files');
+const chart = join(root, 'charts', 'fcfs-campaign');
 
 export function generatedFiles(): Map<string, string> {
   return new Map([
-    [join(chartFiles, 'dashboards', 'overview.json'), `${JSON.stringify(overviewDashboard(), null, 2)}\n`],
-    [join(chartFiles, 'dashboards', 'operations.json'), `${JSON.stringify(operationsDashboard(), null, 2)}\n`],
-    [join(chartFiles, 'alerts.yml'), readFileSync(join(root, 'observability', 'alerts.yml'), 'utf8')],
+    [join(chart, 'dashboards', 'overview.json'), `${JSON.stringify(overviewDashboard(), null, 2)}\n`],
+    [join(chart, 'dashboards', 'operations.json'), `${JSON.stringify(operationsDashboard(), null, 2)}\n`],
+    [join(chart, 'rules', 'alerts.yml'), readFileSync(join(root, 'observability', 'alerts.yml'), 'utf8')],
   ]);
 }
 

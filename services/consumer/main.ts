@@ -4,9 +4,9 @@ import { AGGREGATION_JOB } from '../db/aggregation-run-store.js';
 import { ObservedStateStore } from '../db/observed-state-store.js';
 import { registerPoolMetrics } from '../db/pool-metrics.js';
 import { createSequelize } from '../db/sequelize.js';
-import { createKafka } from '../kafka/client.js';
-import { DeadLetterPublisher, isRetriableKafkaError } from '../kafka/dead-letter-publisher.js';
-import { assertSinglePartition, prepareTopics } from '../kafka/topics.js';
+import { createKafka, isRetriableKafkaError } from '../kafka/client.js';
+import { DeadLetterPublisher } from '../kafka/dead-letter-publisher.js';
+import { assertSinglePartition, prepareTopics, retryWhileRetriable } from '../kafka/topics.js';
 import { consumerGroupOf, dlqTopicOf } from '../platform/config.js';
 import { createLogger } from '../platform/logger.js';
 import { createRegistry } from '../platform/metrics.js';
@@ -36,7 +36,10 @@ const group = consumerGroupOf(config);
 const admin = kafka.admin();
 await admin.connect();
 try {
-  const partitions = await prepareTopics(admin, { topic: config.KAFKA_TOPIC, dlqTopic, partitions: config.KAFKA_TOPIC_PARTITIONS });
+  const partitions = await retryWhileRetriable(
+    () => prepareTopics(admin, { topic: config.KAFKA_TOPIC, dlqTopic, partitions: config.KAFKA_TOPIC_PARTITIONS }),
+    (err, waitMs) => logger.warn({ err, retryInMs: waitMs }, 'topics not ready yet (another process may be creating them)'),
+  );
   assertSinglePartition(config.KAFKA_TOPIC, partitions, config.CONSUMER_ALLOW_MULTIPLE_PARTITIONS);
   if (partitions > 1) logger.warn({ partitions }, 'partition experiment: order holds per partition only');
 } catch (err) {

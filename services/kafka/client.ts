@@ -45,3 +45,10 @@ export function createIdempotentProducer(kafka: Kafka): Producer {
     createPartitioner: Partitioners.DefaultPartitioner,
   });
 }
+
+/** Whether trying again could help: a broker that said "never" (e.g. record too large) will say it again. */
+export function isRetriableKafkaError(err: unknown): boolean {
+  // kafkajs errors carry `retriable`; its error classes are not importable from ESM.
+  const retriable = typeof err === 'object' && err !== null ? (err as { retriable?: unknown }).retriable : undefined;
+  return typeof retriable === 'boolean' ? retriable : true;
+}

@@ -16,13 +16,6 @@ export const DLQ_HEADERS = {
 /** Bytes per produce request at most, well below the broker's default request limits. */
 const MAX_REQUEST_BYTES = 512 * 1024;
 
-/** Whether trying again could help: a broker that said "never" (e.g. record too large) will say it again. */
-export function isRetriableKafkaError(err: unknown): boolean {
-  // kafkajs errors carry `retriable`; its error classes are not importable from ESM.
-  const retriable = typeof err === 'object' && err !== null ? (err as { retriable?: unknown }).retriable : undefined;
-  return typeof retriable === 'boolean' ? retriable : true;
-}
-
 function toMessage(letter: DeadLetterRow, failedAt: Date): Message {
   const value = letter.payload?.subarray(0, DEAD_LETTER_LIMITS.publishedPayloadBytes) ?? null;
   return {

@@ -1,4 +1,5 @@
 import type { Admin } from 'kafkajs';
+import { isRetriableKafkaError } from './client.js';
 
 export class TopicError extends Error {
   override readonly name = 'TopicError';
@@ -48,4 +49,22 @@ export async function prepareTopics(admin: Admin, plan: TopicPlan): Promise<numb
   await ensureTopic(admin, plan.topic, plan.partitions);
   await ensureTopic(admin, plan.dlqTopic, 1);
   return partitionCount(admin, plan.topic);
+}
+
+/**
+ * Runs `work` again while it fails with an error the broker calls retriable (a topic another
+ * process is creating right now is not served yet), for up to `forMs`; any other error at once.
+ */
+export async function retryWhileRetriable<T>(work: () => Promise<T>, onRetry: (err: unknown, waitMs: number) => void, forMs = 60_000): Promise<T> {
+  const deadline = Date.now() + forMs;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await work();
+    } catch (err) {
+      const waitMs = Math.min(2_000, 100 * 2 ** attempt);
+      if (!isRetriableKafkaError(err) || Date.now() + waitMs > deadline) throw err;
+      onRetry(err, waitMs);
+      await new Promise((r) => setTimeout(r, waitMs));
+    }
+  }
 }
