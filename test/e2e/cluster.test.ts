@@ -72,7 +72,12 @@ describe('the chart on a real Kubernetes cluster', { timeout: 45 * 60_000 }, () 
 
   it('installs with helm --wait, running the migration hook first', async () => {
     const install = await timed('helm install --wait', () => helmRun('install', RELEASE, chart, '--create-namespace', '--wait', '--timeout', '5m', ...helmValues()));
-    assert.equal(install.status, 0, install.stderr);
+    if (install.status !== 0) {
+      // what the pods say is the only way to tell why a release did not become ready
+      const state = await kubectl('get', 'pods,jobs,events', '-o', 'wide').catch((err: unknown) => String(err));
+      const logs = await kubectl('logs', '--all-containers', '--prefix', '--tail', '30', '-l', 'app.kubernetes.io/instance=' + RELEASE).catch((err: unknown) => String(err));
+      assert.fail(`${install.stderr}\n${state}\n${logs}`);
+    }
     const [rows] = await db.query<mysql.RowDataPacket[]>('SELECT name FROM schema_migrations ORDER BY name');
     assert.ok(rows.length >= 3, `migrations applied by the hook: ${JSON.stringify(rows)}`);
     // the hook Job and its Secret and ServiceAccount are deleted once it succeeded
@@ -198,7 +203,7 @@ describe('the chart on a real Kubernetes cluster', { timeout: 45 * 60_000 }, () 
       return { n: Number(row?.n), offsets: Number(row?.offsets), requests: Number(row?.requests) };
     };
     const bulk = await call(api('/api/admin/test/participate-bulk'), { body: { campaignId: id, count: backlog, startUserId: 1 }, token });
-    assert.equal(bulk.body.data?.published, backlog, JSON.stringify(bulk.body));
+    assert.equal(bulk.body.data?.acknowledged, backlog, JSON.stringify(bulk.body));
     const uid = (await kubectl('get', 'pod', `${RELEASE}-fcfs-campaign-consumer-0`, '-o', 'jsonpath={.metadata.uid}')).trim();
     const atDelete = await eventually('some of the backlog decided', 120_000, async () => {
       const s = await count();

@@ -76,6 +76,18 @@ is a one-line change here. Values are quoted: every environment variable is a st
     secretKeyRef:
       name: {{ include "fcfs.adminTokenSecret" . }}
       key: {{ .Values.adminToken.existingSecretKey }}
+- name: RATE_LIMIT_ENABLED
+  value: {{ .Values.api.rateLimit.enabled | quote }}
+- name: RATE_LIMIT_USER_PER_SEC
+  value: {{ .Values.api.rateLimit.userPerSec | quote }}
+- name: RATE_LIMIT_USER_BURST
+  value: {{ .Values.api.rateLimit.userBurst | quote }}
+- name: RATE_LIMIT_ADDRESS_PER_SEC
+  value: {{ .Values.api.rateLimit.addressPerSec | quote }}
+- name: RATE_LIMIT_ADDRESS_BURST
+  value: {{ .Values.api.rateLimit.addressBurst | quote }}
+- name: TRUST_PROXY
+  value: {{ .Values.api.trustProxy | quote }}
 {{- range $name, $value := .Values.api.env }}
 - name: {{ $name }}
   value: {{ $value | quote }}
