@@ -80,6 +80,10 @@ bench: install ## Measure throughput and latency against same-run baselines; pri
 	scripts/install-wrk.sh
 	$(WITH_STACK) node --import tsx bench/main.ts
 
+.PHONY: k6
+k6: ## Build k6 from the Go module proxy into the per-user cache (once per machine); prints its path
+	@scripts/install-k6.sh
+
 .PHONY: clean-data
 clean-data: ## Remove the local stack's data (stop it first)
 	@if $(STACK) status >/dev/null 2>&1; then echo "stack is running: make down first" >&2; exit 1; fi
