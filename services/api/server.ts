@@ -94,7 +94,7 @@ export async function startApi(config: ApiConfig, logger: Logger): Promise<Runni
   const accepts = new AcceptCounter(acceptStore, config.ACCEPT_FLUSH_INTERVAL_MS, logger);
   const cache = new CampaignCache((id) => campaignStore.findById(id), config.CAMPAIGN_CACHE_TTL_MS);
   const soldOut = new SoldOutAnswers({ winnersOf: (id) => participationStore.winnersOf(id), record: (answers) => participationStore.recordShortCircuit(answers) });
-  const ingest = new IngestService({ campaigns: cache, decided: participationStore, producer, accepts, soldOut, partitions: () => partitions });
+  const ingest = new IngestService({ campaigns: cache, decided: participationStore, producer, accepts, soldOut, partitions: () => partitions, partitionKey: config.PARTITION_KEY });
   const logProgress = new LogProgress(getAdmin, participationStore, config.KAFKA_TOPIC, consumerGroupOf(config));
   const deadLetters = new DeadLetterStore(sequelize);
   const participations = new ParticipationService({ campaigns, store: participationStore, refusals: deadLetters, log: logProgress, clock: () => new Date() });
