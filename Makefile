@@ -68,8 +68,9 @@ lint: install ## ESLint
 	npx eslint .
 
 .PHONY: typecheck
-typecheck: install ## TypeScript, strict, no emit
+typecheck: install ## TypeScript, strict, no emit (the Node code and the k6 scripts in loadtest/)
 	npx tsc -p tsconfig.json --noEmit
+	npx tsc -p loadtest/tsconfig.json
 
 .PHONY: build
 build: install ## Compile to dist/ (what the container image runs)
