@@ -8,7 +8,7 @@ STACK := scripts/stack.sh
 WITH_STACK := scripts/with-stack.sh
 STACK_ENV := set -a; eval "$$($(STACK) env)"; set +a
 SERVICES := api consumer
-TESTS = $$(find services test -name '*.test.ts' | sort)
+TESTS = $$(find services test experiments -name '*.test.ts' | sort)
 
 .PHONY: help
 help: ## List the targets
@@ -61,7 +61,7 @@ test: install lint typecheck ## Run every test (unit + integration against real 
 
 .PHONY: test-unit
 test-unit: install ## Run the pure unit tests only (no stack needed)
-	node --import tsx --test --test-reporter=spec $$(find services -name '*.test.ts' | sort)
+	node --import tsx --test --test-reporter=spec $$(find services experiments -name '*.test.ts' | sort)
 
 .PHONY: lint
 lint: install ## ESLint
@@ -84,6 +84,12 @@ bench: install ## Measure throughput and latency against same-run baselines; pri
 .PHONY: k6
 k6: ## Build k6 from the Go module proxy into the per-user cache (once per machine); prints its path
 	@scripts/install-k6.sh
+
+.PHONY: experiments
+experiments: install ## Re-measure the three architecture experiments into docs/experiments.md with charts (EXPERIMENTS_QUICK=1: seconds, into .local/experiments)
+	scripts/install-k6.sh >/dev/null
+	scripts/install-rsvg.sh
+	$(WITH_STACK) node --import tsx experiments/main.ts
 
 .PHONY: clean-data
 clean-data: ## Remove the local stack's data (stop it first)
