@@ -5,7 +5,8 @@ import exec from 'k6/execution';
 import http, { type RefinedResponse, type ResponseType } from 'k6/http';
 import { Counter, Trend } from 'k6/metrics';
 
-export type Path = 'kafka' | 'sync';
+/** `noop` is the api's bench route (BENCH_NOOP_ROUTE=true): the HTTP baseline of `make bench`. */
+export type Path = 'kafka' | 'sync' | 'noop';
 
 function str(name: string, fallback?: string): string {
   const v = __ENV[name];
@@ -28,7 +29,7 @@ export const env = {
   adminToken: __ENV.ADMIN_TOKEN ?? '',
   path: ((): Path => {
     const p = str('PARTICIPATION_PATH', 'kafka');
-    if (p !== 'kafka' && p !== 'sync') throw new Error(`PARTICIPATION_PATH must be kafka or sync, got '${p}'`);
+    if (p !== 'kafka' && p !== 'sync' && p !== 'noop') throw new Error(`PARTICIPATION_PATH must be kafka, sync or noop, got '${p}'`);
     return p;
   })(),
   /** Campaign to load; 0 creates one with STOCK in setup(). */
@@ -38,6 +39,8 @@ export const env = {
   peakRate: num('PEAK_RATE', 10_000),
   vus: num('VUS', 50),
   maxVus: num('MAX_VUS', 500),
+  /** VUs started before the load: k6 drops arrivals while it starts more, so start enough. */
+  preVus: num('PRE_VUS', 0),
   duration: str('DURATION', '10s'),
   /** Users are USER_BASE + (iteration % USER_POOL): a pool smaller than the requests sends repeats. */
   userBase: num('USER_BASE', 1),
@@ -48,6 +51,11 @@ export const env = {
   p99Ms: num('P99_MS', 2_000),
   maxErrorRate: num('MAX_ERROR_RATE', 0.01),
 };
+
+/** Enough VUs up front for answers of about 250 ms at this rate, unless PRE_VUS says. */
+export function preAllocatedVUs(rate: number): number {
+  return Math.min(env.maxVus, env.preVus > 0 ? env.preVus : Math.max(10, Math.ceil(rate / 4)));
+}
 
 export function adminHeaders(): Record<string, string> {
   const h: Record<string, string> = { 'content-type': 'application/json' };
@@ -102,9 +110,13 @@ export function requestIdOf(iteration: number): string {
 export function participate(data: RunData, path: Path = env.path): void {
   const iteration = exec.scenario.iterationInTest;
   const userId = env.userBase + (env.userPool > 0 ? iteration % env.userPool : iteration);
-  const route = path === 'kafka' ? 'participation' : 'participation-sync';
+  const routes: Record<Path, string> = {
+    kafka: `/api/campaigns/${data.campaignId}/participation`,
+    sync: `/api/campaigns/${data.campaignId}/participation-sync`,
+    noop: '/api/bench/noop',
+  };
   const res = http.post(
-    `${env.baseUrl}/api/campaigns/${data.campaignId}/${route}`,
+    `${env.baseUrl}${routes[path]}`,
     JSON.stringify({ userId, requestId: requestIdOf(iteration) }),
     // 429 and 503 are outcomes of their own, counted below, not transport failures
     { headers: { 'content-type': 'application/json' }, tags: { path }, responseCallback: http.expectedStatuses(200, 202, 429, 503) },

@@ -1,6 +1,6 @@
 // Open model: requests arrive at RATE per second for DURATION whatever the latency, so slow
 // answers show up in the percentiles instead of throttling the load (no coordinated omission).
-import { env, participate, prepareCampaign, summarize, summaryTrendStats, thresholds, type RunData } from './lib.ts';
+import { env, participate, preAllocatedVUs, prepareCampaign, summarize, summaryTrendStats, thresholds, type RunData } from './lib.ts';
 
 export const options = {
   scenarios: {
@@ -9,7 +9,7 @@ export const options = {
       rate: env.rate,
       timeUnit: '1s',
       duration: env.duration,
-      preAllocatedVUs: Math.min(env.maxVus, Math.max(10, Math.ceil(env.rate / 10))),
+      preAllocatedVUs: preAllocatedVUs(env.rate),
       maxVUs: env.maxVus,
     },
   },

@@ -1,6 +1,6 @@
 // The 10:00:00 moment: arrivals climb to PEAK_RATE within one second, stay there for DURATION,
 // against a campaign of STOCK (e.g. 10,000 req/s for 100 prizes).
-import { env, participate, prepareCampaign, summarize, summaryTrendStats, thresholds, type RunData } from './lib.ts';
+import { env, participate, preAllocatedVUs, prepareCampaign, summarize, summaryTrendStats, thresholds, type RunData } from './lib.ts';
 
 export const options = {
   scenarios: {
@@ -12,7 +12,7 @@ export const options = {
         { target: env.peakRate, duration: '1s' },
         { target: env.peakRate, duration: env.duration },
       ],
-      preAllocatedVUs: Math.min(env.maxVus, Math.max(10, Math.ceil(env.peakRate / 20))),
+      preAllocatedVUs: preAllocatedVUs(env.peakRate),
       maxVUs: env.maxVus,
     },
   },
