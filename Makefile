@@ -86,9 +86,7 @@ k6: ## Build k6 from the Go module proxy into the per-user cache (once per machi
 	@scripts/install-k6.sh
 
 .PHONY: experiments
-experiments: install ## Re-measure the three architecture experiments into docs/experiments.md with charts (EXPERIMENTS_QUICK=1: seconds, into .local/experiments)
-	scripts/install-k6.sh >/dev/null
-	scripts/install-rsvg.sh
+experiments: install ## Re-measure the three architecture experiments into docs/experiments.md with charts (EXPERIMENTS_QUICK=1: about a minute, into .local/experiments)
 	$(WITH_STACK) node --import tsx experiments/main.ts
 
 .PHONY: clean-data

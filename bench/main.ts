@@ -44,6 +44,8 @@ async function benchHttp(): Promise<void> {
     KAFKA_BROKERS: brokers().join(','),
     KAFKA_TOPIC: ingestTopic,
     BENCH_NOOP_ROUTE: 'true',
+    // one client address sends everything: a per-address limiter would measure itself
+    RATE_LIMIT_ENABLED: 'false',
     LOG_LEVEL: 'warn',
     DB_POOL_MAX: '25',
     API_WORKERS: process.env.BENCH_API_WORKERS ?? '2',

@@ -2,7 +2,7 @@
 // local stack, written as a Markdown report with PNG charts. EXPERIMENTS_QUICK=1 runs each with
 // tiny loads (the report's shape, not its figures, is then the point).
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { QueryTypes } from 'sequelize';
@@ -31,6 +31,8 @@ const UNLIMITED = 10_000_000;
 
 const log = (msg: string) => process.stderr.write(`[experiments ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
 mkdirSync(CHART_DIR, { recursive: true });
+// idempotent; here rather than only in the Makefile so the test that runs this file finds it too
+execFileSync('scripts/install-rsvg.sh', { stdio: ['ignore', 'inherit', 'inherit'] });
 
 interface Decided {
   totalParticipation: number;
@@ -215,7 +217,7 @@ async function chart(name: string, spec: LineChart): Promise<string> {
 
 async function machine(db: TestDatabase): Promise<string> {
   const [mariadb] = await db.sequelize.query<{ v: string }>('SELECT VERSION() AS v', { type: QueryTypes.SELECT });
-  const kafka = /KAFKA_VERSION="\$\{KAFKA_VERSION:-([^}]+)\}"/.exec(execFileSync('cat', ['scripts/install-kafka.sh'], { encoding: 'utf8' }))?.[1] ?? 'unknown';
+  const kafka = /KAFKA_VERSION="\$\{KAFKA_VERSION:-([^}]+)\}"/.exec(readFileSync('scripts/install-kafka.sh', 'utf8'))?.[1] ?? 'unknown';
   return [
     `- Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB RAM`,
     `- Node ${process.version}, ${await k6Version()}, MariaDB ${mariadb?.v ?? 'unknown'}, Kafka ${kafka}, vega ${packageVersion('vega')}, vega-lite ${packageVersion('vega-lite')}`,

@@ -147,7 +147,7 @@ export function thresholds(): Record<string, string[]> {
 /** Percentiles every summary carries (k6's default stops at p(95)). */
 export const summaryTrendStats = ['avg', 'min', 'med', 'max', 'p(90)', 'p(95)', 'p(99)', 'count'];
 
-/** handleSummary(): the whole run as JSON at SUMMARY_FILE, one line on stdout. */
+/** handleSummary(): the whole run as JSON at SUMMARY_FILE, one line on stdout (SUMMARY_FILE=stdout: only the JSON, on stdout). */
 export function summarize(data: Record<string, unknown>): Record<string, string> {
   const metrics = data.metrics as Record<string, { values: Record<string, number>; thresholds?: Record<string, { ok: boolean }> }>;
   const failed = Object.entries(metrics).flatMap(([name, m]) =>
@@ -156,6 +156,8 @@ export function summarize(data: Record<string, unknown>): Record<string, string>
       .map(([expr]) => `${name}: ${expr}`),
   );
   const reqs = metrics.http_reqs?.values.count ?? 0;
+  // `stdout`: the JSON alone on stdout, for a Job whose log is its result
+  if (env.summaryFile === 'stdout') return { stdout: `${JSON.stringify(data)}\n` };
   const line = `${reqs} requests, thresholds ${failed.length === 0 ? 'passed' : `FAILED (${failed.join('; ')})`}; summary: ${env.summaryFile}\n`;
   return { [env.summaryFile]: JSON.stringify(data, null, 2), stdout: line };
 }
