@@ -139,10 +139,13 @@ async function partitionRun(db: TestDatabase, partitions: number, mode: Partitio
   try {
     // user-keyed: one campaign spread over every partition; campaign-keyed: one campaign per partition
     const lanes = mode === 'user-keyed' ? 1 : partitions;
+    const rate = Math.ceil(plan.orderRate / lanes);
+    // stock for half the arrivals: the first half is decided through the log, the rest sells out
+    const stock = Math.max(1, Math.floor((rate * plan.loadSec) / 2));
     const order = await Promise.all(
       Array.from({ length: lanes }, async () => {
-        const campaignId = await createCampaign(system, 100);
-        return loadAndVerify(system, { CAMPAIGN_ID: campaignId, RATE: Math.ceil(plan.orderRate / lanes), DURATION: `${plan.loadSec}s` });
+        const campaignId = await createCampaign(system, stock);
+        return loadAndVerify(system, { CAMPAIGN_ID: campaignId, RATE: rate, DURATION: `${plan.loadSec}s` });
       }),
     );
     const analyses = await Promise.all(order.map(async (o) => (await system.admin(`/stats/order-analysis/${o.campaignId}`)) as OrderAnalysis));
@@ -295,7 +298,7 @@ path ${fmt(kafkaBest)} req/s (p99 at each rate in the table).
 ## 2. Partitions: user-keyed vs campaign-keyed
 
 Per partition count, a fresh topic and one consumer (\`CONSUMER_ALLOW_MULTIPLE_PARTITIONS=true\`).
-Order: k6 at ${fmt(plan.orderRate)} req/s in total for ${plan.loadSec} s on campaigns of stock 100 (user-keyed:
+Order: k6 at ${fmt(plan.orderRate)} req/s in total for ${plan.loadSec} s on campaigns whose stock is half their arrivals (user-keyed:
 one campaign over every partition; campaign-keyed, \`PARTITION_KEY=campaign\`: one campaign per
 partition, loaded in parallel), then \`GET /api/admin/stats/order-analysis/{id}\` (decisions that
 overtook an earlier arrival). Decisions/s: a backlog of ${fmt(plan.backlog)} participations published by
