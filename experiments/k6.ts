@@ -29,7 +29,7 @@ export interface MetricValues {
 /** The parts of k6's handleSummary data the callers read. */
 export interface K6Summary {
   metrics: Record<string, { values: MetricValues; thresholds?: Record<string, { ok: boolean }> } | undefined>;
-  setup_data?: { campaignId: number };
+  setup_data?: { campaignId: number; runId: string };
 }
 
 export interface K6Run {

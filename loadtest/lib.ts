@@ -45,8 +45,8 @@ export const env = {
   /** Users are USER_BASE + (iteration % USER_POOL): a pool smaller than the requests sends repeats. */
   userBase: num('USER_BASE', 1),
   userPool: num('USER_POOL', 0),
-  /** Prefix of every client request id, so verify can look each request up afterwards. */
-  runId: str('RUN_ID', `run-${Date.now()}`),
+  /** Prefix of every client request id, so verify can look each request up afterwards; empty: setup() picks one. */
+  runId: __ENV.RUN_ID ?? '',
   summaryFile: str('SUMMARY_FILE', 'summary.json'),
   p99Ms: num('P99_MS', 2_000),
   maxErrorRate: num('MAX_ERROR_RATE', 0.01),
@@ -76,6 +76,8 @@ export function body<T>(res: RefinedResponse<ResponseType | undefined>): Envelop
 
 export interface RunData {
   campaignId: number;
+  /** Chosen once in setup(): each VU runs the init code at its own moment. */
+  runId: string;
   startedAt: string;
 }
 
@@ -87,7 +89,7 @@ export function prepareCampaign(name: string): RunData {
     if (res.status !== 201) fail(`creating the campaign answered ${res.status}: ${typeof res.body === 'string' ? res.body : ''}`);
     campaignId = body<{ id: number }>(res).data.id;
   }
-  return { campaignId, startedAt: new Date().toISOString() };
+  return { campaignId, runId: env.runId === '' ? `run-${Date.now()}` : env.runId, startedAt: new Date().toISOString() };
 }
 
 // One counter per outcome, so a summary tells accepted from answered from refused.
@@ -102,8 +104,8 @@ export const outcomes = {
 };
 const answered = new Trend('participation_answered', true);
 
-export function requestIdOf(iteration: number): string {
-  return `${env.runId}-${iteration}`;
+export function requestIdOf(runId: string, iteration: number): string {
+  return `${runId}-${iteration}`;
 }
 
 /** One participation, numbered by its iteration in the whole test (unique across VUs). */
@@ -117,7 +119,7 @@ export function participate(data: RunData, path: Path = env.path): void {
   };
   const res = http.post(
     `${env.baseUrl}${routes[path]}`,
-    JSON.stringify({ userId, requestId: requestIdOf(iteration) }),
+    JSON.stringify({ userId, requestId: requestIdOf(data.runId, iteration) }),
     // 429 and 503 are outcomes of their own, counted below, not transport failures
     { headers: { 'content-type': 'application/json' }, tags: { path }, responseCallback: http.expectedStatuses(200, 202, 429, 503) },
   );

@@ -10,7 +10,7 @@ const issued = Number(__ENV.ISSUED ?? '0');
 /** Requests the run saw answered 202 or 200: each must be found decided. */
 const acknowledged = Number(__ENV.ACKNOWLEDGED ?? '0');
 const drainTimeoutS = Number(__ENV.DRAIN_TIMEOUT_S ?? '120');
-if (env.campaignId === 0 || !Number.isInteger(issued) || issued <= 0) throw new Error('verify needs CAMPAIGN_ID and ISSUED (> 0)');
+if (env.campaignId === 0 || env.runId === '' || !Number.isInteger(issued) || issued <= 0) throw new Error('verify needs CAMPAIGN_ID, RUN_ID and ISSUED (> 0)');
 
 export const options = {
   scenarios: { verify: { executor: 'shared-iterations', vus: 1, iterations: 1, maxDuration: `${drainTimeoutS + 600}s` } },
@@ -43,11 +43,11 @@ function lookUp(): Map<number, Decision | null> {
     const stillPending: number[] = [];
     for (let i = 0; i < open.length; i += 100) {
       const chunk = open.slice(i, i + 100);
-      const responses = http.batch(chunk.map((n) => ['GET', `${env.baseUrl}/api/participations/${requestIdOf(n)}`, null, { responseCallback: http.expectedStatuses(200, 404) }]));
+      const responses = http.batch(chunk.map((n) => ['GET', `${env.baseUrl}/api/participations/${requestIdOf(env.runId, n)}`, null, { responseCallback: http.expectedStatuses(200, 404) }]));
       responses.forEach((res, k) => {
         const n = chunk[k] as number;
         if (res.status === 404) result.set(n, null);
-        else if (res.status !== 200) fail(`lookup of ${requestIdOf(n)} answered ${res.status}`);
+        else if (res.status !== 200) fail(`lookup of ${requestIdOf(env.runId, n)} answered ${res.status}`);
         else {
           const d = body<Decision>(res).data;
           if (d.status === 'PENDING') stillPending.push(n);
