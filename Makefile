@@ -8,7 +8,7 @@ STACK := scripts/stack.sh
 WITH_STACK := scripts/with-stack.sh
 STACK_ENV := set -a; eval "$$($(STACK) env)"; set +a
 SERVICES := api consumer
-TESTS = $$(find services test -name '*.test.ts' | sort)
+TESTS = $$(find services test experiments -name '*.test.ts' | sort)
 
 .PHONY: help
 help: ## List the targets
@@ -70,16 +70,17 @@ test: install lint typecheck console ## Run every test (unit + integration again
 
 .PHONY: test-unit
 test-unit: install ## Run the pure unit tests only (no stack needed)
-	node --import tsx --test --test-reporter=spec $$(find services -name '*.test.ts' | sort)
+	node --import tsx --test --test-reporter=spec $$(find services experiments -name '*.test.ts' | sort)
 
 .PHONY: lint
 lint: install ## ESLint
 	npx eslint .
 
 .PHONY: typecheck
-typecheck: install ## TypeScript, strict, no emit (services and the console's browser code)
+typecheck: install ## TypeScript, strict, no emit (services, the console's browser code, the k6 scripts in loadtest/)
 	npx tsc -p tsconfig.json --noEmit
 	npx tsc -p services/console/tsconfig.json
+	npx tsc -p loadtest/tsconfig.json
 
 .PHONY: build
 build: install console ## Compile to dist/ (what the container image runs), the console included
@@ -138,6 +139,14 @@ bench-console: install console ## The console's live view during a wrk rush: wha
 	scripts/install-wrk.sh
 	scripts/install-chromium.sh
 	$(WITH_STACK) node --import tsx bench/console-rush.ts
+
+.PHONY: k6
+k6: ## Build k6 from the Go module proxy into the per-user cache (once per machine); prints its path
+	@scripts/install-k6.sh
+
+.PHONY: experiments
+experiments: install ## Re-measure the three architecture experiments into docs/experiments.md with charts (EXPERIMENTS_QUICK=1: about a minute, into .local/experiments)
+	$(WITH_STACK) node --import tsx experiments/main.ts
 
 .PHONY: clean-data
 clean-data: ## Remove the local stack's data (stop it first)

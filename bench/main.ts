@@ -1,7 +1,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { QueryTypes } from 'sequelize';
+import { DecisionStore, type DecisionRow } from '../services/db/decision-store.js';
 import { encodeParticipation } from '../services/kafka/participation-message.js';
+import { metric, runK6 } from '../experiments/k6.js';
 import { dbEnv, OPEN_UNLIMITED } from '../test/integration/support/api.js';
 import { startTestConsumer } from '../test/integration/support/consumer.js';
 import { createTestDatabase } from '../test/integration/support/database.js';
@@ -14,7 +16,8 @@ import { benchStats, type StatsFigures } from './stats.js';
 const DURATION = Number(process.env.BENCH_DURATION_SEC ?? 10);
 const CONNECTIONS = (process.env.BENCH_CONNECTIONS ?? '100,500').split(',').map(Number);
 const BACKLOG = Number(process.env.BENCH_BACKLOG ?? 100_000);
-const SECTIONS = new Set((process.env.BENCH_SECTIONS ?? 'http,ratelimit,consumer,stats').split(','));
+const SECTIONS = new Set((process.env.BENCH_SECTIONS ?? 'http,open,ratelimit,consumer,stats').split(','));
+const OPEN_RATE = Number(process.env.BENCH_OPEN_RATE ?? 3_000);
 
 const log = (msg: string) => process.stderr.write(`[bench] ${msg}\n`);
 const fmt = (n: number, digits = 0) => (Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : 'n/a');
@@ -43,6 +46,8 @@ async function benchHttp(): Promise<void> {
     KAFKA_BROKERS: brokers().join(','),
     KAFKA_TOPIC: ingestTopic,
     BENCH_NOOP_ROUTE: 'true',
+    // one client address sends everything: a per-address limiter would measure itself
+    RATE_LIMIT_ENABLED: 'false',
     LOG_LEVEL: 'warn',
     DB_POOL_MAX: '25',
     API_WORKERS: process.env.BENCH_API_WORKERS ?? '2',
@@ -54,7 +59,7 @@ async function benchHttp(): Promise<void> {
     return ((await res.json()) as { data: { id: number } }).data.id;
   };
 
-  for (const c of CONNECTIONS) {
+  for (const c of SECTIONS.has('http') ? CONNECTIONS : []) {
     const kafkaCampaign = await campaign(10_000_000);
     const syncCampaign = await campaign(10_000_000);
     log(`warm-up at ${c} connections`);
@@ -83,6 +88,7 @@ async function benchHttp(): Promise<void> {
       });
     }
   }
+  if (SECTIONS.has('open')) await benchOpenModel(base, await campaign(10_000_000));
   api.child.kill('SIGTERM');
   await api.exited();
 }
@@ -158,6 +164,56 @@ async function benchRateLimit(): Promise<void> {
       baseline: `same path, limiter off @${c} (mean of 2)`,
       baselineValue: `${fmt(mean(off, (r) => r.p50), 1)} / ${fmt(mean(off, (r) => r.p99), 1)}`,
       ratio: fmt(mean(on, (r) => r.p99) / mean(off, (r) => r.p99), 2),
+    },
+  );
+}
+
+/**
+ * Open model (k6 constant-arrival-rate): requests keep arriving at OPEN_RATE whatever the
+ * latency, so queueing shows in p99 instead of slowing the load down (wrk's closed loop hides it).
+ */
+async function benchOpenModel(base: string, campaignId: number): Promise<void> {
+  const run = async (path: 'noop' | 'kafka', seconds = DURATION) => {
+    log(`k6 open model: ${path} at ${OPEN_RATE} req/s, ${seconds}s`);
+    const { summary } = await runK6('participate-open', {
+      BASE_URL: base,
+      CAMPAIGN_ID: campaignId,
+      PARTICIPATION_PATH: path,
+      RATE: OPEN_RATE,
+      DURATION: `${seconds}s`,
+      USER_BASE: 900_000_000 + userOffset,
+      MAX_VUS: 3_000,
+      PRE_VUS: Math.min(3_000, Math.ceil(OPEN_RATE / 3)),
+      // a benchmark measures, it does not judge: thresholds off
+      P99_MS: 1e9,
+      MAX_ERROR_RATE: 1,
+    });
+    userOffset += OPEN_RATE * seconds * 2;
+    const sent = metric(summary, 'iterations');
+    const answered = metric(summary, 'outcome_accepted');
+    log(`  sent ${sent}, 202 ${answered}, 503 ${metric(summary, 'outcome_unavailable')}, not sent ${metric(summary, 'dropped_iterations')}`);
+    return { p99: metric(summary, 'participation_answered', 'p(99)'), errors: sent - answered + metric(summary, 'dropped_iterations'), sent };
+  };
+  let userOffset = 0;
+  // first runs on a fresh api pay for connections, JIT and the campaign cache: not measured
+  await run('noop', 2);
+  await run('kafka', 2);
+  const noop = await run('noop');
+  const kafka = await run('kafka');
+  rows.push(
+    {
+      figure: `Kafka path p99 ms, open model @${fmt(OPEN_RATE)} req/s`,
+      value: fmt(kafka.p99, 1),
+      baseline: `no-op route, same rate`,
+      baselineValue: fmt(noop.p99, 1),
+      ratio: fmt(kafka.p99 / noop.p99, 1),
+    },
+    {
+      figure: `Kafka path errors + not sent, open model @${fmt(OPEN_RATE)} req/s (of ${fmt(kafka.sent)})`,
+      value: fmt(kafka.errors),
+      baseline: `no-op route, same rate (of ${fmt(noop.sent)})`,
+      baselineValue: fmt(noop.errors),
+      ratio: noop.errors === 0 ? 'n/a' : fmt(kafka.errors / noop.errors, 1),
     },
   );
 }
@@ -240,10 +296,52 @@ async function benchConsumer(): Promise<void> {
     baselineValue: fmt(rawRate),
     ratio: fmt(decidedRate / rawRate, 2),
   });
+
+  log('bulk insert of the same history rows, no Kafka, no decisions');
+  const insertRate = await insertBaseline(backlogCampaign, BACKLOG);
+  rows.push({
+    figure: `consumer decisions/s (${fmt(BACKLOG)} backlog, committed)`,
+    value: fmt(decidedRate),
+    baseline: 'bulk insert of the same rows, 5,000 per transaction',
+    baselineValue: fmt(insertRate),
+    ratio: fmt(decidedRate / insertRate, 2),
+  });
+}
+
+/**
+ * The physical limit of storing decisions: the consumer's own history rows, re-inserted through
+ * the same INSERT in transactions of the consumer's batch size, without Kafka or deciding.
+ */
+async function insertBaseline(fromCampaign: number, count: number): Promise<number> {
+  const history = await db.sequelize.query<{ user_id: number; status: DecisionRow['status']; accepted_at: Date }>(
+    'SELECT user_id, status, accepted_at FROM participations WHERE campaign_id = ? ORDER BY id LIMIT ?',
+    { replacements: [fromCampaign, count], type: QueryTypes.SELECT },
+  );
+  const [{ id: copyCampaign }] = await db.sequelize.query<{ id: number }>(
+    "INSERT INTO campaigns (name, total_stock, current_stock) VALUES ('insert-baseline', 1000, 1000) RETURNING id",
+    { type: QueryTypes.SELECT },
+  ).then((r) => r as [{ id: number }]);
+  const store = new DecisionStore(db.sequelize);
+  const now = new Date();
+  const batch = 5_000;
+  const started = performance.now();
+  for (let i = 0; i < history.length; i += batch) {
+    const chunk: DecisionRow[] = history.slice(i, i + batch).map((h, j) => ({
+      requestId: `copy-${i + j}`,
+      campaignId: copyCampaign,
+      userId: h.user_id,
+      status: h.status,
+      partition: 0,
+      offset: i + j,
+      acceptedAt: h.accepted_at,
+    }));
+    await store.transaction((tx) => tx.insertDecisions(chunk, now));
+  }
+  return (history.length * 1000) / (performance.now() - started);
 }
 
 try {
-  if (SECTIONS.has('http')) await benchHttp();
+  if (SECTIONS.has('http') || SECTIONS.has('open')) await benchHttp();
   if (SECTIONS.has('ratelimit')) await benchRateLimit();
   if (SECTIONS.has('consumer')) await benchConsumer();
   if (SECTIONS.has('stats')) {

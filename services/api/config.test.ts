@@ -23,3 +23,17 @@ describe('api configuration', () => {
     assert.throws(() => loadApiConfig({ ADMIN_AUTH: 'disabled', RATE_LIMIT_ADDRESS_PER_SEC: '0' }), /RATE_LIMIT_ADDRESS_PER_SEC/);
   });
 });
+
+describe('api configuration: PARTITION_KEY', () => {
+  it('places by user unless told otherwise', () => {
+    assert.equal(loadApiConfig({ ADMIN_AUTH: 'disabled' }).PARTITION_KEY, 'user');
+    assert.equal(loadApiConfig({ ADMIN_AUTH: 'disabled', PARTITION_KEY: 'campaign' }).PARTITION_KEY, 'campaign');
+  });
+
+  it('refuses anything else, naming the variable', () => {
+    assert.throws(
+      () => loadApiConfig({ ADMIN_AUTH: 'disabled', PARTITION_KEY: 'random' }),
+      (err: unknown) => err instanceof ConfigError && err.problems.some((p) => p.startsWith('PARTITION_KEY: expected user or campaign')),
+    );
+  });
+});

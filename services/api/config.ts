@@ -19,6 +19,8 @@ export const apiConfigShape = {
   /** How stale the ingest path's view of a campaign (exists, window, sold out) may be. */
   CAMPAIGN_CACHE_TTL_MS: env.int(200, 0, 60_000),
   ACCEPT_FLUSH_INTERVAL_MS: env.int(500, 10, 60_000),
+  /** With several partitions (the experiment): place a participation by `user` or by `campaign`. */
+  PARTITION_KEY: z.enum(['user', 'campaign'], { message: 'expected user or campaign' }).default('user'),
   PORT: env.listenPort(8080),
   /** Processes sharing the port (node:cluster). 1 in Kubernetes, where replicas scale out; more on a single box. */
   API_WORKERS: env.int(1, 1, 64),

@@ -6,6 +6,7 @@ import { decodeParticipation, encodeParticipation, type ParticipationMessage } f
 import { assertParticipable } from '../campaigns/service.js';
 import { isRetriable, NotFoundError, UnavailableError } from '../../platform/errors.js';
 import type { AcceptCounter } from './accept-counter.js';
+import { partitionOf, type PartitionKey } from './placement.js';
 import { assertSameRequest } from './service.js';
 
 export interface Producer {
@@ -20,6 +21,8 @@ export interface IngestDeps {
   soldOut: { answer(campaign: Campaign, userId: number, requestId: string, at: Date): Promise<ShortCircuitAnswer> };
   /** Partitions of the topic; 1 except in the partition experiment. */
   partitions: () => number;
+  /** What places a participation on a partition when there are several; default `user`. */
+  partitionKey?: PartitionKey;
   clock?: () => Date;
 }
 
@@ -111,7 +114,7 @@ export class IngestService {
       ack = await this.deps.producer.send({
         key: String(message.campaignId),
         value: encodeParticipation(message),
-        partition: message.userId % this.deps.partitions(),
+        partition: partitionOf(this.deps.partitionKey ?? 'user', this.deps.partitions(), message),
       });
     } catch (err) {
       if (err instanceof ProduceFailedError) {

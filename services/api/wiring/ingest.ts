@@ -69,6 +69,6 @@ export function createIngest(deps: { config: ApiConfig; storage: Storage; broker
   const cache = new CampaignCache({ load: (id) => storage.campaigns.findById(id), ttlMs: config.CAMPAIGN_CACHE_TTL_MS });
   const participations = storage.participations;
   const soldOut = new SoldOutAnswers({ winnersOf: (id) => participations.winnersOf(id), record: (answers) => participations.recordShortCircuit(answers) });
-  const ingest = new IngestService({ campaigns: cache, decided: participations, producer, accepts, soldOut, partitions: broker.partitions, clock });
+  const ingest = new IngestService({ campaigns: cache, decided: participations, producer, accepts, soldOut, partitions: broker.partitions, partitionKey: config.PARTITION_KEY, clock });
   return { ingest, producer, accepts };
 }
