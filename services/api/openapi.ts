@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { packageVersion } from '../platform/package-info.js';
 import { z } from 'zod';
 import { adminToolOperations } from './admin-tools/routes.js';
 import { aggregationRunOperations } from './aggregation-runs/routes.js';
@@ -62,7 +62,7 @@ const documentOperation = operation({
   replies: [plain(200, 'The OpenAPI 3.1 document.', z.object({}))],
 });
 
-const { version } = z.object({ version: z.string() }).parse(JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')));
+const version = packageVersion();
 
 export const openApiDocument = buildDocument({
   info: { title: 'fcfs-campaign', version, description: DESCRIPTION },
