@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import mysql from 'mysql2/promise';
@@ -249,6 +249,8 @@ describe('the chart on a real Kubernetes cluster', { timeout: 45 * 60_000 }, () 
     await teardown();
     assert.deepEqual(sysctls(HOST_SYSCTLS), sysctlsBefore);
     const links = await mustRun('ip', ['-o', 'link', 'show']);
-    assert.doesNotMatch(links, /fc[0-9a-f]{6}h/, 'the veth is gone');
+    // this cluster's veth, named after its directory as lib.sh names it (another cluster may run)
+    const id = createHash('sha256').update(path.join(repoRoot, '.local/e2e-cluster')).digest('hex').slice(0, 6);
+    assert.doesNotMatch(links, new RegExp(`\\bfc${id}h\\b`), 'the veth is gone');
   });
 });
