@@ -12,7 +12,7 @@ TESTS = $$(find services test -name '*.test.ts' | sort)
 
 .PHONY: help
 help: ## List the targets
-	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-18s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z0-9_-]+:.*## / {printf "  \033[36m%-18s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
@@ -90,6 +90,36 @@ monitoring-up: ## Start a local Prometheus scraping the api and consumer of `mak
 .PHONY: monitoring-down
 monitoring-down: ## Stop the local Prometheus
 	scripts/monitoring.sh stop
+
+.PHONY: test-chart
+test-chart: install ## Static Kubernetes checks only: helm lint, helm template + kubeconform (offline), k8s/
+	node --import tsx --test --test-reporter=spec test/chart/*.test.ts
+
+.PHONY: test-e2e
+test-e2e: install ## Only the end-to-end test on a real local Kubernetes cluster (root; built and removed by the test)
+	node --import tsx --test --test-concurrency=1 --test-reporter=spec test/e2e/*.test.ts
+
+.PHONY: k8s-tools
+k8s-tools: ## Build helm, kubeconform, the offline schemas and the local cluster's binaries (cached)
+	scripts/chart-tools.sh >/dev/null
+	scripts/local-cluster/install-packages.sh
+	scripts/local-cluster/build-binaries.sh
+
+.PHONY: k8s-local-up
+k8s-local-up: install ## A real single-node cluster here with the chart installed; prints KUBECONFIG and the API URL
+	scripts/local-cluster/up.sh
+
+.PHONY: k8s-local-down
+k8s-local-down: ## Remove the local cluster and its MariaDB + Kafka, restoring every host setting
+	scripts/local-cluster/down.sh
+
+.PHONY: k8s-up
+k8s-up: ## kind or minikube with Strimzi, MySQL 8 and the chart: make k8s-up CLUSTER=kind|minikube (docker, internet)
+	k8s/up.sh $(or $(CLUSTER),kind)
+
+.PHONY: k8s-down
+k8s-down: ## Delete the kind cluster or minikube profile of make k8s-up (CLUSTER=kind|minikube)
+	k8s/down.sh $(or $(CLUSTER),kind)
 
 .PHONY: bench
 bench: install ## Measure throughput and latency against same-run baselines; prints a table

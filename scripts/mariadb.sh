@@ -9,6 +9,9 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
 DB_PORT="${LOCAL_DB_PORT:-13306}"
+# The one address it listens on. Another (e.g. the host side of the local cluster's veth)
+# makes it reachable from pods; the default keeps it on loopback.
+BIND_ADDRESS="${LOCAL_BIND_ADDRESS:-127.0.0.1}"
 DB_USER=campaign
 DB_PASSWORD=campaign
 DB_NAME=campaign
@@ -109,7 +112,7 @@ cmd_start() {
       "${SCRIPTS_DIR}/install-mariadb.sh"
       MARIADBD="$(command -v mariadbd 2>/dev/null || echo /usr/sbin/mariadbd)"
     fi
-    if port_open 127.0.0.1 "${DB_PORT}"; then
+    if port_open "${BIND_ADDRESS}" "${DB_PORT}"; then
       die "port ${DB_PORT} is already in use by another process (set LOCAL_DB_PORT)"
     fi
     mkdir -p "${MDB_DIR}" "${TMP_DIR}"
@@ -119,7 +122,7 @@ cmd_start() {
     # mariadbd refuses to run as root unless told to; CI and dev boxes are root.
     local user_args=()
     if [[ "$(id -u)" -eq 0 ]]; then user_args=(--user=root); fi
-    log "starting on 127.0.0.1:${DB_PORT} (log: ${LOG_FILE})"
+    log "starting on ${BIND_ADDRESS}:${DB_PORT} (log: ${LOG_FILE})"
     # --no-defaults: ignore /etc/mysql/*.cnf so the distro config can never
     # leak in (port 3306, /run/mysqld socket, ...). setsid detaches from the
     # caller's process group so CI step teardown / Ctrl-C does not kill it.
@@ -133,7 +136,7 @@ cmd_start() {
       --pid-file="${PID_FILE}" \
       --log-error="${LOG_FILE}" \
       --port="${DB_PORT}" \
-      --bind-address=127.0.0.1 \
+      --bind-address=${BIND_ADDRESS} \
       --skip-name-resolve \
       --character-set-server=utf8mb4 \
       --collation-server=utf8mb4_unicode_ci \
@@ -162,7 +165,7 @@ cmd_start() {
   # before anyone relies on it for stop.
   running_pid >/dev/null || { print_log_tail "${LOG_FILE}"; die "pid file ${PID_FILE} missing or stale after start"; }
   provision
-  log "up: pid $(running_pid), 127.0.0.1:${DB_PORT}, socket ${SOCKET}"
+  log "up: pid $(running_pid), ${BIND_ADDRESS}:${DB_PORT}, socket ${SOCKET}"
 }
 
 cmd_stop() {
@@ -183,7 +186,7 @@ cmd_stop() {
 cmd_status() {
   local pid
   if pid="$(running_pid)" && admin ping >/dev/null 2>&1; then
-    log "running (pid ${pid}, 127.0.0.1:${DB_PORT}, socket ${SOCKET})"
+    log "running (pid ${pid}, ${BIND_ADDRESS}:${DB_PORT}, socket ${SOCKET})"
     return 0
   fi
   if [[ -n "${pid:-}" ]]; then
@@ -196,7 +199,7 @@ cmd_status() {
 
 cmd_env() {
   cat <<EOF
-DB_HOST=127.0.0.1
+DB_HOST=${BIND_ADDRESS}
 DB_PORT=${DB_PORT}
 DB_USER=${DB_USER}
 DB_PASSWORD=${DB_PASSWORD}

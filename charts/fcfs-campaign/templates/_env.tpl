@@ -1,0 +1,116 @@
+{{/*
+The one place where values become the applications' environment variables. A renamed variable
+is a one-line change here. Values are quoted: every environment variable is a string.
+*/}}
+
+{{- define "fcfs.env.common" -}}
+- name: LOG_LEVEL
+  value: {{ .Values.config.logLevel | quote }}
+- name: STATS_TIME_ZONE
+  value: {{ .Values.config.statsTimeZone | quote }}
+- name: BATCH_RETENTION_DAYS
+  value: {{ .Values.config.batchRetentionDays | quote }}
+- name: BATCH_STALE_AFTER_MS
+  value: {{ .Values.config.batchStaleAfterMs | quote }}
+{{ include "fcfs.env.database" (list . (include "fcfs.databaseSecret" .)) }}
+{{- range $name, $value := .Values.config.extraEnv }}
+- name: {{ $name }}
+  value: {{ $value | quote }}
+{{- end }}
+{{- end -}}
+
+{{/* usage: include "fcfs.env.database" (list . secretName) */}}
+{{- define "fcfs.env.database" -}}
+{{- $secret := index . 1 -}}
+{{- with index . 0 -}}
+- name: DB_HOST
+  value: {{ .Values.database.host | quote }}
+- name: DB_PORT
+  value: {{ .Values.database.port | quote }}
+- name: DB_NAME
+  value: {{ .Values.database.name | quote }}
+- name: DB_USER
+  value: {{ .Values.database.user | quote }}
+- name: DB_POOL_MAX
+  value: {{ .Values.database.poolMax | quote }}
+- name: DB_PASSWORD
+  valueFrom:
+    secretKeyRef:
+      name: {{ $secret }}
+      key: {{ .Values.database.existingSecretKey }}
+{{- end -}}
+{{- end -}}
+
+{{- define "fcfs.env.kafka" -}}
+- name: KAFKA_BROKERS
+  {{- if .Values.kafka.strimzi.enabled }}
+  value: {{ printf "%s-kafka-bootstrap.%s.svc:%v" .Values.kafka.strimzi.clusterName (include "fcfs.kafkaNamespace" .) .Values.kafka.strimzi.listenerPort | quote }}
+  {{- else }}
+  value: {{ .Values.kafka.bootstrapServers | quote }}
+  {{- end }}
+- name: KAFKA_CLIENT_ID
+  value: {{ include "fcfs.fullname" . | quote }}
+- name: KAFKA_TOPIC
+  value: {{ .Values.config.topic | quote }}
+- name: KAFKA_DLQ_TOPIC
+  value: {{ include "fcfs.dlqTopic" . | quote }}
+- name: KAFKA_TOPIC_PARTITIONS
+  value: {{ include "fcfs.topicPartitions" . | quote }}
+{{- with .Values.config.consumerGroup }}
+- name: CONSUMER_GROUP
+  value: {{ . | quote }}
+{{- end }}
+{{- end -}}
+
+{{- define "fcfs.env.api" -}}
+{{ include "fcfs.env.common" . }}
+{{ include "fcfs.env.kafka" . }}
+- name: HOST
+  value: "0.0.0.0"
+- name: PORT
+  value: {{ .Values.api.port | quote }}
+- name: SHUTDOWN_TIMEOUT_MS
+  value: {{ .Values.api.shutdownTimeoutMs | quote }}
+- name: ADMIN_TOKEN
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "fcfs.adminTokenSecret" . }}
+      key: {{ .Values.adminToken.existingSecretKey }}
+{{- range $name, $value := .Values.api.env }}
+- name: {{ $name }}
+  value: {{ $value | quote }}
+{{- end }}
+{{- end -}}
+
+{{- define "fcfs.env.consumer" -}}
+{{ include "fcfs.env.common" . }}
+{{ include "fcfs.env.kafka" . }}
+- name: HOST
+  value: "0.0.0.0"
+- name: METRICS_PORT
+  value: {{ .Values.consumer.metricsPort | quote }}
+- name: CONSUMER_MAX_BATCH
+  value: {{ .Values.consumer.maxBatch | quote }}
+- name: CONSUMER_ALLOW_MULTIPLE_PARTITIONS
+  value: {{ .Values.partitionExperiment.enabled | quote }}
+- name: SHUTDOWN_TIMEOUT_MS
+  value: {{ .Values.consumer.shutdownTimeoutMs | quote }}
+{{- range $name, $value := .Values.consumer.env }}
+- name: {{ $name }}
+  value: {{ $value | quote }}
+{{- end }}
+{{- end -}}
+
+{{- define "fcfs.env.aggregator" -}}
+{{ include "fcfs.env.common" . }}
+{{- range $name, $value := .Values.aggregator.env }}
+- name: {{ $name }}
+  value: {{ $value | quote }}
+{{- end }}
+{{- end -}}
+
+{{- define "fcfs.env.migrations" -}}
+- name: LOG_LEVEL
+  value: {{ .Values.config.logLevel | quote }}
+{{ include "fcfs.env.database" (list . (include "fcfs.migrationsDatabaseSecret" .)) }}
+{{- end -}}

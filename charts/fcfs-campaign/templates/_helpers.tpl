@@ -1,0 +1,101 @@
+{{/* Names and labels. Every object is named <fullname>-<component>. */}}
+
+{{- define "fcfs.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{- define "fcfs.fullname" -}}
+{{- if .Values.fullnameOverride -}}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" -}}
+{{- else -}}
+{{- $name := default .Chart.Name .Values.nameOverride -}}
+{{- if contains $name .Release.Name -}}
+{{- .Release.Name | trunc 63 | trimSuffix "-" -}}
+{{- else -}}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+
+{{/* usage: include "fcfs.component" (list . "api") */}}
+{{- define "fcfs.component" -}}
+{{- $root := index . 0 -}}
+{{- printf "%s-%s" (include "fcfs.fullname" $root | trunc 50 | trimSuffix "-") (index . 1) -}}
+{{- end -}}
+
+{{- define "fcfs.selectorLabels" -}}
+{{- $root := index . 0 -}}
+app.kubernetes.io/name: {{ include "fcfs.name" $root }}
+app.kubernetes.io/instance: {{ $root.Release.Name }}
+app.kubernetes.io/component: {{ index . 1 }}
+{{- end -}}
+
+{{- define "fcfs.labels" -}}
+{{- $root := index . 0 -}}
+{{ include "fcfs.selectorLabels" . }}
+app.kubernetes.io/part-of: fcfs-campaign
+app.kubernetes.io/version: {{ $root.Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ $root.Release.Service }}
+helm.sh/chart: {{ printf "%s-%s" $root.Chart.Name $root.Chart.Version | replace "+" "_" }}
+{{- end -}}
+
+{{- define "fcfs.image" -}}
+{{- printf "%s:%s" .Values.image.repository (default .Chart.AppVersion .Values.image.tag) -}}
+{{- end -}}
+
+{{- define "fcfs.adminTokenSecret" -}}
+{{- default (include "fcfs.component" (list . "admin-token")) .Values.adminToken.existingSecret -}}
+{{- end -}}
+
+{{- define "fcfs.databaseSecret" -}}
+{{- default (include "fcfs.component" (list . "database")) .Values.database.existingSecret -}}
+{{- end -}}
+
+{{- define "fcfs.kafkaNamespace" -}}
+{{- default .Release.Namespace .Values.kafka.strimzi.namespace -}}
+{{- end -}}
+
+{{- define "fcfs.topicPartitions" -}}
+{{- if .Values.partitionExperiment.enabled }}{{ .Values.partitionExperiment.partitions }}{{ else }}1{{ end -}}
+{{- end -}}
+
+{{- define "fcfs.dlqTopic" -}}
+{{- default (printf "%s-dlq" .Values.config.topic) .Values.config.dlqTopic -}}
+{{- end -}}
+
+{{/* Pod-level settings every deployable shares. */}}
+{{- define "fcfs.podSpecCommon" -}}
+automountServiceAccountToken: false
+securityContext:
+  {{- toYaml .Values.podSecurityContext | nindent 2 }}
+{{- with .Values.imagePullSecrets }}
+imagePullSecrets:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- end -}}
+
+{{/* A writable /tmp: the root file system is read-only. */}}
+{{- define "fcfs.tmpVolume" -}}
+- name: tmp
+  emptyDir:
+    sizeLimit: 64Mi
+{{- end -}}
+
+{{- define "fcfs.tmpMount" -}}
+- name: tmp
+  mountPath: /tmp
+{{- end -}}
+
+{{- define "fcfs.podAnnotations" -}}
+{{- with .Values.podAnnotations }}
+{{ toYaml . }}
+{{- end }}
+{{- end -}}
+
+{{/*
+The migration hook runs before the release's own objects exist, so a chart-managed password
+reaches it through a hook Secret of its own.
+*/}}
+{{- define "fcfs.migrationsDatabaseSecret" -}}
+{{- default (include "fcfs.component" (list . "migrations-db")) .Values.database.existingSecret -}}
+{{- end -}}

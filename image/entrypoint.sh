@@ -1,0 +1,17 @@
+#!/bin/sh
+# The image's one entrypoint: the first argument names the deployable, the rest are its own.
+# exec, so that node is the process that receives SIGTERM and drains.
+set -eu
+cd /app
+deployable="${1:-}"
+[ "$#" -gt 0 ] && shift
+case "${deployable}" in
+  api)        exec node dist/services/api/main.js "$@" ;;
+  consumer)   exec node dist/services/consumer/main.js "$@" ;;
+  aggregator) exec node dist/services/aggregator/main.js "$@" ;;
+  migrate)    exec node dist/services/db/migrate-main.js "$@" ;;
+  *)
+    echo "usage: <api|consumer|aggregator [--date YYYY-MM-DD]|migrate>" >&2
+    exit 2
+    ;;
+esac

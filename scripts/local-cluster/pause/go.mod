@@ -1,0 +1,3 @@
+module fcfs-campaign.local/pause
+
+go 1.24

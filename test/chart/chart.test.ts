@@ -1,0 +1,235 @@
+import assert from 'node:assert/strict';
+import { before, describe, it } from 'node:test';
+import { chartDir, conform, installChartTools, parseManifests, run, template, type ChartTools, type KubeObject } from './support/chart.js';
+
+interface Container {
+  name: string;
+  args?: string[];
+  env?: { name: string; value?: string; valueFrom?: unknown }[];
+  resources?: { requests?: Record<string, string>; limits?: Record<string, string> };
+  securityContext?: Record<string, unknown>;
+  lifecycle?: { preStop?: { sleep?: { seconds: number } } };
+  readinessProbe?: { httpGet?: { path: string } };
+  livenessProbe?: { httpGet?: { path: string } };
+  startupProbe?: { httpGet?: { path: string } };
+}
+interface PodSpec {
+  containers: Container[];
+  securityContext?: Record<string, unknown>;
+  automountServiceAccountToken?: boolean;
+  serviceAccountName?: string;
+  terminationGracePeriodSeconds?: number;
+}
+
+function podSpecOf(o: KubeObject): PodSpec | undefined {
+  const spec = o.spec;
+  if (o.kind === 'Pod') return spec as unknown as PodSpec;
+  if (o.kind === 'CronJob') {
+    const job = (spec?.jobTemplate as { spec: { template: { spec: PodSpec } } } | undefined)?.spec;
+    return job?.template.spec;
+  }
+  return (spec?.template as { spec?: PodSpec } | undefined)?.spec;
+}
+
+function find(objects: readonly KubeObject[], kind: string, nameSuffix = ''): KubeObject {
+  const found = objects.find((o) => o.kind === kind && o.metadata.name.endsWith(nameSuffix));
+  assert.ok(found, `no ${kind} named *${nameSuffix} in ${objects.map((o) => `${o.kind}/${o.metadata.name}`).join(', ')}`);
+  return found;
+}
+
+function envOf(o: KubeObject): Map<string, string | undefined> {
+  const container = podSpecOf(o)?.containers[0];
+  return new Map((container?.env ?? []).map((e) => [e.name, e.value]));
+}
+
+const valueSets: ReadonlyArray<readonly [string, readonly string[]]> = [
+  ['defaults', []],
+  ['external Kafka and database', ['external.yaml']],
+  ['Strimzi off, in-cluster database', ['strimzi-off.yaml']],
+  ['monitoring and network policies on', ['monitoring.yaml']],
+  ['HPA off', ['hpa-off.yaml']],
+  ['partition experiment', ['partition-experiment.yaml']],
+];
+
+describe('Helm chart (static)', () => {
+  let tools: ChartTools;
+  const rendered = new Map<string, KubeObject[]>();
+  before(() => {
+    tools = installChartTools();
+  });
+
+  it('passes helm lint --strict', () => {
+    const result = run(tools.helm, ['lint', '--strict', chartDir]);
+    assert.equal(result.status, 0, result.stdout + result.stderr);
+    assert.match(result.stdout, /1 chart\(s\) linted, 0 chart\(s\) failed/);
+  });
+
+  for (const [label, files] of valueSets) {
+    it(`renders and validates strictly against Kubernetes 1.34 and the CRDs: ${label}`, () => {
+      const result = template(tools, files);
+      assert.equal(result.status, 0, result.stderr);
+      const objects = parseManifests(tools, result.stdout);
+      rendered.set(label, objects);
+      const summary = conform(tools, result.stdout);
+      assert.equal(summary.invalid + summary.errors + summary.skipped, 0, summary.report);
+      assert.equal(summary.valid, objects.length);
+    });
+  }
+
+  const objectsOf = (label: string): KubeObject[] => {
+    const objects = rendered.get(label);
+    assert.ok(objects, `${label} was not rendered`);
+    return objects;
+  };
+
+  it('hardens every pod: non-root, read-only root, no escalation, no capabilities, RuntimeDefault seccomp, requests and limits, no API token', () => {
+    for (const [label] of valueSets) {
+      for (const o of objectsOf(label)) {
+        const pod = podSpecOf(o);
+        if (!pod) continue;
+        const where = `${label}: ${o.kind}/${o.metadata.name}`;
+        assert.equal(pod.securityContext?.runAsNonRoot, true, where);
+        assert.deepEqual(pod.securityContext.seccompProfile, { type: 'RuntimeDefault' }, where);
+        assert.equal(pod.automountServiceAccountToken, false, where);
+        for (const c of pod.containers) {
+          assert.equal(c.securityContext?.readOnlyRootFilesystem, true, where);
+          assert.equal(c.securityContext.allowPrivilegeEscalation, false, where);
+          assert.deepEqual(c.securityContext.capabilities, { drop: ['ALL'] }, where);
+          assert.ok(c.resources?.requests?.cpu && c.resources.requests.memory, `${where}: requests`);
+          assert.ok(c.resources.limits?.cpu && c.resources.limits.memory, `${where}: limits`);
+        }
+      }
+    }
+  });
+
+  it('gives each deployable its own service account and binds no role', () => {
+    const objects = objectsOf('defaults');
+    const accounts = objects.filter((o) => o.kind === 'ServiceAccount').map((o) => o.metadata.name).sort();
+    assert.deepEqual(accounts, ['fcfs-fcfs-campaign-aggregator', 'fcfs-fcfs-campaign-api', 'fcfs-fcfs-campaign-consumer', 'fcfs-fcfs-campaign-migrations']);
+    assert.deepEqual(objects.filter((o) => /Role/.test(o.kind)), []);
+    for (const kind of ['Deployment', 'StatefulSet', 'CronJob', 'Job']) {
+      const pod = podSpecOf(find(objects, kind));
+      assert.ok(pod?.serviceAccountName && accounts.includes(pod.serviceAccountName), kind);
+    }
+  });
+
+  it('rolls the API without dropping requests: surge before unavailability, preStop pause, probes on the real endpoints, grace above the drain', () => {
+    const api = find(objectsOf('defaults'), 'Deployment', '-api');
+    const strategy = (api.spec?.strategy as { rollingUpdate: { maxUnavailable: number } }).rollingUpdate;
+    assert.equal(strategy.maxUnavailable, 0);
+    const pod = podSpecOf(api);
+    const c = pod?.containers[0];
+    assert.deepEqual(c?.args, ['api']);
+    assert.equal(c.readinessProbe?.httpGet?.path, '/readyz');
+    assert.equal(c.livenessProbe?.httpGet?.path, '/healthz');
+    assert.equal(c.startupProbe?.httpGet?.path, '/healthz');
+    const preStop = c.lifecycle?.preStop?.sleep?.seconds ?? 0;
+    assert.ok(preStop > 0);
+    const shutdownMs = Number(envOf(api).get('SHUTDOWN_TIMEOUT_MS'));
+    assert.ok((pod?.terminationGracePeriodSeconds ?? 0) > preStop + shutdownMs / 1000);
+    assert.equal(envOf(api).get('HOST'), '0.0.0.0');
+    assert.equal(api.spec?.replicas, undefined, 'the HPA owns the replica count');
+    const hpa = find(objectsOf('defaults'), 'HorizontalPodAutoscaler');
+    assert.equal(hpa.apiVersion, 'autoscaling/v2');
+    find(objectsOf('defaults'), 'PodDisruptionBudget');
+  });
+
+  it('takes the admin token from a Secret, and keeps the database password out of the manifests', () => {
+    const api = find(objectsOf('defaults'), 'Deployment', '-api');
+    const env = podSpecOf(api)?.containers[0]?.env ?? [];
+    assert.deepEqual(env.find((e) => e.name === 'ADMIN_TOKEN')?.valueFrom, { secretKeyRef: { name: 'fcfs-fcfs-campaign-admin-token', key: 'admin-token' } });
+    const secret = find(objectsOf('defaults'), 'Secret', '-admin-token') as KubeObject & { data: Record<string, string> };
+    assert.ok(Buffer.from(secret.data['admin-token'] ?? '', 'base64').length >= 32, 'a generated token of 40 characters');
+    assert.ok(env.find((e) => e.name === 'DB_PASSWORD')?.valueFrom);
+    const external = objectsOf('external Kafka and database');
+    assert.deepEqual(external.filter((o) => o.kind === 'Secret' && !o.metadata.annotations?.['helm.sh/hook']), [], 'existing Secrets are used, none created');
+    const externalEnv = podSpecOf(find(external, 'Deployment'))?.containers[0]?.env ?? [];
+    assert.deepEqual(externalEnv.find((e) => e.name === 'DB_PASSWORD')?.valueFrom, { secretKeyRef: { name: 'campaign-db', key: 'password' } });
+    assert.deepEqual(externalEnv.find((e) => e.name === 'ADMIN_TOKEN')?.valueFrom, { secretKeyRef: { name: 'campaign-admin', key: 'admin-token' } });
+  });
+
+  it('runs exactly one consumer, in a StatefulSet whose grace period exceeds its shutdown timeout', () => {
+    const consumer = find(objectsOf('defaults'), 'StatefulSet', '-consumer');
+    assert.equal(consumer.spec?.replicas, 1);
+    const pod = podSpecOf(consumer);
+    assert.ok((pod?.terminationGracePeriodSeconds ?? 0) > Number(envOf(consumer).get('SHUTDOWN_TIMEOUT_MS')) / 1000);
+    assert.equal(envOf(consumer).get('CONSUMER_ALLOW_MULTIPLE_PARTITIONS'), 'false');
+    const experiment = find(objectsOf('partition experiment'), 'StatefulSet');
+    assert.equal(experiment.spec?.replicas, 2);
+    assert.equal(envOf(experiment).get('CONSUMER_ALLOW_MULTIPLE_PARTITIONS'), 'true');
+  });
+
+  it('declares a one-partition Strimzi topic and its dead-letter topic, or uses external brokers', () => {
+    const topics = objectsOf('defaults').filter((o) => o.kind === 'KafkaTopic');
+    assert.deepEqual(topics.map((t) => t.metadata.name).sort(), ['campaign-participation', 'campaign-participation-dlq']);
+    for (const t of topics) {
+      assert.equal(t.apiVersion, 'kafka.strimzi.io/v1');
+      assert.equal(t.metadata.labels?.['strimzi.io/cluster'], 'fcfs-kafka');
+    }
+    assert.equal(find(objectsOf('defaults'), 'KafkaTopic', 'participation').spec?.partitions, 1);
+    assert.equal(envOf(find(objectsOf('defaults'), 'Deployment')).get('KAFKA_BROKERS'), 'fcfs-kafka-kafka-bootstrap.campaign.svc:9092');
+    assert.equal(find(objectsOf('partition experiment'), 'KafkaTopic', 'participation').spec?.partitions, 4);
+    const external = objectsOf('external Kafka and database');
+    assert.deepEqual(external.filter((o) => o.kind === 'KafkaTopic'), []);
+    assert.equal(envOf(find(external, 'Deployment')).get('KAFKA_BROKERS'), 'b-1.kafka.example.com:9092,b-2.kafka.example.com:9092');
+    assert.equal(envOf(find(external, 'StatefulSet')).get('DB_HOST'), 'campaign.cluster-abc.eu-west-1.rds.amazonaws.com');
+  });
+
+  it('schedules the aggregation at 02:00 in its zone, never twice at once, and migrates in a pre-install/pre-upgrade hook', () => {
+    const cron = find(objectsOf('defaults'), 'CronJob');
+    assert.equal(cron.spec?.schedule, '0 2 * * *');
+    assert.equal(cron.spec.timeZone, 'UTC');
+    assert.equal(cron.spec.concurrencyPolicy, 'Forbid');
+    assert.ok(Number(cron.spec.startingDeadlineSeconds) > 0);
+    assert.equal(find(objectsOf('HPA off'), 'CronJob').spec?.timeZone, 'Europe/Berlin');
+    const migrate = find(objectsOf('defaults'), 'Job', '-migrations');
+    assert.equal(migrate.metadata.annotations?.['helm.sh/hook'], 'pre-install,pre-upgrade');
+    assert.deepEqual(podSpecOf(migrate)?.containers[0]?.args, ['migrate']);
+    const hpaOff = find(objectsOf('HPA off'), 'Deployment');
+    assert.equal(hpaOff.spec?.replicas, 3);
+    assert.deepEqual(objectsOf('HPA off').filter((o) => o.kind === 'HorizontalPodAutoscaler' || o.kind === 'PodDisruptionBudget'), []);
+  });
+
+  it('adds ServiceMonitors, a PrometheusRule and NetworkPolicies only when switched on', () => {
+    const kinds = (label: string) => objectsOf(label).map((o) => o.kind);
+    for (const kind of ['ServiceMonitor', 'PrometheusRule', 'NetworkPolicy']) assert.ok(!kinds('defaults').includes(kind), kind);
+    const on = objectsOf('monitoring and network policies on');
+    assert.equal(on.filter((o) => o.kind === 'ServiceMonitor').length, 2);
+    assert.equal(on.filter((o) => o.kind === 'PrometheusRule').length, 1);
+    assert.equal(on.filter((o) => o.kind === 'NetworkPolicy').length, 2);
+    assert.equal(find(on, 'ServiceMonitor', '-api').metadata.labels?.release, 'kube-prometheus-stack');
+  });
+
+  it('ships a helm test hook that checks the release through its Service', () => {
+    const test = find(objectsOf('defaults'), 'Pod', '-test');
+    assert.equal(test.metadata.annotations?.['helm.sh/hook'], 'test');
+  });
+
+  describe('values.schema.json refuses bad values, naming the value', () => {
+    const refusals: ReadonlyArray<readonly [string, readonly string[], RegExp]> = [
+      ['two consumer replicas', ['consumer.replicas=2'], /consumer\/replicas/],
+      ['a schedule that is not cron', ['aggregator.schedule=every night'], /aggregator\/schedule/],
+      ['no database host', ['database.host='], /database\/host/],
+      ['Strimzi off without bootstrap servers', ['kafka.strimzi.enabled=false'], /kafka\/bootstrapServers/],
+      ['an unknown value (a typo)', ['api.replica=3'], /api.*replica/],
+      ['a Kafka topic name with spaces', ['config.topic=my topic'], /config\/topic/],
+    ];
+    for (const [label, sets, names] of refusals) {
+      it(label, () => {
+        const result = template(tools, [], sets);
+        assert.notEqual(result.status, 0, `rendered although ${label}`);
+        assert.match(result.stderr, names);
+      });
+    }
+
+    it('a grace period shorter than the consumer drain', () => {
+      const result = template(tools, [], ['consumer.terminationGracePeriodSeconds=10']);
+      assert.notEqual(result.status, 0);
+      assert.match(result.stderr, /consumer\.terminationGracePeriodSeconds/);
+    });
+
+    it('accepts the refused consumer count once the partition experiment is on', () => {
+      assert.equal(template(tools, ['partition-experiment.yaml']).status, 0);
+    });
+  });
+});

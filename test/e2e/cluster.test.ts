@@ -1,0 +1,249 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import mysql from 'mysql2/promise';
+import { call, cluster, clusterProcessEnv, eventually, mustRun, repoRoot, run, sysctls, type ClusterEnv, type Reply } from './support/cluster.js';
+
+// The product on a real single-node Kubernetes cluster that scripts/local-cluster assembles on
+// this machine (root needed), against MariaDB and Kafka of the cluster's own, reached by the
+// pods through the chart's external mode. No Strimzi operator runs here: the KafkaTopic objects
+// are only checked to be accepted by the API server.
+
+const RELEASE = 'e2e';
+const NAMESPACE = 'campaign-e2e';
+const HOST_SYSCTLS = ['vm.overcommit_memory', 'kernel.panic', 'kernel.panic_on_oops'];
+const chart = path.join(repoRoot, 'charts/fcfs-campaign');
+const valuesLocal = path.join(repoRoot, 'scripts/local-cluster/values-local.yaml');
+
+describe('the chart on a real Kubernetes cluster', { timeout: 45 * 60_000 }, () => {
+  const scriptsEnv = clusterProcessEnv(path.join(repoRoot, '.local/e2e-cluster'));
+  const sysctlsBefore = sysctls(HOST_SYSCTLS);
+  let c: ClusterEnv;
+  let helm: string;
+  let tag: string;
+  let db: mysql.Connection;
+  let dbOpen = false;
+  let token: string;
+  const timings: Record<string, number> = {};
+  let tornDown = false;
+
+  const timed = async <T>(name: string, step: () => Promise<T>): Promise<T> => {
+    const t0 = Date.now();
+    try {
+      return await step();
+    } finally {
+      timings[name] = Date.now() - t0;
+    }
+  };
+  const kubectl = (...args: string[]) => mustRun(c.kubectl, ['-n', NAMESPACE, ...args], c.env);
+  const helmRun = (...args: string[]) => run(helm, [...args, '--namespace', NAMESPACE], c.env);
+  const helmValues = () => [
+    '-f', valuesLocal,
+    '--set-string', `image.tag=${tag}`,
+    '--set', `database.host=${c.db.host}`, '--set', `database.port=${c.db.port}`,
+    '--set', `kafka.bootstrapServers=${c.kafkaBrokers}`,
+  ];
+  const api = (p: string) => `${c.apiUrl}${p}`;
+
+  const teardown = async () => {
+    if (tornDown) return;
+    tornDown = true;
+    if (dbOpen) await db.end().catch(() => undefined);
+    await cluster.depsDown(scriptsEnv);
+    const down = await cluster.down(scriptsEnv);
+    if (down.status !== 0) throw new Error(`cluster.sh down failed:\n${down.stderr}`);
+  };
+
+  before(async () => {
+    helm = (await mustRun(path.join(repoRoot, 'scripts/install-helm.sh'), [])).trim();
+    await timed('cluster up', () => cluster.up(scriptsEnv));
+    await timed('MariaDB and Kafka up', () => cluster.depsUp(scriptsEnv));
+    c = await cluster.describe(scriptsEnv);
+    tag = await timed('image build and import', () => cluster.image(scriptsEnv));
+    db = await mysql.createConnection({ ...c.db, database: c.db.name });
+    dbOpen = true;
+  });
+
+  after(async () => {
+    await teardown();
+    console.log(`# e2e timings (ms): ${JSON.stringify(timings)}`);
+  });
+
+  it('installs with helm --wait, running the migration hook first', async () => {
+    const install = await timed('helm install --wait', () => helmRun('install', RELEASE, chart, '--create-namespace', '--wait', '--timeout', '5m', ...helmValues()));
+    assert.equal(install.status, 0, install.stderr);
+    const [rows] = await db.query<mysql.RowDataPacket[]>('SELECT name FROM schema_migrations ORDER BY name');
+    assert.ok(rows.length >= 3, `migrations applied by the hook: ${JSON.stringify(rows)}`);
+    // the hook Job and its Secret and ServiceAccount are deleted once it succeeded
+    assert.equal((await kubectl('get', 'jobs', '-o', 'name')).trim(), '');
+    const pods = JSON.parse(await kubectl('get', 'pods', '-o', 'json')) as { items: { metadata: { labels: Record<string, string> }; status: { phase: string } }[] };
+    const running = pods.items.filter((p) => p.status.phase === 'Running').map((p) => p.metadata.labels['app.kubernetes.io/component']).sort();
+    assert.deepEqual(running, ['api', 'api', 'consumer']);
+    token = Buffer.from((await kubectl('get', 'secret', `${RELEASE}-fcfs-campaign-admin-token`, '-o', 'jsonpath={.data.admin-token}')).trim(), 'base64').toString();
+    assert.ok(token.length >= 32);
+  });
+
+  it('has the Strimzi KafkaTopics accepted by the API server once their CRD is installed', async () => {
+    await mustRun(c.kubectl, ['apply', '-f', path.join(repoRoot, '../shared/crds/strimzi-kafkatopic.crd.yaml')], c.env);
+    await mustRun(c.kubectl, ['wait', '--for=condition=Established', 'crd/kafkatopics.kafka.strimzi.io', '--timeout=60s'], c.env);
+    const topics = await mustRun(helm, ['template', RELEASE, chart, '--namespace', NAMESPACE, '--kube-version', '1.34.10', '--show-only', 'templates/kafka/topic.yaml', '--show-only', 'templates/kafka/dlq-topic.yaml'], c.env);
+    await mustRun(c.kubectl, ['apply', '-f', '-'], c.env, topics);
+    const names = (await kubectl('get', 'kafkatopics.kafka.strimzi.io', '-o', 'jsonpath={.items[*].metadata.name}')).trim().split(' ').sort();
+    assert.deepEqual(names, ['campaign-participation', 'campaign-participation-dlq']);
+    await mustRun(c.kubectl, ['delete', '-f', '-'], c.env, topics);
+  });
+
+  let campaignId = 0;
+  it('through the Service: 2,000 concurrent participations for stock 50 give exactly 50 winners, none twice, every accepted one decided', async () => {
+    const created = await call(api('/api/admin/campaigns'), { body: { name: 'e2e rush', totalStock: 50 }, token });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    campaignId = Number(created.body.data?.id);
+    const users = Array.from({ length: 2000 }, (_, i) => 1 + (i % 1500)); // 500 users try twice
+    // As the contract tells clients: a 503 means nothing was accepted yet; retry with the same id.
+    let retries = 0;
+    const participate = async (userId: number): Promise<Reply> => {
+      const requestId = randomUUID();
+      for (let attempt = 1; ; attempt++) {
+        const reply = await call(api(`/api/campaigns/${campaignId}/participation`), { body: { userId, requestId } });
+        if (reply.status !== 503 || attempt === 50) return reply;
+        retries++;
+      }
+    };
+    const t0 = Date.now();
+    const replies = await Promise.all(users.map(participate));
+    timings['2000 participations'] = Date.now() - t0;
+    timings['retries after 503'] = retries;
+    const accepted = replies.filter((r) => r.status === 202);
+    const other = replies.filter((r) => r.status !== 202 && !(r.status === 200 && r.body.data?.status === 'SOLD_OUT'));
+    assert.deepEqual(other.map((r) => [r.status, r.body.errorCode]), [], 'only 202 or an early SOLD_OUT');
+    const decided = await eventually('every accepted request decided', 120_000, async () => {
+      const [rows] = await db.query<mysql.RowDataPacket[]>('SELECT COUNT(*) AS n FROM participations WHERE campaign_id = ?', [campaignId]);
+      return Number(rows[0]?.n) === accepted.length ? accepted.length : undefined;
+    });
+    assert.equal(decided, accepted.length);
+    const [winners] = await db.query<mysql.RowDataPacket[]>("SELECT user_id, COUNT(*) AS n FROM participations WHERE campaign_id = ? AND status = 'SUCCESS' GROUP BY user_id", [campaignId]);
+    assert.equal(winners.length, 50, 'exactly 50 winners');
+    assert.ok(winners.every((w) => Number(w.n) === 1), 'nobody wins twice');
+    const status = await call(api(`/api/campaigns/${campaignId}/status`));
+    assert.equal(status.body.data?.successCount, 50);
+    assert.equal(status.body.data.currentStock, 0);
+  });
+
+  it('a Job made from the CronJob aggregates the day, equal to the raw numbers', async () => {
+    const cron = JSON.parse(await kubectl('get', 'cronjob', `${RELEASE}-fcfs-campaign-aggregator`, '-o', 'json')) as { spec: { jobTemplate: { spec: { template: { spec: { containers: { args: string[] }[] } } } } } };
+    const today = new Date().toISOString().slice(0, 10);
+    const jobSpec = cron.spec.jobTemplate.spec;
+    const container = jobSpec.template.spec.containers[0];
+    assert.ok(container);
+    assert.deepEqual(container.args, ['aggregator']);
+    container.args = ['aggregator', '--date', today]; // the traffic above is today's
+    const job = { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'aggregate-e2e', labels: { 'app.kubernetes.io/instance': RELEASE } }, spec: jobSpec };
+    await mustRun(c.kubectl, ['-n', NAMESPACE, 'create', '-f', '-'], c.env, JSON.stringify(job));
+    await timed('aggregation job', () => kubectl('wait', '--for=condition=Complete', 'job/aggregate-e2e', '--timeout=180s'));
+    const daily = await call(api(`/api/admin/stats/daily?date=${today}`), { token });
+    const raw = await call(api(`/api/admin/stats/raw?date=${today}`), { token });
+    const pick = (r: Reply) => (r.body.data?.stats as Record<string, unknown>[]).find((s) => s.campaignId === campaignId);
+    const aggregated = pick(daily);
+    assert.ok(aggregated, JSON.stringify(daily.body));
+    assert.deepEqual(aggregated, pick(raw));
+    assert.equal(aggregated.successCount, 50);
+    await kubectl('delete', 'job', 'aggregate-e2e', '--wait=true');
+  });
+
+  it('helm upgrade with a changed value rolls the API while load runs, and no request fails', async () => {
+    const load = await call(api('/api/admin/campaigns'), { body: { name: 'e2e rollout', totalStock: 1_000_000 }, token });
+    const loadCampaign = Number(load.body.data?.id);
+    const before = (await kubectl('get', 'pods', '-l', 'app.kubernetes.io/component=api', '-o', 'jsonpath={.items[*].metadata.name}')).trim().split(' ').sort();
+    let stop = false;
+    const failures: string[] = [];
+    let sent = 0;
+    let nextUser = 1;
+    const worker = async () => {
+      while (!stop) {
+        sent++;
+        try {
+          const r = await call(api(`/api/campaigns/${loadCampaign}/participation`), { body: { userId: nextUser++ } });
+          if (r.status !== 202) failures.push(`${r.status} ${r.body.errorCode ?? ''}`);
+        } catch (err) {
+          failures.push(String(err));
+        }
+      }
+    };
+    const workers = Array.from({ length: 8 }, worker);
+    const upgrade = await timed('helm upgrade under load', () => helmRun('upgrade', RELEASE, chart, '--wait', '--timeout', '5m', ...helmValues(), '--set', 'podAnnotations.rollout=e2e'));
+    stop = true;
+    await Promise.all(workers);
+    assert.equal(upgrade.status, 0, upgrade.stderr);
+    // --wait returns once the new pods are ready; the old ones may still be draining
+    const after = await eventually('the old API pods gone', 120_000, async () => {
+      const now = (await kubectl('get', 'pods', '-l', 'app.kubernetes.io/component=api', '-o', 'jsonpath={.items[*].metadata.name}')).trim().split(' ').sort();
+      return now.some((p) => before.includes(p)) ? undefined : now;
+    });
+    assert.equal(after.length, 2, `two new API pods: ${after.join(',')}`);
+    timings['requests during upgrade'] = sent;
+    assert.ok(sent > 50, `load ran during the rollout (${sent} requests)`);
+    assert.deepEqual(failures, []);
+    const token2 = Buffer.from((await kubectl('get', 'secret', `${RELEASE}-fcfs-campaign-admin-token`, '-o', 'jsonpath={.data.admin-token}')).trim(), 'base64').toString();
+    assert.equal(token2, token, 'the generated admin token survives the upgrade');
+  });
+
+  it('the consumer pod deleted in the middle of a backlog: the replacement resumes, nothing lost or decided twice', async () => {
+    const backlog = 50_000;
+    const created = await call(api('/api/admin/campaigns'), { body: { name: 'e2e backlog', totalStock: 100 }, token });
+    const id = Number(created.body.data?.id);
+    const count = async () => {
+      const [rows] = await db.query<mysql.RowDataPacket[]>('SELECT COUNT(*) AS n, COUNT(DISTINCT log_offset) AS offsets, COUNT(DISTINCT request_id) AS requests FROM participations WHERE campaign_id = ?', [id]);
+      const row = rows[0];
+      return { n: Number(row?.n), offsets: Number(row?.offsets), requests: Number(row?.requests) };
+    };
+    const bulk = await call(api('/api/admin/test/participate-bulk'), { body: { campaignId: id, count: backlog, startUserId: 1 }, token });
+    assert.equal(bulk.body.data?.published, backlog, JSON.stringify(bulk.body));
+    const uid = (await kubectl('get', 'pod', `${RELEASE}-fcfs-campaign-consumer-0`, '-o', 'jsonpath={.metadata.uid}')).trim();
+    const atDelete = await eventually('some of the backlog decided', 120_000, async () => {
+      const s = await count();
+      return s.n > 0 ? s.n : undefined;
+    });
+    await kubectl('delete', 'pod', `${RELEASE}-fcfs-campaign-consumer-0`, '--wait=false');
+    await eventually('a replacement consumer', 180_000, async () => {
+      const now = (await kubectl('get', 'pod', `${RELEASE}-fcfs-campaign-consumer-0`, '-o', 'jsonpath={.metadata.uid} {.status.containerStatuses[0].ready}')).trim();
+      return now !== `${uid} true` && now.endsWith(' true') ? now : undefined;
+    });
+    const final = await timed('backlog after the consumer restart', () =>
+      eventually('the whole backlog decided', 300_000, async () => {
+        const s = await count();
+        return s.n >= backlog ? s : undefined;
+      }),
+    );
+    timings['backlog decided when the consumer pod was deleted'] = atDelete;
+    assert.ok(atDelete < backlog, `deleted mid-backlog (${atDelete} of ${backlog} decided)`);
+    assert.deepEqual(final, { n: backlog, offsets: backlog, requests: backlog });
+    const [winners] = await db.query<mysql.RowDataPacket[]>("SELECT COUNT(*) AS n FROM participations WHERE campaign_id = ? AND status = 'SUCCESS'", [id]);
+    assert.equal(Number(winners[0]?.n), 100);
+  });
+
+  it('passes helm test', async () => {
+    const test = await helmRun('test', RELEASE, '--timeout', '3m');
+    assert.equal(test.status, 0, test.stdout + test.stderr);
+    assert.match(test.stdout, /Phase:\s+Succeeded/);
+  });
+
+  it('helm uninstall leaves nothing of the release behind but the data', async () => {
+    const uninstall = await helmRun('uninstall', RELEASE, '--wait', '--timeout', '3m');
+    assert.equal(uninstall.status, 0, uninstall.stderr);
+    // pods go through their graceful termination after their owners are deleted
+    await eventually('nothing of the release left', 120_000, async () => {
+      const left = (await kubectl('get', 'all,secrets,configmaps,serviceaccounts,pdb,cronjobs,jobs,networkpolicies', '-l', `app.kubernetes.io/instance=${RELEASE}`, '-o', 'name')).trim();
+      return left === '' ? true : undefined;
+    });
+    const [rows] = await db.query<mysql.RowDataPacket[]>('SELECT COUNT(*) AS n FROM participations WHERE campaign_id = ?', [campaignId]);
+    assert.ok(Number(rows[0]?.n) > 0, 'the data stays');
+  });
+
+  it('tears the cluster down and restores the host settings kubelet changed', async () => {
+    await teardown();
+    assert.deepEqual(sysctls(HOST_SYSCTLS), sysctlsBefore);
+    const links = await mustRun('ip', ['-o', 'link', 'show']);
+    assert.doesNotMatch(links, /fc[0-9a-f]{6}h/, 'the veth is gone');
+  });
+});
