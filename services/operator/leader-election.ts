@@ -100,7 +100,7 @@ export class LeaderElector {
     const lease = await this.read();
     const spec = lease?.spec;
     const state: LeaseState | null = spec
-      ? { holderIdentity: spec.holderIdentity, renewTime: spec.renewTime, acquireTime: spec.acquireTime, leaseDurationSeconds: spec.leaseDurationSeconds, leaseTransitions: spec.leaseTransitions }
+      ? { holderIdentity: spec.holderIdentity, renewTime: asDate(spec.renewTime), acquireTime: asDate(spec.acquireTime), leaseDurationSeconds: spec.leaseDurationSeconds, leaseTransitions: spec.leaseTransitions }
       : null;
     const action = leaseAction(state, this.o.identity, now);
     if (action.kind === 'wait') {
@@ -137,4 +137,11 @@ export class LeaderElector {
       this.o.onStartedLeading();
     }
   }
+}
+
+/** MicroTime fields arrive as strings: the client's deserializer does not know their format. */
+function asDate(value: unknown): Date | null {
+  if (value instanceof Date) return value;
+  if (typeof value === 'string') return new Date(value);
+  return null;
 }

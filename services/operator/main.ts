@@ -24,13 +24,6 @@ const operator = startOperator(config, identity, { clients, sequelize, logger, m
 const ops = await startOpsServer(config.HOST, config.METRICS_PORT, registry, () => ({ ready: true, problem: null }));
 logger.info({ namespace: config.OPERATOR_NAMESPACE, identity, metricsPort: ops.port }, 'operator started');
 
-void operator.lost.then(async () => {
-  // Whatever this instance believed may be stale now; a fresh start is the simplest safe state.
-  logger.error('leadership lost; exiting so that a fresh instance takes part again');
-  await sequelize.close().catch(() => undefined);
-  process.exit(1);
-});
-
 onShutdown(logger, config.SHUTDOWN_TIMEOUT_MS, async () => {
   await operator.close();
   await ops.close();

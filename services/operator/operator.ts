@@ -11,16 +11,12 @@ export interface RunningOperator {
   readonly elector: LeaderElector;
   /** Whether the controller is acting (leader and not stopped). */
   readonly acting: () => boolean;
-  /** Resolves once leadership was lost: the process must then end, its view may be stale. */
-  readonly lost: Promise<void>;
   close(): Promise<void>;
 }
 
-/** Leader election, and the controller acting while this instance leads. */
+/** Leader election, and a controller acting while this instance leads (and only then). */
 export function startOperator(config: OperatorConfig, identity: string, deps: { clients: KubeClients; sequelize: Sequelize; logger: Logger; metrics: OperatorMetrics }): RunningOperator {
   let controller: CampaignController | undefined;
-  let resolveLost: () => void = () => undefined;
-  const lost = new Promise<void>((resolve) => (resolveLost = resolve));
   const elector = new LeaderElector({
     clients: deps.clients,
     namespace: config.OPERATOR_NAMESPACE,
@@ -43,17 +39,16 @@ export function startOperator(config: OperatorConfig, identity: string, deps: { 
       void controller.start();
     },
     onStoppedLeading: () => {
+      // The instance stays a candidate; leading again starts a fresh controller with a fresh list.
       deps.metrics.leader.set(0);
-      const stopping = controller?.stop();
+      void controller?.stop();
       controller = undefined;
-      void (stopping ?? Promise.resolve()).then(resolveLost);
     },
   });
   elector.start();
   return {
     elector,
     acting: () => controller !== undefined,
-    lost,
     close: async () => {
       await controller?.stop();
       controller = undefined;
