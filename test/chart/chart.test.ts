@@ -49,6 +49,7 @@ const valueSets: ReadonlyArray<readonly [string, readonly string[]]> = [
   ['monitoring and network policies on', ['monitoring.yaml']],
   ['HPA off', ['hpa-off.yaml']],
   ['partition experiment', ['partition-experiment.yaml']],
+  ['Campaign controller on', ['operator.yaml']],
 ];
 
 describe('Helm chart (static)', () => {
@@ -82,7 +83,7 @@ describe('Helm chart (static)', () => {
     return objects;
   };
 
-  it('hardens every pod: non-root, read-only root, no escalation, no capabilities, RuntimeDefault seccomp, requests and limits, no API token', () => {
+  it('hardens every pod: non-root, read-only root, no escalation, no capabilities, RuntimeDefault seccomp, requests and limits, no API token but the controller\'s', () => {
     for (const [label] of valueSets) {
       for (const o of objectsOf(label)) {
         const pod = podSpecOf(o);
@@ -90,7 +91,7 @@ describe('Helm chart (static)', () => {
         const where = `${label}: ${o.kind}/${o.metadata.name}`;
         assert.equal(pod.securityContext?.runAsNonRoot, true, where);
         assert.deepEqual(pod.securityContext.seccompProfile, { type: 'RuntimeDefault' }, where);
-        assert.equal(pod.automountServiceAccountToken, false, where);
+        assert.equal(pod.automountServiceAccountToken, o.metadata.name.endsWith('-operator'), where);
         for (const c of pod.containers) {
           assert.equal(c.securityContext?.readOnlyRootFilesystem, true, where);
           assert.equal(c.securityContext.allowPrivilegeEscalation, false, where);
@@ -111,6 +112,30 @@ describe('Helm chart (static)', () => {
       const pod = podSpecOf(find(objects, kind));
       assert.ok(pod?.serviceAccountName && accounts.includes(pod.serviceAccountName), kind);
     }
+  });
+
+  it('binds the Campaign controller to exactly the verbs it uses, in the release namespace, and elects it through a Lease', () => {
+    const objects = objectsOf('Campaign controller on');
+    assert.deepEqual(objects.filter((o) => o.kind.startsWith('Cluster')), [], 'nothing cluster-wide');
+    const role = find(objects, 'Role', '-operator') as KubeObject & { rules: unknown };
+    assert.deepEqual(role.rules, [
+      { apiGroups: ['fcfs.dev'], resources: ['campaigns'], verbs: ['list', 'watch', 'create', 'patch'] },
+      { apiGroups: ['fcfs.dev'], resources: ['campaigns/status'], verbs: ['patch'] },
+      { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['create'] },
+      { apiGroups: ['coordination.k8s.io'], resources: ['leases'], resourceNames: ['fcfs-fcfs-campaign-operator'], verbs: ['get', 'patch'] },
+    ]);
+    const binding = find(objects, 'RoleBinding', '-operator') as KubeObject & { subjects: { name: string }[]; roleRef: { name: string } };
+    assert.equal(binding.roleRef.name, role.metadata.name);
+    assert.deepEqual(binding.subjects.map((x) => x.name), ['fcfs-fcfs-campaign-operator']);
+    const deployment = find(objects, 'Deployment', '-operator');
+    assert.equal(deployment.spec?.replicas, 2);
+    assert.equal(podSpecOf(deployment)?.serviceAccountName, 'fcfs-fcfs-campaign-operator');
+    assert.deepEqual(podSpecOf(deployment)?.containers[0]?.args, ['operator']);
+    const env = envOf(deployment);
+    assert.equal(env.get('OPERATOR_LEASE_NAME'), 'fcfs-fcfs-campaign-operator');
+    assert.ok(env.has('OPERATOR_IDENTITY'), 'the pod name identifies the instance in the Lease');
+    assert.ok(env.get('OPERATOR_NAMESPACE'));
+    find(objects, 'NetworkPolicy', '-operator');
   });
 
   it('rolls the API without dropping requests: surge before unavailability, preStop pause, probes on the real endpoints, grace above the drain', () => {

@@ -109,6 +109,29 @@ is a one-line change here. Values are quoted: every environment variable is a st
 {{- end }}
 {{- end -}}
 
+{{- define "fcfs.env.operator" -}}
+{{ include "fcfs.env.common" . }}
+- name: HOST
+  value: "0.0.0.0"
+- name: METRICS_PORT
+  value: {{ .Values.operator.metricsPort | quote }}
+- name: OPERATOR_NAMESPACE
+  value: {{ .Release.Namespace | quote }}
+- name: OPERATOR_LEASE_NAME
+  value: {{ include "fcfs.component" (list . "operator") | quote }}
+- name: OPERATOR_IDENTITY
+  valueFrom:
+    fieldRef: {fieldPath: metadata.name}
+- name: OPERATOR_LEASE_DURATION_S
+  value: {{ .Values.operator.leaseDurationSeconds | quote }}
+- name: OPERATOR_STATUS_INTERVAL_MS
+  value: {{ .Values.operator.statusIntervalMs | quote }}
+{{- range $name, $value := .Values.operator.env }}
+- name: {{ $name }}
+  value: {{ $value | quote }}
+{{- end }}
+{{- end -}}
+
 {{- define "fcfs.env.migrations" -}}
 - name: LOG_LEVEL
   value: {{ .Values.config.logLevel | quote }}
