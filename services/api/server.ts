@@ -21,7 +21,9 @@ import { prepareTopics } from '../kafka/topics.js';
 import { consumerGroupOf, dlqTopicOf } from '../platform/config.js';
 import type { Logger } from '../platform/logger.js';
 import { createRegistry, METRIC_PREFIX } from '../platform/metrics.js';
+import { createKubeClients } from '../platform/k8s/clients.js';
 import { createApp } from './app.js';
+import { KubernetesAggregationLauncher } from './batch/kubernetes-launcher.js';
 import { CampaignService } from './campaigns/service.js';
 import type { ApiConfig } from './config.js';
 import { AcceptCounter } from './participation/accept-counter.js';
@@ -141,6 +143,19 @@ export async function startApi(config: ApiConfig, logger: Logger): Promise<Runni
     { timeZone: config.STATS_TIME_ZONE, retentionDays: config.BATCH_RETENTION_DAYS, staleAfterMs: config.BATCH_STALE_AFTER_MS },
   );
 
+  const launcher =
+    config.AGGREGATION_RUNNER === 'kubernetes-job' && config.AGGREGATION_CRONJOB !== undefined && config.POD_NAMESPACE !== undefined
+      ? new KubernetesAggregationLauncher({
+          clients: createKubeClients(),
+          executions,
+          namespace: config.POD_NAMESPACE,
+          cronJob: config.AGGREGATION_CRONJOB,
+          timeZone: config.STATS_TIME_ZONE,
+          staleAfterMs: config.BATCH_STALE_AFTER_MS,
+          clock,
+          logger,
+        })
+      : undefined;
   const app = createApp({
     logger,
     registry,
@@ -152,7 +167,7 @@ export async function startApi(config: ApiConfig, logger: Logger): Promise<Runni
     partitions: () => partitions,
     status: { pending: (id) => acceptStore.pending(id) },
     stats: { stats: statsStore, orders: new OrderStore(heavy), campaigns, timeZone: config.STATS_TIME_ZONE, clock },
-    batch: { job, executions, timeZone: config.STATS_TIME_ZONE, clock, logger, running: aggregations },
+    batch: { job, executions, timeZone: config.STATS_TIME_ZONE, clock, logger, running: aggregations, launcher },
     probes: [
       { name: 'database', check: async () => { await sequelize.query('SELECT 1'); } },
       {
