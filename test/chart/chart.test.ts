@@ -49,7 +49,7 @@ const valueSets: ReadonlyArray<readonly [string, readonly string[]]> = [
   ['monitoring and network policies on', ['monitoring.yaml']],
   ['HPA off', ['hpa-off.yaml']],
   ['partition experiment', ['partition-experiment.yaml']],
-  ['Campaign controller on', ['operator.yaml']],
+  ['Campaign controller on, aggregation in the API', ['operator.yaml']],
 ];
 
 describe('Helm chart (static)', () => {
@@ -83,7 +83,7 @@ describe('Helm chart (static)', () => {
     return objects;
   };
 
-  it('hardens every pod: non-root, read-only root, no escalation, no capabilities, RuntimeDefault seccomp, requests and limits, no API token but the controller\'s', () => {
+  it('hardens every pod: non-root, read-only root, no escalation, no capabilities, RuntimeDefault seccomp, requests and limits, an API token only where the Kubernetes API is called', () => {
     for (const [label] of valueSets) {
       for (const o of objectsOf(label)) {
         const pod = podSpecOf(o);
@@ -91,7 +91,8 @@ describe('Helm chart (static)', () => {
         const where = `${label}: ${o.kind}/${o.metadata.name}`;
         assert.equal(pod.securityContext?.runAsNonRoot, true, where);
         assert.deepEqual(pod.securityContext.seccompProfile, { type: 'RuntimeDefault' }, where);
-        assert.equal(pod.automountServiceAccountToken, o.metadata.name.endsWith('-operator'), where);
+        const callsKubernetes = o.metadata.name.endsWith('-operator') || envOf(o).get('AGGREGATION_RUNNER') === 'kubernetes-job';
+        assert.equal(pod.automountServiceAccountToken, callsKubernetes, where);
         for (const c of pod.containers) {
           assert.equal(c.securityContext?.readOnlyRootFilesystem, true, where);
           assert.equal(c.securityContext.allowPrivilegeEscalation, false, where);
@@ -103,11 +104,20 @@ describe('Helm chart (static)', () => {
     }
   });
 
-  it('gives each deployable its own service account and binds no role', () => {
+  it('gives each deployable its own service account and binds one Role: the API reads the aggregation CronJob and creates Jobs', () => {
     const objects = objectsOf('defaults');
     const accounts = objects.filter((o) => o.kind === 'ServiceAccount').map((o) => o.metadata.name).sort();
     assert.deepEqual(accounts, ['fcfs-fcfs-campaign-aggregator', 'fcfs-fcfs-campaign-api', 'fcfs-fcfs-campaign-consumer', 'fcfs-fcfs-campaign-migrations']);
-    assert.deepEqual(objects.filter((o) => /Role/.test(o.kind)), []);
+    assert.deepEqual(objects.filter((o) => /Role/.test(o.kind)).map((o) => `${o.kind}/${o.metadata.name}`), ['Role/fcfs-fcfs-campaign-api', 'RoleBinding/fcfs-fcfs-campaign-api']);
+    const role = find(objects, 'Role', '-api') as KubeObject & { rules: unknown };
+    assert.deepEqual(role.rules, [
+      { apiGroups: ['batch'], resources: ['cronjobs'], resourceNames: ['fcfs-fcfs-campaign-aggregator'], verbs: ['get'] },
+      { apiGroups: ['batch'], resources: ['jobs'], verbs: ['create'] },
+    ]);
+    const env = envOf(find(objects, 'Deployment', '-api'));
+    assert.equal(env.get('AGGREGATION_RUNNER'), 'kubernetes-job');
+    assert.equal(env.get('AGGREGATION_CRONJOB'), find(objects, 'CronJob', '-aggregator').metadata.name);
+    assert.ok(env.has('POD_NAMESPACE'));
     for (const kind of ['Deployment', 'StatefulSet', 'CronJob', 'Job']) {
       const pod = podSpecOf(find(objects, kind));
       assert.ok(pod?.serviceAccountName && accounts.includes(pod.serviceAccountName), kind);
@@ -115,8 +125,10 @@ describe('Helm chart (static)', () => {
   });
 
   it('binds the Campaign controller to exactly the verbs it uses, in the release namespace, and elects it through a Lease', () => {
-    const objects = objectsOf('Campaign controller on');
+    const objects = objectsOf('Campaign controller on, aggregation in the API');
     assert.deepEqual(objects.filter((o) => o.kind.startsWith('Cluster')), [], 'nothing cluster-wide');
+    assert.deepEqual(objects.filter((o) => o.kind === 'Role').map((o) => o.metadata.name), ['fcfs-fcfs-campaign-operator'], 'the API creates no Jobs here');
+    assert.equal(envOf(find(objects, 'Deployment', '-api')).get('AGGREGATION_RUNNER'), undefined);
     const role = find(objects, 'Role', '-operator') as KubeObject & { rules: unknown };
     assert.deepEqual(role.rules, [
       { apiGroups: ['fcfs.dev'], resources: ['campaigns'], verbs: ['list', 'watch', 'create', 'patch'] },

@@ -76,6 +76,15 @@ is a one-line change here. Values are quoted: every environment variable is a st
     secretKeyRef:
       name: {{ include "fcfs.adminTokenSecret" . }}
       key: {{ .Values.adminToken.existingSecretKey }}
+{{- if include "fcfs.api.createsJobs" . }}
+- name: AGGREGATION_RUNNER
+  value: kubernetes-job
+- name: AGGREGATION_CRONJOB
+  value: {{ include "fcfs.component" (list . "aggregator") | quote }}
+- name: POD_NAMESPACE
+  valueFrom:
+    fieldRef: {fieldPath: metadata.namespace}
+{{- end }}
 {{- range $name, $value := .Values.api.env }}
 - name: {{ $name }}
   value: {{ $value | quote }}
