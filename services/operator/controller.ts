@@ -33,6 +33,8 @@ export interface ControllerOptions {
 type Informed = CampaignObject & { apiVersion?: string; kind?: string };
 
 const RETRY_MS = 1_000;
+/** Status patches sent at once by one refresh. */
+const PATCH_CONCURRENCY = 8;
 
 /**
  * Keeps database campaigns in step with Campaign objects of one namespace. Objects arrive through
@@ -50,6 +52,11 @@ export class CampaignController {
   private restartTimer: NodeJS.Timeout | undefined;
   private idle: Promise<void> = Promise.resolve();
   private readonly clock: () => Date;
+  /**
+   * The status last written per object. The informer's copy lags our own writes by a watch event;
+   * without this a refresh in between would send the same patch again.
+   */
+  private readonly written = new Map<string, CampaignStatus>();
 
   constructor(private readonly o: ControllerOptions) {
     this.clock = o.clock ?? (() => new Date());
@@ -77,9 +84,11 @@ export class CampaignController {
 
   async start(): Promise<void> {
     await this.startInformer();
+    // At a fixed rate: a refresh that took part of the interval shortens the wait after it.
     const statusLoop = async () => {
+      const started = Date.now();
       await this.refreshStatuses().catch((err: unknown) => this.o.logger.warn({ err }, 'status refresh failed'));
-      if (!this.stopped) this.statusTimer = setTimeout(() => void statusLoop(), this.o.statusIntervalMs);
+      if (!this.stopped) this.statusTimer = setTimeout(() => void statusLoop(), Math.max(0, this.o.statusIntervalMs - (Date.now() - started)));
     };
     const mirrorLoop = async () => {
       await this.mirrorUnlinked().catch((err: unknown) => this.o.logger.warn({ err }, 'mirroring campaigns failed'));
@@ -198,22 +207,31 @@ export class CampaignController {
     if (objects.length === 0) return;
     const rows = new Map((await this.o.store.findByIds(objects.map((o) => o.status?.campaignId ?? 0))).map((r) => [r.id, r]));
     const now = this.clock();
+    const writes: (() => Promise<void>)[] = [];
     for (const obj of objects) {
       const row = rows.get(obj.status?.campaignId ?? 0);
       if (!row || this.queue.has(obj.metadata.name)) continue;
       const status = desiredStatus(row, now, obj.status?.observedGeneration ?? 0, [...(obj.status?.conditions ?? [])]);
-      await this.writeStatus(obj, status).catch((err: unknown) => this.o.logger.warn({ err, campaign: obj.metadata.name }, 'status write failed'));
+      writes.push(() => this.writeStatus(obj, status).catch((err: unknown) => this.o.logger.warn({ err, campaign: obj.metadata.name }, 'status write failed')));
     }
+    const workers = Array.from({ length: Math.min(PATCH_CONCURRENCY, writes.length) }, async () => {
+      for (let next = writes.shift(); next; next = writes.shift()) await next();
+    });
+    await Promise.all(workers);
   }
 
   private async writeStatus(obj: Informed, status: CampaignStatus): Promise<void> {
-    if (!statusDiffers(obj.status, status)) return;
+    const name = obj.metadata.name;
+    const key = obj.metadata.uid ?? name;
+    const written = this.written.get(key);
+    if (!statusDiffers(obj.status, status) || (written !== undefined && !statusDiffers(written, status))) return;
     this.o.metrics.kubeRequests.inc({ verb: 'patch_status' });
     this.o.metrics.statusWrites.inc();
     await this.o.clients.custom.patchNamespacedCustomObjectStatus(
-      { group: CAMPAIGN_GROUP, version: CAMPAIGN_VERSION, namespace: this.o.namespace, plural: CAMPAIGN_PLURAL, name: obj.metadata.name, body: { status } },
+      { group: CAMPAIGN_GROUP, version: CAMPAIGN_VERSION, namespace: this.o.namespace, plural: CAMPAIGN_PLURAL, name, body: { status } },
       mergePatch,
     );
+    this.written.set(key, status);
   }
 
   private async patch(name: string, body: object): Promise<void> {
