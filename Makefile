@@ -126,6 +126,10 @@ bench: install ## Measure throughput and latency against same-run baselines; pri
 	scripts/install-wrk.sh
 	$(WITH_STACK) node --import tsx bench/main.ts
 
+.PHONY: bench-operator
+bench-operator: install ## Campaign controller: status latency and API-server load with 100 Open campaigns (BENCH_CAMPAIGNS=, BENCH_UPDATES_PER_SEC=)
+	$(WITH_STACK) node --import tsx bench/operator-status.ts
+
 .PHONY: clean-data
 clean-data: ## Remove the local stack's data (stop it first)
 	@if $(STACK) status >/dev/null 2>&1; then echo "stack is running: make down first" >&2; exit 1; fi
