@@ -10,7 +10,7 @@ import { httpMetrics } from './http/http-metrics.js';
 import { adminAuth, onlyMethods, requireJson } from './http/middleware.js';
 import { rateLimit, type RateLimitOptions } from './http/rate-limit.js';
 import { openApiDocument } from './openapi.js';
-import { adminToolRoutes } from './admin-tools/routes.js';
+import { adminToolRoutes, type PartitionSource } from './admin-tools/routes.js';
 import { batchRoutes, type BatchDeps } from './batch/routes.js';
 import { statsRoutes, type StatsDeps } from './stats/routes.js';
 import { deadLetterRoutes } from './dead-letters/routes.js';
@@ -28,7 +28,7 @@ export interface AppDeps {
   ingest: IngestService;
   deadLetters: DeadLetterStore;
   topic: string;
-  partitions: () => number;
+  partitions: PartitionSource;
   stats: StatsDeps;
   batch: BatchDeps;
   status: StatusSource;

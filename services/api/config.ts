@@ -57,6 +57,9 @@ export const apiConfigShape = {
   AGGREGATION_RUNNER: z.enum(['in-process', 'kubernetes-job'], { message: 'expected in-process or kubernetes-job' }).default('in-process'),
   AGGREGATION_CRONJOB: z.string().regex(/^[a-z0-9]([-a-z0-9]{0,50}[a-z0-9])?$/, 'expected a CronJob name (lower-case letters, digits, -; at most 52)').optional(),
   POD_NAMESPACE: z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, 'expected a namespace name').optional(),
+  /** When Strimzi manages the topic: its KafkaTopic (name, in KAFKA_TOPIC_RESOURCE_NAMESPACE), read by the partition-count endpoint. */
+  KAFKA_TOPIC_RESOURCE: z.string().regex(/^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$/, 'expected a Kubernetes object name').optional(),
+  KAFKA_TOPIC_RESOURCE_NAMESPACE: z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, 'expected a namespace name').optional(),
 };
 
 export type ApiConfig = ReturnType<typeof loadApiConfig>;
@@ -69,6 +72,9 @@ export function loadApiConfig(source: Readonly<Record<string, string | undefined
   if (config.AGGREGATION_RUNNER === 'kubernetes-job') {
     const missing = (['AGGREGATION_CRONJOB', 'POD_NAMESPACE'] as const).filter((k) => config[k] === undefined);
     if (missing.length > 0) throw new ConfigError(missing.map((k) => `${k}: required with AGGREGATION_RUNNER=kubernetes-job`));
+  }
+  if (config.KAFKA_TOPIC_RESOURCE !== undefined && config.KAFKA_TOPIC_RESOURCE_NAMESPACE === undefined) {
+    throw new ConfigError(['KAFKA_TOPIC_RESOURCE_NAMESPACE: required with KAFKA_TOPIC_RESOURCE']);
   }
   return config;
 }

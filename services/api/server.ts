@@ -23,6 +23,8 @@ import type { Logger } from '../platform/logger.js';
 import { createRegistry, METRIC_PREFIX } from '../platform/metrics.js';
 import { createKubeClients } from '../platform/k8s/clients.js';
 import { createApp } from './app.js';
+import { kafkaTopicPartitions } from './admin-tools/kafka-topic-partitions.js';
+import type { PartitionSource } from './admin-tools/routes.js';
 import { KubernetesAggregationLauncher } from './batch/kubernetes-launcher.js';
 import { CampaignService } from './campaigns/service.js';
 import type { ApiConfig } from './config.js';
@@ -143,10 +145,17 @@ export async function startApi(config: ApiConfig, logger: Logger): Promise<Runni
     { timeZone: config.STATS_TIME_ZONE, retentionDays: config.BATCH_RETENTION_DAYS, staleAfterMs: config.BATCH_STALE_AFTER_MS },
   );
 
+  const needsKubernetes = config.AGGREGATION_RUNNER === 'kubernetes-job' || config.KAFKA_TOPIC_RESOURCE !== undefined;
+  const kube = needsKubernetes ? createKubeClients() : undefined;
+  const topicResource = config.KAFKA_TOPIC_RESOURCE !== undefined && config.KAFKA_TOPIC_RESOURCE_NAMESPACE !== undefined
+    ? { name: config.KAFKA_TOPIC_RESOURCE, namespace: config.KAFKA_TOPIC_RESOURCE_NAMESPACE }
+    : undefined;
+  const partitionCount: PartitionSource = async () =>
+    kube && topicResource ? { count: await kafkaTopicPartitions(kube, topicResource), source: 'KafkaTopic' } : { count: partitions, source: 'broker' };
   const launcher =
-    config.AGGREGATION_RUNNER === 'kubernetes-job' && config.AGGREGATION_CRONJOB !== undefined && config.POD_NAMESPACE !== undefined
+    kube && config.AGGREGATION_RUNNER === 'kubernetes-job' && config.AGGREGATION_CRONJOB !== undefined && config.POD_NAMESPACE !== undefined
       ? new KubernetesAggregationLauncher({
-          clients: createKubeClients(),
+          clients: kube,
           executions,
           namespace: config.POD_NAMESPACE,
           cronJob: config.AGGREGATION_CRONJOB,
@@ -164,7 +173,7 @@ export async function startApi(config: ApiConfig, logger: Logger): Promise<Runni
     ingest,
     deadLetters,
     topic: config.KAFKA_TOPIC,
-    partitions: () => partitions,
+    partitions: partitionCount,
     status: { pending: (id) => acceptStore.pending(id) },
     stats: { stats: statsStore, orders: new OrderStore(heavy), campaigns, timeZone: config.STATS_TIME_ZONE, clock },
     batch: { job, executions, timeZone: config.STATS_TIME_ZONE, clock, logger, running: aggregations, launcher },

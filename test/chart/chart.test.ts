@@ -91,7 +91,8 @@ describe('Helm chart (static)', () => {
         const where = `${label}: ${o.kind}/${o.metadata.name}`;
         assert.equal(pod.securityContext?.runAsNonRoot, true, where);
         assert.deepEqual(pod.securityContext.seccompProfile, { type: 'RuntimeDefault' }, where);
-        const callsKubernetes = o.metadata.name.endsWith('-operator') || envOf(o).get('AGGREGATION_RUNNER') === 'kubernetes-job';
+        const env = envOf(o);
+        const callsKubernetes = o.metadata.name.endsWith('-operator') || env.get('AGGREGATION_RUNNER') === 'kubernetes-job' || env.has('KAFKA_TOPIC_RESOURCE');
         assert.equal(pod.automountServiceAccountToken, callsKubernetes, where);
         for (const c of pod.containers) {
           assert.equal(c.securityContext?.readOnlyRootFilesystem, true, where);
@@ -104,11 +105,18 @@ describe('Helm chart (static)', () => {
     }
   });
 
-  it('gives each deployable its own service account and binds one Role: the API reads the aggregation CronJob and creates Jobs', () => {
+  it('gives each deployable its own service account and binds the API to what it calls: the aggregation CronJob, Jobs, the KafkaTopic', () => {
     const objects = objectsOf('defaults');
     const accounts = objects.filter((o) => o.kind === 'ServiceAccount').map((o) => o.metadata.name).sort();
     assert.deepEqual(accounts, ['fcfs-fcfs-campaign-aggregator', 'fcfs-fcfs-campaign-api', 'fcfs-fcfs-campaign-consumer', 'fcfs-fcfs-campaign-migrations']);
-    assert.deepEqual(objects.filter((o) => /Role/.test(o.kind)).map((o) => `${o.kind}/${o.metadata.name}`), ['Role/fcfs-fcfs-campaign-api', 'RoleBinding/fcfs-fcfs-campaign-api']);
+    assert.deepEqual(objects.filter((o) => /Role/.test(o.kind)).map((o) => `${o.kind}/${o.metadata.name}`), [
+      'Role/fcfs-fcfs-campaign-api',
+      'Role/fcfs-fcfs-campaign-api-kafkatopic',
+      'RoleBinding/fcfs-fcfs-campaign-api',
+      'RoleBinding/fcfs-fcfs-campaign-api-kafkatopic',
+    ]);
+    const topicRole = find(objects, 'Role', '-api-kafkatopic') as KubeObject & { rules: unknown };
+    assert.deepEqual(topicRole.rules, [{ apiGroups: ['kafka.strimzi.io'], resources: ['kafkatopics'], resourceNames: ['campaign-participation'], verbs: ['get'] }]);
     const role = find(objects, 'Role', '-api') as KubeObject & { rules: unknown };
     assert.deepEqual(role.rules, [
       { apiGroups: ['batch'], resources: ['cronjobs'], resourceNames: ['fcfs-fcfs-campaign-aggregator'], verbs: ['get'] },
@@ -118,6 +126,7 @@ describe('Helm chart (static)', () => {
     assert.equal(env.get('AGGREGATION_RUNNER'), 'kubernetes-job');
     assert.equal(env.get('AGGREGATION_CRONJOB'), find(objects, 'CronJob', '-aggregator').metadata.name);
     assert.ok(env.has('POD_NAMESPACE'));
+    assert.equal(env.get('KAFKA_TOPIC_RESOURCE'), 'campaign-participation');
     for (const kind of ['Deployment', 'StatefulSet', 'CronJob', 'Job']) {
       const pod = podSpecOf(find(objects, kind));
       assert.ok(pod?.serviceAccountName && accounts.includes(pod.serviceAccountName), kind);
@@ -127,7 +136,7 @@ describe('Helm chart (static)', () => {
   it('binds the Campaign controller to exactly the verbs it uses, in the release namespace, and elects it through a Lease', () => {
     const objects = objectsOf('Campaign controller on, aggregation in the API');
     assert.deepEqual(objects.filter((o) => o.kind.startsWith('Cluster')), [], 'nothing cluster-wide');
-    assert.deepEqual(objects.filter((o) => o.kind === 'Role').map((o) => o.metadata.name), ['fcfs-fcfs-campaign-operator'], 'the API creates no Jobs here');
+    assert.deepEqual(objects.filter((o) => o.kind === 'Role').map((o) => o.metadata.name).sort(), ['fcfs-fcfs-campaign-api-kafkatopic', 'fcfs-fcfs-campaign-operator'], 'the API creates no Jobs here');
     assert.equal(envOf(find(objects, 'Deployment', '-api')).get('AGGREGATION_RUNNER'), undefined);
     const role = find(objects, 'Role', '-operator') as KubeObject & { rules: unknown };
     assert.deepEqual(role.rules, [

@@ -7,9 +7,10 @@ import { useApiFixture } from './support/fixture.js';
 import { dataOf, request } from './support/http.js';
 import { spawnEntrypoint } from './support/process.js';
 
-// POST /api/admin/batch/aggregate with AGGREGATION_RUNNER=kubernetes-job against a real
-// kube-apiserver (no node: no pod runs here, so the Job's command is run by the test, as the
-// pod would run it; the end-to-end test on the local cluster lets Kubernetes run it).
+// What the API does through the Kubernetes API, against a real kube-apiserver (no node: no pod
+// runs here, so the Job's command is run by the test, as the pod would run it; the end-to-end
+// test on the local cluster lets Kubernetes run it): aggregation Jobs made from the CronJob, and
+// the partition count read from the Strimzi KafkaTopic.
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
 const CRON = 'fcfs-aggregator';
@@ -29,20 +30,39 @@ const cronJob = JSON.stringify({
   },
 });
 
-describe('aggregation runs as Kubernetes Jobs made from the CronJob', { timeout: 5 * 60_000 }, () => {
-  let cp: ControlPlane;
-  const kubeconfig = path.join(repoRoot, `.local/test-control-plane-jobs-${process.pid}`);
-  before(async () => {
-    cp = await startControlPlane(kubeconfig);
-    // the API finds its credentials as in a pod or a shell: KUBECONFIG
-    process.env.KUBECONFIG = cp.kubeconfig;
-    await cp.kubectl(['apply', '-f', '-'], cronJob);
-  });
-  after(async () => {
-    delete process.env.KUBECONFIG;
-    await cp.down();
-  });
+let cp: ControlPlane;
+before(async () => {
+  cp = await startControlPlane(path.join(repoRoot, `.local/test-control-plane-jobs-${process.pid}`));
+  // the API finds its credentials as in a pod or a shell: KUBECONFIG
+  process.env.KUBECONFIG = cp.kubeconfig;
+  await cp.kubectl(['apply', '-f', '-'], cronJob);
+  await cp.kubectl(['apply', '-f', path.join(repoRoot, '../shared/crds/strimzi-kafkatopic.crd.yaml')]);
+  await cp.kubectl(['wait', '--for=condition=Established', 'crd/kafkatopics.kafka.strimzi.io', '--timeout=60s']);
+});
+after(async () => {
+  delete process.env.KUBECONFIG;
+  await cp.down();
+});
 
+describe('the partition count from the KafkaTopic when Strimzi manages the topic', () => {
+  const fx = useApiFixture('k8s-topic', { KAFKA_TOPIC_RESOURCE: 'campaign-participation', KAFKA_TOPIC_RESOURCE_NAMESPACE: 'default' });
+  const topic = (partitions: number) =>
+    JSON.stringify({ apiVersion: 'kafka.strimzi.io/v1', kind: 'KafkaTopic', metadata: { name: 'campaign-participation', labels: { 'strimzi.io/cluster': 'fcfs-kafka' } }, spec: { partitions, replicas: 1 } });
+
+  it('reads spec.partitions on each call, and says 503 KUBERNETES_UNAVAILABLE without the object', async () => {
+    const url = `${fx().api.url}/api/admin/kafka/partition-count`;
+    const missing = await request(url);
+    assert.equal(missing.status, 503);
+    assert.equal(missing.body.errorCode, 'KUBERNETES_UNAVAILABLE');
+    assert.match(missing.body.message, /KafkaTopic default\/campaign-participation could not be read/);
+    await cp.kubectl(['apply', '-f', '-'], topic(1));
+    assert.deepEqual(dataOf(await request(url)), { topic: fx().topic, partitionCount: 1, source: 'KafkaTopic' });
+    await cp.kubectl(['apply', '-f', '-'], topic(4));
+    assert.equal(dataOf(await request(url)).partitionCount, 4);
+  });
+});
+
+describe('aggregation runs as Kubernetes Jobs made from the CronJob', { timeout: 5 * 60_000 }, () => {
   const fx = useApiFixture('k8s-jobs', { AGGREGATION_RUNNER: 'kubernetes-job', AGGREGATION_CRONJOB: CRON, POD_NAMESPACE: 'default' });
   const url = (p: string) => `${fx().api.url}${p}`;
   const today = new Date().toISOString().slice(0, 10);

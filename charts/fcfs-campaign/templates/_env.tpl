@@ -85,6 +85,12 @@ is a one-line change here. Values are quoted: every environment variable is a st
   valueFrom:
     fieldRef: {fieldPath: metadata.namespace}
 {{- end }}
+{{- if .Values.kafka.strimzi.enabled }}
+- name: KAFKA_TOPIC_RESOURCE
+  value: {{ .Values.config.topic | quote }}
+- name: KAFKA_TOPIC_RESOURCE_NAMESPACE
+  value: {{ include "fcfs.kafkaNamespace" . | quote }}
+{{- end }}
 {{- range $name, $value := .Values.api.env }}
 - name: {{ $name }}
   value: {{ $value | quote }}

@@ -74,6 +74,11 @@ automountServiceAccountToken: false
 {{- if and .Values.aggregator.enabled .Values.aggregator.runThroughKubernetesApi -}}true{{- end -}}
 {{- end -}}
 
+{{/* Whether the API calls the Kubernetes API at all: aggregation Jobs, or the KafkaTopic's partitions. */}}
+{{- define "fcfs.api.callsKubernetes" -}}
+{{- if or (include "fcfs.api.createsJobs" .) .Values.kafka.strimzi.enabled -}}true{{- end -}}
+{{- end -}}
+
 {{/* The pod security context and pull secrets, for pods that set their own token mount. */}}
 {{- define "fcfs.podSecurity" -}}
 securityContext:
