@@ -62,7 +62,16 @@ const documentOperation = operation({
   replies: [plain(200, 'The OpenAPI 3.1 document.', z.object({}))],
 });
 
-const { version } = z.object({ version: z.string() }).parse(JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')));
+// package.json is two levels up from the sources (services/api/) and three from the compiled
+// image (dist/services/api/).
+function packageJson(): string {
+  try {
+    return readFileSync(new URL('../../package.json', import.meta.url), 'utf8');
+  } catch {
+    return readFileSync(new URL('../../../package.json', import.meta.url), 'utf8');
+  }
+}
+const { version } = z.object({ version: z.string() }).parse(JSON.parse(packageJson()));
 
 export const openApiDocument = buildDocument({
   info: { title: 'fcfs-campaign', version, description: DESCRIPTION },
