@@ -1,6 +1,6 @@
 # syntax=docker/dockerfile:1
 # One image for every deployable; the first argument picks it:
-#   docker run IMAGE api | consumer | aggregator --date 2026-11-20 | migrate
+#   docker run IMAGE api | consumer | operator | aggregator --date 2026-11-20 | migrate
 # Without Docker, scripts/image/build.sh assembles the same layout (see README).
 ARG NODE_IMAGE=node:20-bookworm-slim
 

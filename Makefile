@@ -148,6 +148,10 @@ k6: ## Build k6 from the Go module proxy into the per-user cache (once per machi
 experiments: install ## Re-measure the three architecture experiments into docs/experiments.md with charts (EXPERIMENTS_QUICK=1: about a minute, into .local/experiments)
 	$(WITH_STACK) node --import tsx experiments/main.ts
 
+.PHONY: bench-operator
+bench-operator: install ## Campaign controller: status latency and API-server load with 100 Open campaigns (BENCH_CAMPAIGNS=, BENCH_UPDATES_PER_SEC=)
+	$(WITH_STACK) node --import tsx bench/operator-status.ts
+
 .PHONY: clean-data
 clean-data: ## Remove the local stack's data (stop it first)
 	@if $(STACK) status >/dev/null 2>&1; then echo "stack is running: make down first" >&2; exit 1; fi

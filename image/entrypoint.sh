@@ -9,9 +9,10 @@ case "${deployable}" in
   api)        exec node dist/services/api/main.js "$@" ;;
   consumer)   exec node dist/services/consumer/main.js "$@" ;;
   aggregator) exec node dist/services/aggregator/main.js "$@" ;;
+  operator)   exec node dist/services/operator/main.js "$@" ;;
   migrate)    exec node dist/services/db/migrate-main.js "$@" ;;
   *)
-    echo "usage: <api|consumer|aggregator [--date YYYY-MM-DD]|migrate>" >&2
+    echo "usage: <api|consumer|operator|aggregator [--date YYYY-MM-DD]|migrate>" >&2
     exit 2
     ;;
 esac

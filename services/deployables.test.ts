@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 
 // Each of these folders is built into its own process; what two of them share belongs in core/,
 // db/, kafka/, platform/ or a feature module such as daily-stats/, never in one of them.
-const DEPLOYABLES = ['api', 'consumer', 'aggregator'];
+const DEPLOYABLES = ['api', 'consumer', 'aggregator', 'operator'];
 const SERVICES = dirname(fileURLToPath(import.meta.url));
 
 function sourceFiles(dir: string): string[] {

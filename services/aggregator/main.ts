@@ -14,11 +14,17 @@ const config = configOrExit(() => loadConfig({ ...commonConfigShape, ...dbConfig
 const logger = createLogger('aggregator', config.LOG_LEVEL);
 
 let date: string;
+// Set when the API claimed the execution and started this process as a Kubernetes Job for it.
+let claimed: number | undefined;
 try {
-  const { values } = parseArgs({ options: { date: { type: 'string' } }, strict: true });
+  const { values } = parseArgs({ options: { date: { type: 'string' }, 'execution-id': { type: 'string' } }, strict: true });
   date = values.date ?? yesterdayIn(new Date(), config.STATS_TIME_ZONE);
+  if (values['execution-id'] !== undefined) {
+    claimed = Number(values['execution-id']);
+    if (!Number.isSafeInteger(claimed) || claimed < 1) throw new Error(`--execution-id: expected a positive integer, got ${values['execution-id']}`);
+  }
 } catch (err) {
-  process.stderr.write(`${err instanceof Error ? err.message : String(err)}\nusage: aggregator [--date YYYY-MM-DD]\n`);
+  process.stderr.write(`${err instanceof Error ? err.message : String(err)}\nusage: aggregator [--date YYYY-MM-DD] [--execution-id N]\n`);
   process.exit(2);
 }
 
@@ -28,8 +34,7 @@ const job = new AggregationJob(
   { timeZone: config.STATS_TIME_ZONE, retentionDays: config.AGGREGATION_RETENTION_DAYS, staleAfterMs: config.AGGREGATION_STALE_AFTER_MS },
 );
 try {
-  const { done } = await job.start(date);
-  const outcome = await done;
+  const outcome = claimed === undefined ? await (await job.start(date)).done : await job.runClaimed(claimed, date);
   process.exitCode = outcome.status === 'COMPLETED' ? 0 : 1;
 } catch (err) {
   if (err instanceof InvalidDateError) {

@@ -11,7 +11,7 @@ import { httpMetrics } from './http/http-metrics.js';
 import { adminAuth, onlyMethods, requireJson } from './http/middleware.js';
 import { rateLimit, type RateLimitOptions } from './http/rate-limit.js';
 import { openApiDocument } from './openapi.js';
-import { adminToolRoutes } from './admin-tools/routes.js';
+import { adminToolRoutes, type PartitionSource } from './admin-tools/routes.js';
 import { aggregationRunRoutes, type AggregationRunDeps } from './aggregation-runs/routes.js';
 import { statsRoutes, type StatsDeps } from './stats/routes.js';
 import { deadLetterRoutes } from './dead-letters/routes.js';
@@ -29,7 +29,7 @@ export interface AppDeps {
   ingest: IngestService;
   deadLetters: DeadLetterStore;
   topic: string;
-  partitions: () => number;
+  partitions: PartitionSource;
   stats: StatsDeps;
   aggregationRuns: AggregationRunDeps;
   status: StatusSource;

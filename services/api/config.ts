@@ -52,6 +52,16 @@ export const apiConfigShape = {
   RATE_LIMIT_MAX_KEYS: env.int(100_000, 100, 10_000_000),
   /** Proxies in front of the API whose X-Forwarded-For is believed (0: the peer address is the client). */
   TRUST_PROXY: env.int(0, 0, 10),
+  /**
+   * Where POST /api/admin/batch/aggregate runs the aggregation: `in-process` (default), or
+   * `kubernetes-job` (in a cluster): a Job made from AGGREGATION_CRONJOB's template in POD_NAMESPACE.
+   */
+  AGGREGATION_RUNNER: z.enum(['in-process', 'kubernetes-job'], { message: 'expected in-process or kubernetes-job' }).default('in-process'),
+  AGGREGATION_CRONJOB: z.string().regex(/^[a-z0-9]([-a-z0-9]{0,50}[a-z0-9])?$/, 'expected a CronJob name (lower-case letters, digits, -; at most 52)').optional(),
+  POD_NAMESPACE: z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, 'expected a namespace name').optional(),
+  /** When Strimzi manages the topic: its KafkaTopic (name, in KAFKA_TOPIC_RESOURCE_NAMESPACE), read by the partition-count endpoint. */
+  KAFKA_TOPIC_RESOURCE: z.string().regex(/^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$/, 'expected a Kubernetes object name').optional(),
+  KAFKA_TOPIC_RESOURCE_NAMESPACE: z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, 'expected a namespace name').optional(),
 };
 
 export type ApiConfig = ReturnType<typeof loadApiConfig>;
@@ -60,6 +70,13 @@ export function loadApiConfig(source: Readonly<Record<string, string | undefined
   const config = loadConfig(apiConfigShape, source);
   if (config.ADMIN_AUTH === 'token' && config.ADMIN_TOKEN === undefined) {
     throw new ConfigError(['ADMIN_TOKEN: required (a secret of at least 16 characters); set ADMIN_AUTH=disabled to run the admin endpoints open for local experiments']);
+  }
+  if (config.AGGREGATION_RUNNER === 'kubernetes-job') {
+    const missing = (['AGGREGATION_CRONJOB', 'POD_NAMESPACE'] as const).filter((k) => config[k] === undefined);
+    if (missing.length > 0) throw new ConfigError(missing.map((k) => `${k}: required with AGGREGATION_RUNNER=kubernetes-job`));
+  }
+  if (config.KAFKA_TOPIC_RESOURCE !== undefined && config.KAFKA_TOPIC_RESOURCE_NAMESPACE === undefined) {
+    throw new ConfigError(['KAFKA_TOPIC_RESOURCE_NAMESPACE: required with KAFKA_TOPIC_RESOURCE']);
   }
   return config;
 }

@@ -10,6 +10,7 @@ import type { ApiConfig } from './config.js';
 import { ParticipationService } from './participation/service.js';
 import { createAggregation } from './wiring/aggregation.js';
 import { connectBroker } from './wiring/broker.js';
+import { createKubernetes } from './wiring/kubernetes.js';
 import { listen } from './wiring/http-server.js';
 import { createIngest } from './wiring/ingest.js';
 import { createStorage } from './wiring/storage.js';
@@ -30,7 +31,8 @@ export async function startApi(config: ApiConfig, logger: Logger): Promise<Runni
   const lifecycle = { draining: false };
   const broker = await connectBroker(config, logger);
   const { ingest, producer, accepts } = createIngest({ config, storage, broker, registry, logger, clock });
-  const aggregation = createAggregation({ config, storage, logger, clock });
+  const kubernetes = createKubernetes({ config, storage, brokerPartitions: broker.partitions, logger, clock });
+  const aggregation = createAggregation({ config, storage, logger, clock, launcher: kubernetes.launcher });
   const campaigns = new CampaignService({ store: storage.campaigns, clock });
   const log = new LogProgress({ admin: broker.admin, offsets: storage.participations, topic: config.KAFKA_TOPIC, group: consumerGroupOf(config) });
   const participations = new ParticipationService({ campaigns, store: storage.participations, refusals: storage.deadLetters, log, clock });
@@ -43,7 +45,7 @@ export async function startApi(config: ApiConfig, logger: Logger): Promise<Runni
     ingest,
     deadLetters: storage.deadLetters,
     topic: config.KAFKA_TOPIC,
-    partitions: broker.partitions,
+    partitions: kubernetes.partitions,
     status: { pending: (id) => storage.accepts.pending(id) },
     stats: { stats: storage.stats, orders: storage.orders, campaigns, timeZone: config.STATS_TIME_ZONE, clock },
     aggregationRuns: aggregation.routes,

@@ -52,6 +52,11 @@ export class AggregationJob {
     return { executionId, done: this.run(executionId, day) };
   }
 
+  /** Runs an execution claimed by another process (the API, which started this one as a Kubernetes Job). */
+  runClaimed(executionId: number, date: string): Promise<AggregationOutcome> {
+    return this.run(executionId, checkPastDate(date, this.options.timeZone, this.clock()));
+  }
+
   private async run(executionId: number, date: IsoDate): Promise<AggregationOutcome> {
     const { stats, executions, logger } = this.deps;
     const started = performance.now();

@@ -4,6 +4,7 @@ import * as initial from './migrations/0001-initial.js';
 import * as kafkaPath from './migrations/0002-kafka-path.js';
 import * as dailyStats from './migrations/0003-daily-stats.js';
 import * as truthfulAnswers from './migrations/0004-truthful-answers.js';
+import * as campaignResources from './migrations/0005-campaign-resources.js';
 
 interface MigrationModule {
   up(qi: QueryInterface): Promise<void>;
@@ -16,6 +17,7 @@ const migrations: ReadonlyArray<readonly [string, MigrationModule]> = [
   ['0002-kafka-path', kafkaPath],
   ['0003-daily-stats', dailyStats],
   ['0004-truthful-answers', truthfulAnswers],
+  ['0005-campaign-resources', campaignResources],
 ];
 
 export function createMigrator(sequelize: Sequelize): Umzug<QueryInterface> {

@@ -27,6 +27,7 @@ export type ErrorCode =
   | 'DATABASE_UNAVAILABLE'
   | 'BROKER_UNAVAILABLE'
   | 'QUERY_TIMEOUT'
+  | 'KUBERNETES_UNAVAILABLE'
   | 'INTERNAL_ERROR';
 
 export interface FieldProblem {
@@ -76,7 +77,7 @@ export class NotFoundError extends DomainError {
 /** A dependency could not be reached: nothing was (durably) done, and the same call may be retried. */
 export class UnavailableError extends DomainError {
   override readonly name = 'UnavailableError';
-  constructor(code: 'DATABASE_UNAVAILABLE' | 'BROKER_UNAVAILABLE', message: string, cause?: unknown, data?: Readonly<Record<string, unknown>>) {
+  constructor(code: 'DATABASE_UNAVAILABLE' | 'BROKER_UNAVAILABLE' | 'KUBERNETES_UNAVAILABLE', message: string, cause?: unknown, data?: Readonly<Record<string, unknown>>) {
     super(code, message, { retriable: true, cause, data });
   }
 }

@@ -49,6 +49,7 @@ const valueSets: ReadonlyArray<readonly [string, readonly string[]]> = [
   ['monitoring and network policies on', ['monitoring.yaml']],
   ['HPA off', ['hpa-off.yaml']],
   ['partition experiment', ['partition-experiment.yaml']],
+  ['Campaign controller on, aggregation in the API', ['operator.yaml']],
 ];
 
 describe('Helm chart (static)', () => {
@@ -82,7 +83,7 @@ describe('Helm chart (static)', () => {
     return objects;
   };
 
-  it('hardens every pod: non-root, read-only root, no escalation, no capabilities, RuntimeDefault seccomp, requests and limits, no API token', () => {
+  it('hardens every pod: non-root, read-only root, no escalation, no capabilities, RuntimeDefault seccomp, requests and limits, an API token only where the Kubernetes API is called', () => {
     for (const [label] of valueSets) {
       for (const o of objectsOf(label)) {
         const pod = podSpecOf(o);
@@ -90,7 +91,9 @@ describe('Helm chart (static)', () => {
         const where = `${label}: ${o.kind}/${o.metadata.name}`;
         assert.equal(pod.securityContext?.runAsNonRoot, true, where);
         assert.deepEqual(pod.securityContext.seccompProfile, { type: 'RuntimeDefault' }, where);
-        assert.equal(pod.automountServiceAccountToken, false, where);
+        const env = envOf(o);
+        const callsKubernetes = o.metadata.name.endsWith('-operator') || env.get('AGGREGATION_RUNNER') === 'kubernetes-job' || env.has('KAFKA_TOPIC_RESOURCE');
+        assert.equal(pod.automountServiceAccountToken, callsKubernetes, where);
         for (const c of pod.containers) {
           assert.equal(c.securityContext?.readOnlyRootFilesystem, true, where);
           assert.equal(c.securityContext.allowPrivilegeEscalation, false, where);
@@ -102,15 +105,58 @@ describe('Helm chart (static)', () => {
     }
   });
 
-  it('gives each deployable its own service account and binds no role', () => {
+  it('gives each deployable its own service account and binds the API to what it calls: the aggregation CronJob, Jobs, the KafkaTopic', () => {
     const objects = objectsOf('defaults');
     const accounts = objects.filter((o) => o.kind === 'ServiceAccount').map((o) => o.metadata.name).sort();
     assert.deepEqual(accounts, ['fcfs-fcfs-campaign-aggregator', 'fcfs-fcfs-campaign-api', 'fcfs-fcfs-campaign-consumer', 'fcfs-fcfs-campaign-migrations']);
-    assert.deepEqual(objects.filter((o) => /Role/.test(o.kind)), []);
+    assert.deepEqual(objects.filter((o) => /Role/.test(o.kind)).map((o) => `${o.kind}/${o.metadata.name}`), [
+      'Role/fcfs-fcfs-campaign-api',
+      'Role/fcfs-fcfs-campaign-api-kafkatopic',
+      'RoleBinding/fcfs-fcfs-campaign-api',
+      'RoleBinding/fcfs-fcfs-campaign-api-kafkatopic',
+    ]);
+    const topicRole = find(objects, 'Role', '-api-kafkatopic') as KubeObject & { rules: unknown };
+    assert.deepEqual(topicRole.rules, [{ apiGroups: ['kafka.strimzi.io'], resources: ['kafkatopics'], resourceNames: ['campaign-participation'], verbs: ['get'] }]);
+    const role = find(objects, 'Role', '-api') as KubeObject & { rules: unknown };
+    assert.deepEqual(role.rules, [
+      { apiGroups: ['batch'], resources: ['cronjobs'], resourceNames: ['fcfs-fcfs-campaign-aggregator'], verbs: ['get'] },
+      { apiGroups: ['batch'], resources: ['jobs'], verbs: ['create'] },
+    ]);
+    const env = envOf(find(objects, 'Deployment', '-api'));
+    assert.equal(env.get('AGGREGATION_RUNNER'), 'kubernetes-job');
+    assert.equal(env.get('AGGREGATION_CRONJOB'), find(objects, 'CronJob', '-aggregator').metadata.name);
+    assert.ok(env.has('POD_NAMESPACE'));
+    assert.equal(env.get('KAFKA_TOPIC_RESOURCE'), 'campaign-participation');
     for (const kind of ['Deployment', 'StatefulSet', 'CronJob', 'Job']) {
       const pod = podSpecOf(find(objects, kind));
       assert.ok(pod?.serviceAccountName && accounts.includes(pod.serviceAccountName), kind);
     }
+  });
+
+  it('binds the Campaign controller to exactly the verbs it uses, in the release namespace, and elects it through a Lease', () => {
+    const objects = objectsOf('Campaign controller on, aggregation in the API');
+    assert.deepEqual(objects.filter((o) => o.kind.startsWith('Cluster')), [], 'nothing cluster-wide');
+    assert.deepEqual(objects.filter((o) => o.kind === 'Role').map((o) => o.metadata.name).sort(), ['fcfs-fcfs-campaign-api-kafkatopic', 'fcfs-fcfs-campaign-operator'], 'the API creates no Jobs here');
+    assert.equal(envOf(find(objects, 'Deployment', '-api')).get('AGGREGATION_RUNNER'), undefined);
+    const role = find(objects, 'Role', '-operator') as KubeObject & { rules: unknown };
+    assert.deepEqual(role.rules, [
+      { apiGroups: ['fcfs.dev'], resources: ['campaigns'], verbs: ['list', 'watch', 'create', 'patch'] },
+      { apiGroups: ['fcfs.dev'], resources: ['campaigns/status'], verbs: ['patch'] },
+      { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['create'] },
+      { apiGroups: ['coordination.k8s.io'], resources: ['leases'], resourceNames: ['fcfs-fcfs-campaign-operator'], verbs: ['get', 'patch'] },
+    ]);
+    const binding = find(objects, 'RoleBinding', '-operator') as KubeObject & { subjects: { name: string }[]; roleRef: { name: string } };
+    assert.equal(binding.roleRef.name, role.metadata.name);
+    assert.deepEqual(binding.subjects.map((x) => x.name), ['fcfs-fcfs-campaign-operator']);
+    const deployment = find(objects, 'Deployment', '-operator');
+    assert.equal(deployment.spec?.replicas, 2);
+    assert.equal(podSpecOf(deployment)?.serviceAccountName, 'fcfs-fcfs-campaign-operator');
+    assert.deepEqual(podSpecOf(deployment)?.containers[0]?.args, ['operator']);
+    const env = envOf(deployment);
+    assert.equal(env.get('OPERATOR_LEASE_NAME'), 'fcfs-fcfs-campaign-operator');
+    assert.ok(env.has('OPERATOR_IDENTITY'), 'the pod name identifies the instance in the Lease');
+    assert.ok(env.get('OPERATOR_NAMESPACE'));
+    find(objects, 'NetworkPolicy', '-operator');
   });
 
   it('rolls the API without dropping requests: surge before unavailability, preStop pause, probes on the real endpoints, grace above the drain', () => {

@@ -161,6 +161,21 @@ describe('the chart on a real Kubernetes cluster', { timeout: 45 * 60_000 }, () 
     await kubectl('delete', 'job', 'aggregate-e2e', '--wait=true');
   });
 
+  it('the API aggregation trigger creates a Job from the CronJob, which completes and records its execution', async () => {
+    const today = new Date().toISOString().slice(0, 10);
+    const started = await call(api(`/api/admin/batch/aggregate?date=${today}`), { method: 'POST', token });
+    assert.equal(started.status, 202, JSON.stringify(started.body));
+    const executionId = Number(started.body.data?.executionId);
+    const jobName = String(started.body.data?.kubernetesJob);
+    assert.match(jobName, new RegExp(`^${RELEASE}-fcfs-campaign-aggregator-m[0-9a-z]+$`));
+    await timed('aggregation job created by the API', () => kubectl('wait', '--for=condition=Complete', `job/${jobName}`, '--timeout=180s'));
+    const status = await call(api(`/api/admin/batch/status/${executionId}`), { token });
+    const execution = status.body.data;
+    assert.ok(execution, JSON.stringify(status.body));
+    assert.equal(execution.status, 'COMPLETED', JSON.stringify(status.body));
+    assert.equal((execution.parameters as Record<string, unknown> | undefined)?.kubernetesJob, jobName);
+  });
+
   it('helm upgrade with a changed value rolls the API while load runs, and no request fails', async () => {
     const load = await call(api('/api/admin/campaigns'), { body: { name: 'e2e rollout', totalStock: 1_000_000 }, token });
     const loadCampaign = Number(load.body.data?.id);

@@ -88,6 +88,21 @@ is a one-line change here. Values are quoted: every environment variable is a st
   value: {{ .Values.api.rateLimit.addressBurst | quote }}
 - name: TRUST_PROXY
   value: {{ .Values.api.trustProxy | quote }}
+{{- if include "fcfs.api.createsJobs" . }}
+- name: AGGREGATION_RUNNER
+  value: kubernetes-job
+- name: AGGREGATION_CRONJOB
+  value: {{ include "fcfs.component" (list . "aggregator") | quote }}
+- name: POD_NAMESPACE
+  valueFrom:
+    fieldRef: {fieldPath: metadata.namespace}
+{{- end }}
+{{- if .Values.kafka.strimzi.enabled }}
+- name: KAFKA_TOPIC_RESOURCE
+  value: {{ .Values.config.topic | quote }}
+- name: KAFKA_TOPIC_RESOURCE_NAMESPACE
+  value: {{ include "fcfs.kafkaNamespace" . | quote }}
+{{- end }}
 {{- range $name, $value := .Values.api.env }}
 - name: {{ $name }}
   value: {{ $value | quote }}
@@ -116,6 +131,29 @@ is a one-line change here. Values are quoted: every environment variable is a st
 {{- define "fcfs.env.aggregator" -}}
 {{ include "fcfs.env.common" . }}
 {{- range $name, $value := .Values.aggregator.env }}
+- name: {{ $name }}
+  value: {{ $value | quote }}
+{{- end }}
+{{- end -}}
+
+{{- define "fcfs.env.operator" -}}
+{{ include "fcfs.env.common" . }}
+- name: HOST
+  value: "0.0.0.0"
+- name: METRICS_PORT
+  value: {{ .Values.operator.metricsPort | quote }}
+- name: OPERATOR_NAMESPACE
+  value: {{ .Release.Namespace | quote }}
+- name: OPERATOR_LEASE_NAME
+  value: {{ include "fcfs.component" (list . "operator") | quote }}
+- name: OPERATOR_IDENTITY
+  valueFrom:
+    fieldRef: {fieldPath: metadata.name}
+- name: OPERATOR_LEASE_DURATION_S
+  value: {{ .Values.operator.leaseDurationSeconds | quote }}
+- name: OPERATOR_STATUS_INTERVAL_MS
+  value: {{ .Values.operator.statusIntervalMs | quote }}
+{{- range $name, $value := .Values.operator.env }}
 - name: {{ $name }}
   value: {{ $value | quote }}
 {{- end }}

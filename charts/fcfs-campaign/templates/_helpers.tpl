@@ -63,9 +63,24 @@ helm.sh/chart: {{ printf "%s-%s" $root.Chart.Name $root.Chart.Version | replace 
 {{- default (printf "%s-dlq" .Values.config.topic) .Values.config.dlqTopic -}}
 {{- end -}}
 
-{{/* Pod-level settings every deployable shares. */}}
+{{/* Pod-level settings every deployable shares: no API token, and fcfs.podSecurity. */}}
 {{- define "fcfs.podSpecCommon" -}}
 automountServiceAccountToken: false
+{{ include "fcfs.podSecurity" . }}
+{{- end -}}
+
+{{/* Whether the API creates the aggregation Jobs through the Kubernetes API ("true" or ""). */}}
+{{- define "fcfs.api.createsJobs" -}}
+{{- if and .Values.aggregator.enabled .Values.aggregator.runThroughKubernetesApi -}}true{{- end -}}
+{{- end -}}
+
+{{/* Whether the API calls the Kubernetes API at all: aggregation Jobs, or the KafkaTopic's partitions. */}}
+{{- define "fcfs.api.callsKubernetes" -}}
+{{- if or (include "fcfs.api.createsJobs" .) .Values.kafka.strimzi.enabled -}}true{{- end -}}
+{{- end -}}
+
+{{/* The pod security context and pull secrets, for pods that set their own token mount. */}}
+{{- define "fcfs.podSecurity" -}}
 securityContext:
   {{- toYaml .Values.podSecurityContext | nindent 2 }}
 {{- with .Values.imagePullSecrets }}

@@ -13,4 +13,10 @@ export const BulkParticipationResultJson = z
   })
   .meta({ id: 'BulkParticipationResult' });
 
-export const PartitionCountJson = z.object({ topic: z.string(), partitionCount: z.number().int().min(1) }).meta({ id: 'PartitionCount' });
+export const PartitionCountJson = z
+  .object({
+    topic: z.string(),
+    partitionCount: z.number().int().min(1),
+    source: z.enum(['broker', 'KafkaTopic']).meta({ description: 'broker: what the broker reported at start; KafkaTopic: the Strimzi KafkaTopic that manages the topic (KAFKA_TOPIC_RESOURCE), read on each call.' }),
+  })
+  .meta({ id: 'PartitionCount' });

@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { DEFAULT_BULK_MAX_COUNT } from '../config.js';
 import { sendOk } from '../http/envelope.js';
-import { badBody, campaignNotFound, databaseDown, ok, operation } from '../http/openapi-declare.js';
+import { badBody, campaignNotFound, databaseDown, fail, ok, operation } from '../http/openapi-declare.js';
 import { parse } from '../http/validate.js';
 import type { IngestService } from '../participation/ingest-service.js';
 import { BulkParticipationResultJson, PartitionCountJson } from './responses.js';
@@ -47,11 +47,17 @@ export const adminToolOperations = [
     operationId: 'getPartitionCount',
     tags: ['admin'],
     summary: 'Partitions of the participation topic',
-    replies: [ok(200, 'The topic and its partition count.', PartitionCountJson)],
+    replies: [
+      ok(200, 'The topic and its partition count.', PartitionCountJson),
+      fail('KAFKA_TOPIC_RESOURCE is set and the Kubernetes API did not answer with the KafkaTopic.', ['KUBERNETES_UNAVAILABLE']),
+    ],
   }),
 ];
 
-export function adminToolRoutes(ingest: IngestService, topic: string, partitions: () => number, bulkMaxCount: number): Router {
+/** Where the partition count comes from: the broker at start, or a KafkaTopic read on each call. */
+export type PartitionSource = () => Promise<{ count: number; source: 'broker' | 'KafkaTopic' }>;
+
+export function adminToolRoutes(ingest: IngestService, topic: string, partitions: PartitionSource, bulkMaxCount: number): Router {
   const router = Router();
   const schema = bulkBody(bulkMaxCount);
   router.post('/test/participate-bulk', async (req, res) => {
@@ -65,8 +71,9 @@ export function adminToolRoutes(ingest: IngestService, topic: string, partitions
     };
     sendOk(res, 200, complete ? 'published' : 'stopped: the broker did not acknowledge everything; entries not confirmed may still be in the log', published);
   });
-  router.get('/kafka/partition-count', (_req, res) => {
-    sendOk(res, 200, 'partition count', { topic, partitionCount: partitions() });
+  router.get('/kafka/partition-count', async (_req, res) => {
+    const { count, source } = await partitions();
+    sendOk(res, 200, 'partition count', { topic, partitionCount: count, source });
   });
   return router;
 }

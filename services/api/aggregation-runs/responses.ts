@@ -7,14 +7,21 @@ const EXECUTION_STATUSES = { STARTED: true, COMPLETED: true, PARTIAL: true, FAIL
 const STEP_STATUSES = { COMPLETED: true, FAILED: true } satisfies Record<ExecutionStep['status'], true>;
 
 
-export const ExecutionStartedJson = z.object({ executionId: positiveId, date: calendarDay, status: z.literal('STARTED') }).meta({ id: 'ExecutionStarted' });
+export const ExecutionStartedJson = z
+  .object({
+    executionId: positiveId,
+    date: calendarDay,
+    status: z.literal('STARTED'),
+    kubernetesJob: z.string().optional().meta({ description: 'In a cluster (AGGREGATION_RUNNER=kubernetes-job): the Job that runs the aggregation.' }),
+  })
+  .meta({ id: 'ExecutionStarted' });
 
 export const ExecutionJson = z
   .object({
     executionId: positiveId,
     jobName: z.string().meta({ examples: [AGGREGATION_JOB] }),
     date: calendarDay.meta({ description: 'The day aggregated.' }),
-    parameters: z.record(z.string(), z.unknown()).meta({ description: 'What the run was started with: `{ "date", "timeZone" }`.' }),
+    parameters: z.record(z.string(), z.unknown()).meta({ description: 'What the run was started with: `{ "date", "timeZone" }`, and `kubernetesJob`, the Job that ran it, when started through the Kubernetes API.' }),
     status: z.enum(Object.keys(EXECUTION_STATUSES) as [ExecutionStatus, ...ExecutionStatus[]]).meta({
       description:
         'STARTED while running; COMPLETED when every campaign was aggregated; PARTIAL when some failed and the others are committed; FAILED when all failed, the job itself broke, or the run was abandoned without a heartbeat.',

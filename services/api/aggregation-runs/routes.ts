@@ -10,6 +10,7 @@ import { NOT_A_PAST_DATE, badInput, databaseDown, fail, idPathParameter, ok, ope
 import { positiveId } from '../http/response-schemas.js';
 import { calendarDateShape, idParam } from '../http/schemas.js';
 import { parse } from '../http/validate.js';
+import type { AggregationLauncher } from './kubernetes-launcher.js';
 import { ExecutionDetailJson, ExecutionJson, ExecutionStartedJson } from './responses.js';
 
 export interface AggregationRunDeps {
@@ -20,6 +21,8 @@ export interface AggregationRunDeps {
   logger: Logger;
   /** Runs started here, so that shutdown can let them finish. */
   running: Set<Promise<AggregationOutcome>>;
+  /** In a cluster: runs go to Kubernetes Jobs instead of this process. */
+  launcher?: AggregationLauncher;
 }
 
 const aggregateQuery = z.object({ date: z.string().meta(calendarDateShape).optional() });
@@ -33,7 +36,7 @@ export const aggregationRunOperations = [
     tags: ['admin', 'batch'],
     summary: "Aggregate a day's statistics",
     description:
-      'Takes no body. Claims the day and answers at once; the run goes on in the background, each campaign in its own transaction, and GET /api/admin/batch/status/{executionId} follows it. Running a day again rewrites its rows. One run per day at a time: a run whose heartbeat is older than AGGREGATION_STALE_AFTER_MS is taken to have died, is marked FAILED and is taken over.',
+      'Takes no body. Claims the day and answers at once; the run goes on in the background (in a cluster with AGGREGATION_RUNNER=kubernetes-job: in a Job made from the aggregation CronJob, named in data.kubernetesJob), each campaign in its own transaction, and GET /api/admin/batch/status/{executionId} follows it. Running a day again rewrites its rows. One run per day at a time: a run whose heartbeat is older than AGGREGATION_STALE_AFTER_MS is taken to have died, is marked FAILED and is taken over.',
     parameters: [
       {
         id: 'AggregateDate',
@@ -48,7 +51,10 @@ export const aggregationRunOperations = [
       ok(202, 'The run has started.', ExecutionStartedJson),
       badInput(`date is ${NOT_A_PAST_DATE}.`),
       fail('A run of this day is already in progress; data.executionId is that run.', ['BATCH_ALREADY_RUNNING'], z.object({ executionId: positiveId })),
-      databaseDown,
+      fail(
+        'The database could not be reached (nothing was recorded), or the Kubernetes API refused or did not answer the Job (KUBERNETES_UNAVAILABLE; the execution is recorded FAILED with the reason). Retry later.',
+        ['DATABASE_UNAVAILABLE', 'KUBERNETES_UNAVAILABLE'],
+      ),
     ],
   }),
   operation({
@@ -106,6 +112,11 @@ export function aggregationRunRoutes(deps: AggregationRunDeps): Router {
     const { date } = parse(aggregateQuery, req.query, 'query');
     const day = date ?? yesterdayIn(deps.clock(), deps.timeZone);
     try {
+      if (deps.launcher) {
+        const { executionId, jobName } = await deps.launcher.start(day);
+        sendOk(res, 202, 'aggregation started', { executionId, date: day, status: 'STARTED', kubernetesJob: jobName });
+        return;
+      }
       const { executionId, done } = await deps.job.start(day);
       deps.running.add(done);
       void done.finally(() => deps.running.delete(done));

@@ -11,7 +11,14 @@ export interface AggregationWiring {
 }
 
 /** The daily aggregation as the API runs it on request (POST /api/admin/batch/aggregate). */
-export function createAggregation(deps: { config: ApiConfig; storage: Storage; logger: Logger; clock: () => Date }): AggregationWiring {
+export function createAggregation(deps: {
+  config: ApiConfig;
+  storage: Storage;
+  logger: Logger;
+  clock: () => Date;
+  /** Set in a cluster: runs go to Jobs made from the CronJob instead of this process. */
+  launcher?: AggregationRunDeps['launcher'];
+}): AggregationWiring {
   const { config, storage, logger, clock } = deps;
   const running = new Set<Promise<AggregationOutcome>>();
   const job = new AggregationJob(
@@ -19,7 +26,7 @@ export function createAggregation(deps: { config: ApiConfig; storage: Storage; l
     { timeZone: config.STATS_TIME_ZONE, retentionDays: config.AGGREGATION_RETENTION_DAYS, staleAfterMs: config.AGGREGATION_STALE_AFTER_MS },
   );
   return {
-    routes: { job, executions: storage.executions, timeZone: config.STATS_TIME_ZONE, clock, logger, running },
+    routes: { job, executions: storage.executions, timeZone: config.STATS_TIME_ZONE, clock, logger, running, launcher: deps.launcher },
     settled: async () => {
       await Promise.allSettled(running);
     },

@@ -1,0 +1,70 @@
+import { campaignState, type CampaignState } from '../core/campaign-state.js';
+import type { CampaignStatus, Condition, Phase } from './campaign-resource.js';
+
+/** The database's view of a campaign that status is made from: the O(1) counters and window. */
+export interface CampaignCounters {
+  readonly id: number;
+  readonly totalStock: number;
+  readonly currentStock: number;
+  readonly successCount: number;
+  readonly soldOutCount: number;
+  readonly duplicateCount: number;
+  readonly pending: number;
+  readonly startsAt: Date | null;
+  readonly endsAt: Date | null;
+}
+
+const PHASES: Record<CampaignState, Phase> = { SCHEDULED: 'Scheduled', OPEN: 'Open', SOLD_OUT: 'SoldOut', ENDED: 'Ended' };
+
+export function phaseOf(c: CampaignCounters, now: Date): Phase {
+  return PHASES[campaignState(c, now)];
+}
+
+/** A condition the controller wants set, before its transition time is known. */
+export interface ConditionWish {
+  readonly type: string;
+  readonly status: Condition['status'];
+  readonly reason: string;
+  readonly message: string;
+}
+
+/**
+ * Merges wished conditions into the current ones: a condition whose status did not change keeps
+ * its lastTransitionTime, so an unchanged status compares equal and is not written again.
+ */
+export function mergeConditions(current: readonly Condition[] | undefined, wishes: readonly ConditionWish[], generation: number, now: Date): Condition[] {
+  const byType = new Map((current ?? []).map((c) => [c.type, c]));
+  for (const wish of wishes) {
+    const before = byType.get(wish.type);
+    const lastTransitionTime = before && before.status === wish.status ? before.lastTransitionTime : now.toISOString();
+    byType.set(wish.type, { ...wish, observedGeneration: generation, lastTransitionTime });
+  }
+  return [...byType.values()].sort((a, b) => a.type.localeCompare(b.type));
+}
+
+export function desiredStatus(c: CampaignCounters, now: Date, generation: number, conditions: readonly Condition[]): CampaignStatus {
+  return {
+    phase: phaseOf(c, now),
+    campaignId: c.id,
+    remainingStock: c.currentStock,
+    winners: c.successCount,
+    soldOutCount: c.soldOutCount,
+    duplicateCount: c.duplicateCount,
+    pending: c.pending,
+    observedGeneration: generation,
+    conditions,
+  };
+}
+
+/** Whether writing `next` would change anything; key order and absent-vs-undefined do not count. */
+export function statusDiffers(current: CampaignStatus | undefined, next: CampaignStatus): boolean {
+  return canonical(current ?? {}) !== canonical(next);
+}
+
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) => {
+    if (v === null || typeof v !== 'object' || Array.isArray(v)) return v;
+    const entries = Object.entries(v as Record<string, unknown>).filter(([, x]) => x !== undefined);
+    return Object.fromEntries(entries.sort(([a], [b]) => a.localeCompare(b)));
+  });
+}

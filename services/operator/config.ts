@@ -1,0 +1,36 @@
+import { z } from 'zod';
+import { commonConfigShape, ConfigError, dbConfigShape, env, listenConfigShape, loadConfig } from '../platform/config.js';
+
+const dnsLabel = z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, 'expected a Kubernetes name (lower-case letters, digits, -)');
+
+export const operatorConfigShape = {
+  ...commonConfigShape,
+  ...dbConfigShape,
+  ...listenConfigShape,
+  /** The namespace whose Campaign objects this controller manages (the release namespace). */
+  OPERATOR_NAMESPACE: dnsLabel,
+  /** The Lease that elects the one acting instance. */
+  OPERATOR_LEASE_NAME: dnsLabel.default('fcfs-campaign-operator'),
+  /** This instance's name in the Lease; the pod name in a cluster. */
+  OPERATOR_IDENTITY: z.string().min(1).max(253).optional(),
+  OPERATOR_LEASE_DURATION_S: env.int(15, 2, 300),
+  OPERATOR_RENEW_PERIOD_MS: env.int(2_000, 100, 60_000),
+  /** Campaign status is rewritten from the counters at most this often, and only when it changed. */
+  OPERATOR_STATUS_INTERVAL_MS: env.int(500, 100, 60_000),
+  /** How often campaigns created through the HTTP API are given an object. */
+  OPERATOR_MIRROR_INTERVAL_MS: env.int(2_000, 100, 600_000),
+  /** A kubeconfig file; unset: KUBECONFIG, else the pod's service account. */
+  OPERATOR_KUBECONFIG: env.optionalString(),
+  METRICS_PORT: env.listenPort(9465),
+  SHUTDOWN_TIMEOUT_MS: env.int(15_000, 0, 120_000),
+};
+
+export type OperatorConfig = ReturnType<typeof loadOperatorConfig>;
+
+export function loadOperatorConfig(source: Readonly<Record<string, string | undefined>> = process.env) {
+  const config = loadConfig(operatorConfigShape, source);
+  if (config.OPERATOR_RENEW_PERIOD_MS * 2 > config.OPERATOR_LEASE_DURATION_S * 1000) {
+    throw new ConfigError(['OPERATOR_RENEW_PERIOD_MS: must be at most half of OPERATOR_LEASE_DURATION_S, so that a holder renews before its lease can expire']);
+  }
+  return config;
+}

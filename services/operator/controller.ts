@@ -1,0 +1,278 @@
+import { makeInformer, type Informer, type KubernetesListObject, type ObjectCache } from '@kubernetes/client-node';
+import type { Logger } from '../platform/logger.js';
+import type { CampaignResourceStore, LinkedCampaign } from '../db/campaign-resource-store.js';
+import { apiStatus, mergePatch, type KubeClients } from '../platform/k8s/clients.js';
+import {
+  CAMPAIGN_FINALIZER,
+  CAMPAIGN_GROUP,
+  CAMPAIGN_ID_LABEL,
+  CAMPAIGN_KIND,
+  CAMPAIGN_PLURAL,
+  CAMPAIGN_VERSION,
+  type CampaignObject,
+  type CampaignSpec,
+  type CampaignStatus,
+} from './campaign-resource.js';
+import { desiredStatus, mergeConditions, statusDiffers, type ConditionWish } from './campaign-status.js';
+import type { OperatorMetrics } from './metrics.js';
+import { planSpecChange } from './spec-plan.js';
+
+export interface ControllerOptions {
+  readonly clients: KubeClients;
+  readonly store: CampaignResourceStore;
+  readonly namespace: string;
+  readonly logger: Logger;
+  readonly metrics: OperatorMetrics;
+  /** Status is rewritten from the counters at most this often (and only when it changed). */
+  readonly statusIntervalMs: number;
+  /** How often campaigns created through the HTTP API are looked for, to get an object each. */
+  readonly mirrorIntervalMs: number;
+  readonly clock?: () => Date;
+}
+
+type Informed = CampaignObject & { apiVersion?: string; kind?: string };
+
+const RETRY_MS = 1_000;
+/** Status patches sent at once by one refresh. */
+const PATCH_CONCURRENCY = 8;
+
+/**
+ * Keeps database campaigns in step with Campaign objects of one namespace. Objects arrive through
+ * an informer (list once, then watch from its resourceVersion; a 410 makes it list again); a
+ * watch that fails is started again, and the fresh list replays whatever changed meanwhile.
+ * Reconciles run one at a time per object name, from a queue that folds repeated events.
+ */
+export class CampaignController {
+  private readonly informer: Informer<Informed> & ObjectCache<Informed>;
+  private readonly queue = new Set<string>();
+  private working = false;
+  private stopped = false;
+  private statusTimer: NodeJS.Timeout | undefined;
+  private mirrorTimer: NodeJS.Timeout | undefined;
+  private restartTimer: NodeJS.Timeout | undefined;
+  private idle: Promise<void> = Promise.resolve();
+  private readonly clock: () => Date;
+  /**
+   * The status last written per object. The informer's copy lags our own writes by a watch event;
+   * without this a refresh in between would send the same patch again.
+   */
+  private readonly written = new Map<string, CampaignStatus>();
+
+  constructor(private readonly o: ControllerOptions) {
+    this.clock = o.clock ?? (() => new Date());
+    const path = `/apis/${CAMPAIGN_GROUP}/${CAMPAIGN_VERSION}/namespaces/${o.namespace}/${CAMPAIGN_PLURAL}`;
+    this.informer = makeInformer<Informed>(o.clients.config, path, async () => {
+      o.metrics.kubeRequests.inc({ verb: 'list' });
+      return (await o.clients.custom.listNamespacedCustomObject({
+        group: CAMPAIGN_GROUP,
+        version: CAMPAIGN_VERSION,
+        namespace: o.namespace,
+        plural: CAMPAIGN_PLURAL,
+      })) as KubernetesListObject<Informed>;
+    });
+    const enqueue = (obj: Informed) => this.enqueue(obj.metadata.name);
+    this.informer.on('add', enqueue);
+    this.informer.on('update', enqueue);
+    this.informer.on('connect', () => o.metrics.kubeRequests.inc({ verb: 'watch' }));
+    this.informer.on('error', (err: unknown) => {
+      if (this.stopped) return;
+      o.metrics.watchRestarts.inc();
+      o.logger.warn({ err: String(err) }, 'campaign watch failed; starting it again');
+      this.restartTimer = setTimeout(() => void this.startInformer(), RETRY_MS);
+    });
+  }
+
+  async start(): Promise<void> {
+    await this.startInformer();
+    // At a fixed rate: a refresh that took part of the interval shortens the wait after it.
+    const statusLoop = async () => {
+      const started = Date.now();
+      await this.refreshStatuses().catch((err: unknown) => this.o.logger.warn({ err }, 'status refresh failed'));
+      if (!this.stopped) this.statusTimer = setTimeout(() => void statusLoop(), Math.max(0, this.o.statusIntervalMs - (Date.now() - started)));
+    };
+    const mirrorLoop = async () => {
+      await this.mirrorUnlinked().catch((err: unknown) => this.o.logger.warn({ err }, 'mirroring campaigns failed'));
+      if (!this.stopped) this.mirrorTimer = setTimeout(() => void mirrorLoop(), this.o.mirrorIntervalMs);
+    };
+    void statusLoop();
+    void mirrorLoop();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.statusTimer);
+    clearTimeout(this.mirrorTimer);
+    clearTimeout(this.restartTimer);
+    await this.informer.stop();
+    await this.idle;
+  }
+
+  private async startInformer(): Promise<void> {
+    if (this.stopped) return;
+    try {
+      await this.informer.start();
+    } catch (err) {
+      this.o.logger.warn({ err: String(err) }, 'listing campaigns failed; trying again');
+      this.restartTimer = setTimeout(() => void this.startInformer(), RETRY_MS);
+    }
+  }
+
+  enqueue(name: string): void {
+    this.queue.add(name);
+    if (!this.working) this.idle = this.drain();
+  }
+
+  private async drain(): Promise<void> {
+    this.working = true;
+    try {
+      while (!this.stopped && this.queue.size > 0) {
+        const name = this.queue.values().next().value as string;
+        this.queue.delete(name);
+        try {
+          await this.reconcile(name);
+          this.o.metrics.reconciles.inc({ outcome: 'ok' });
+        } catch (err) {
+          this.o.metrics.reconciles.inc({ outcome: 'error' });
+          this.o.logger.warn({ err, campaign: name }, 'reconcile failed; retrying');
+          setTimeout(() => !this.stopped && this.enqueue(name), RETRY_MS).unref();
+        }
+      }
+    } finally {
+      this.working = false;
+    }
+  }
+
+  private async reconcile(name: string): Promise<void> {
+    const obj = this.informer.get(name, this.o.namespace);
+    if (!obj) return;
+    const uid = obj.metadata.uid ?? '';
+    const finalizers = obj.metadata.finalizers ?? [];
+    if (obj.metadata.deletionTimestamp !== undefined) {
+      if (!finalizers.includes(CAMPAIGN_FINALIZER)) return;
+      const row = await this.o.store.findByUid(uid);
+      if (row) await this.o.store.end(row.id, this.clock());
+      await this.patch(name, { metadata: { resourceVersion: obj.metadata.resourceVersion, finalizers: finalizers.filter((f) => f !== CAMPAIGN_FINALIZER) } });
+      this.o.logger.info({ campaign: name, id: row?.id }, 'campaign ended: its object was deleted');
+      return;
+    }
+    if (!finalizers.includes(CAMPAIGN_FINALIZER)) {
+      // The next event brings the object back with it; nothing is created before it is there.
+      await this.patch(name, { metadata: { resourceVersion: obj.metadata.resourceVersion, finalizers: [...finalizers, CAMPAIGN_FINALIZER] } });
+      return;
+    }
+    let row = await this.rowFor(obj);
+    const generation = obj.metadata.generation ?? 0;
+    const plan = planSpecChange(obj.spec, row);
+    let stockRefused = plan.kind === 'none' ? null : plan.stockRefused;
+    if (plan.kind === 'update') {
+      const refusal = await this.o.store.apply(row.id, plan.change);
+      if (refusal.refused) stockRefused = `totalStock ${obj.spec.totalStock} is below the ${refusal.winners} winners already decided; keeping ${row.totalStock}`;
+      row = (await this.o.store.findById(row.id)) ?? row;
+    }
+    const wishes: ConditionWish[] = [
+      { type: 'Synced', status: 'True', reason: 'Reconciled', message: `database campaign ${row.id} matches the spec${stockRefused === null ? '' : ' except totalStock'}` },
+      stockRefused === null
+        ? { type: 'StockAccepted', status: 'True', reason: 'Applied', message: `totalStock ${row.totalStock} applied` }
+        : { type: 'StockAccepted', status: 'False', reason: 'BelowWinners', message: stockRefused },
+    ];
+    const now = this.clock();
+    const status = desiredStatus(row, now, generation, mergeConditions(obj.status?.conditions, wishes, generation, now));
+    await this.writeStatus(obj, status);
+  }
+
+  /** The object's row: found by uid, or the API-created row a mirrored object names, or a new one. */
+  private async rowFor(obj: Informed): Promise<LinkedCampaign> {
+    const uid = obj.metadata.uid ?? '';
+    const found = await this.o.store.findByUid(uid);
+    if (found) return found;
+    const mirrored = Number(obj.metadata.labels?.[CAMPAIGN_ID_LABEL]);
+    if (Number.isSafeInteger(mirrored) && mirrored > 0 && (await this.o.store.link(mirrored, uid))) {
+      const linked = await this.o.store.findById(mirrored);
+      if (linked) return linked;
+    }
+    const spec = obj.spec;
+    const row = await this.o.store.ensureForUid(uid, {
+      name: spec.displayName,
+      totalStock: spec.totalStock,
+      startsAt: spec.startsAt === undefined ? null : new Date(spec.startsAt),
+      endsAt: spec.endsAt === undefined ? null : new Date(spec.endsAt),
+    });
+    this.o.logger.info({ campaign: obj.metadata.name, id: row.id }, 'campaign created from its object');
+    return row;
+  }
+
+  /** One statement for the counters of every campaign with a known id; writes only what changed. */
+  async refreshStatuses(): Promise<void> {
+    const objects = this.informer.list(this.o.namespace).filter((o) => o.status?.campaignId !== undefined && o.metadata.deletionTimestamp === undefined);
+    if (objects.length === 0) return;
+    const rows = new Map((await this.o.store.findByIds(objects.map((o) => o.status?.campaignId ?? 0))).map((r) => [r.id, r]));
+    const now = this.clock();
+    const writes: (() => Promise<void>)[] = [];
+    for (const obj of objects) {
+      const row = rows.get(obj.status?.campaignId ?? 0);
+      if (!row || this.queue.has(obj.metadata.name)) continue;
+      const status = desiredStatus(row, now, obj.status?.observedGeneration ?? 0, [...(obj.status?.conditions ?? [])]);
+      writes.push(() => this.writeStatus(obj, status).catch((err: unknown) => this.o.logger.warn({ err, campaign: obj.metadata.name }, 'status write failed')));
+    }
+    const workers = Array.from({ length: Math.min(PATCH_CONCURRENCY, writes.length) }, async () => {
+      for (let next = writes.shift(); next; next = writes.shift()) await next();
+    });
+    await Promise.all(workers);
+  }
+
+  private async writeStatus(obj: Informed, status: CampaignStatus): Promise<void> {
+    const name = obj.metadata.name;
+    const key = obj.metadata.uid ?? name;
+    const written = this.written.get(key);
+    if (!statusDiffers(obj.status, status) || (written !== undefined && !statusDiffers(written, status))) return;
+    this.o.metrics.kubeRequests.inc({ verb: 'patch_status' });
+    this.o.metrics.statusWrites.inc();
+    await this.o.clients.custom.patchNamespacedCustomObjectStatus(
+      { group: CAMPAIGN_GROUP, version: CAMPAIGN_VERSION, namespace: this.o.namespace, plural: CAMPAIGN_PLURAL, name, body: { status } },
+      mergePatch,
+    );
+    this.written.set(key, status);
+  }
+
+  private async patch(name: string, body: object): Promise<void> {
+    this.o.metrics.kubeRequests.inc({ verb: 'patch' });
+    await this.o.clients.custom.patchNamespacedCustomObject(
+      { group: CAMPAIGN_GROUP, version: CAMPAIGN_VERSION, namespace: this.o.namespace, plural: CAMPAIGN_PLURAL, name, body },
+      mergePatch,
+    );
+  }
+
+  /** Campaigns created through the HTTP API get an object each, named after their id. */
+  async mirrorUnlinked(): Promise<void> {
+    for (const row of await this.o.store.unlinked(50)) {
+      if (this.stopped) return;
+      const name = `campaign-${row.id}`;
+      if (this.informer.get(name, this.o.namespace)) continue;
+      const spec: CampaignSpec = {
+        displayName: row.name,
+        totalStock: row.totalStock,
+        ...(row.startsAt ? { startsAt: row.startsAt.toISOString() } : {}),
+        ...(row.endsAt ? { endsAt: row.endsAt.toISOString() } : {}),
+      };
+      this.o.metrics.kubeRequests.inc({ verb: 'create' });
+      try {
+        await this.o.clients.custom.createNamespacedCustomObject({
+          group: CAMPAIGN_GROUP,
+          version: CAMPAIGN_VERSION,
+          namespace: this.o.namespace,
+          plural: CAMPAIGN_PLURAL,
+          body: {
+            apiVersion: `${CAMPAIGN_GROUP}/${CAMPAIGN_VERSION}`,
+            kind: CAMPAIGN_KIND,
+            metadata: { name, labels: { [CAMPAIGN_ID_LABEL]: String(row.id) }, finalizers: [CAMPAIGN_FINALIZER] },
+            spec,
+          },
+        });
+        this.o.logger.info({ campaign: name, id: row.id }, 'object created for a campaign made through the HTTP API');
+      } catch (err) {
+        // Made by an earlier attempt whose link was not written yet: its reconcile links it.
+        if (apiStatus(err) !== 409) throw err;
+      }
+    }
+  }
+}

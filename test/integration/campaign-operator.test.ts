@@ -1,0 +1,254 @@
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { QueryTypes } from 'sequelize';
+import { dbEnv } from './support/api.js';
+import { startControlPlane, type ControlPlane } from './support/control-plane.js';
+import { useApiFixture } from './support/fixture.js';
+import { dataOf, request } from './support/http.js';
+import { spawnEntrypoint, waitFor, type Spawned } from './support/process.js';
+
+// The Campaign controller against a real kube-apiserver (a control plane without a node) and the
+// real database, with the real API deciding participations. Controllers run as processes of
+// their own, so that "killed" means killed.
+
+const repoRoot = path.resolve(import.meta.dirname, '../..');
+const crd = path.join(repoRoot, 'charts/fcfs-campaign/crds/campaigns.fcfs.dev.yaml');
+const LEASE = 'fcfs-campaign-operator';
+const LEASE_S = 6;
+
+interface CampaignJson {
+  metadata: { name: string; uid: string; finalizers?: string[]; labels?: Record<string, string> };
+  spec: { displayName: string; totalStock: number };
+  status?: {
+    phase?: string;
+    campaignId?: number;
+    remainingStock?: number;
+    winners?: number;
+    soldOutCount?: number;
+    duplicateCount?: number;
+    observedGeneration?: number;
+    conditions?: { type: string; status: string; reason: string; message: string }[];
+  };
+}
+
+interface Instance {
+  readonly identity: string;
+  readonly process: Spawned;
+  metricsPort(): Promise<number>;
+}
+
+describe('Campaign resources on a real kube-apiserver', { timeout: 10 * 60_000 }, () => {
+  const fx = useApiFixture('operator');
+  let cp: ControlPlane;
+  const instances: Instance[] = [];
+
+  const campaignYaml = (name: string, spec: Record<string, unknown>) =>
+    JSON.stringify({ apiVersion: 'fcfs.dev/v1alpha1', kind: 'Campaign', metadata: { name }, spec });
+  const get = async (name: string): Promise<CampaignJson | null> => {
+    const r = await cp.kubectlResult(['get', 'campaign', name, '-o', 'json']);
+    return r.status === 0 ? (JSON.parse(r.stdout) as CampaignJson) : null;
+  };
+  const until = async (what: string, name: string, check: (c: CampaignJson) => boolean, timeoutMs = 30_000): Promise<CampaignJson> => {
+    const seen: { last: CampaignJson | null } = { last: null };
+    try {
+      await waitFor(what, async () => {
+        seen.last = await get(name);
+        return seen.last !== null && check(seen.last);
+      }, timeoutMs, 100);
+    } catch (err) {
+      throw new Error(`${String(err)}; last seen: ${JSON.stringify(seen.last)}`);
+    }
+    if (seen.last === null) throw new Error(`${name} vanished`);
+    return seen.last;
+  };
+  const row = async (id: number): Promise<{ total_stock: number; current_stock: number; success_count: number; ends_at: Date | null; resource_uid: string | null } | undefined> =>
+    (
+      await fx().db.sequelize.query<{ total_stock: number; current_stock: number; success_count: number; ends_at: Date | null; resource_uid: string | null }>(
+        'SELECT total_stock, current_stock, success_count, ends_at, resource_uid FROM campaigns WHERE id = ?',
+        { replacements: [id], type: QueryTypes.SELECT },
+      )
+    )[0];
+  const participate = (id: number, userId: number) => request(`${fx().api.url}/api/campaigns/${id}/participation-sync`, { body: { userId } });
+  const metric = async (instance: Instance, name: string): Promise<number> => {
+    const text = await (await fetch(`http://127.0.0.1:${await instance.metricsPort()}/metrics`)).text();
+    const line = text.split('\n').find((l) => l.startsWith(name));
+    return line === undefined ? 0 : Number(line.split(' ').at(-1));
+  };
+  const holder = async () => (await cp.kubectl(['get', 'lease', LEASE, '-o', 'jsonpath={.spec.holderIdentity}'])).trim();
+
+  const startInstance = (identity: string): Instance => {
+    const proc = spawnEntrypoint('services/operator/main.ts', {
+      ...dbEnv(fx().db.config),
+      KUBECONFIG: cp.kubeconfig,
+      OPERATOR_NAMESPACE: 'default',
+      OPERATOR_IDENTITY: identity,
+      OPERATOR_LEASE_DURATION_S: String(LEASE_S),
+      OPERATOR_RENEW_PERIOD_MS: '1000',
+      OPERATOR_STATUS_INTERVAL_MS: '250',
+      OPERATOR_MIRROR_INTERVAL_MS: '500',
+      METRICS_PORT: '0',
+    });
+    const instance: Instance = {
+      identity,
+      process: proc,
+      metricsPort: async () => {
+        let port = 0;
+        await waitFor(`${identity} to report its metrics port`, () => {
+          const m = /"metricsPort":(\d+)/.exec(proc.output());
+          port = Number(m?.[1] ?? 0);
+          return Promise.resolve(port > 0);
+        });
+        return port;
+      },
+    };
+    instances.push(instance);
+    return instance;
+  };
+
+  before(async () => {
+    cp = await startControlPlane(path.join(repoRoot, `.local/test-control-plane-${process.pid}`));
+    await cp.kubectl(['apply', '-f', crd]);
+    await cp.kubectl(['wait', '--for=condition=Established', 'crd/campaigns.fcfs.dev', '--timeout=60s']);
+    // discovery catches up with a new CRD a moment after it is Established
+    await waitFor('campaigns in discovery', async () => (await cp.kubectlResult(['get', 'campaigns'])).status === 0);
+  });
+
+  after(async () => {
+    for (const i of instances) {
+      i.process.child.kill('SIGKILL');
+      await i.process.exited();
+      if (process.env.TEST_OPERATOR_LOGS === '1') console.log(`# ${i.identity}:\n${i.process.output()}`);
+    }
+    await cp.down();
+  });
+
+  it('refuses bad Campaign objects at the API server with a clear message (server-side dry run)', async () => {
+    const bad = await cp.kubectlResult(
+      ['apply', '--dry-run=server', '-f', '-'],
+      campaignYaml('bad', { displayName: 'x', totalStock: -1, startsAt: '2026-12-02T00:00:00Z', endsAt: '2026-12-01T00:00:00Z' }),
+    );
+    assert.notEqual(bad.status, 0);
+    assert.match(bad.stderr, /spec\.totalStock: Invalid value: .*totalStock must not be negative/);
+    assert.match(bad.stderr, /spec\.endsAt: Invalid value: .*endsAt must be after startsAt/);
+    const missing = await cp.kubectlResult(['apply', '--dry-run=server', '-f', '-'], campaignYaml('bad', { totalStock: 1 }));
+    assert.match(missing.stderr, /spec\.displayName: Required value/);
+    const good = await cp.kubectlResult(['apply', '--dry-run=server', '-f', '-'], campaignYaml('good', { displayName: 'ok', totalStock: 0 }));
+    assert.equal(good.status, 0, good.stderr);
+    assert.equal(await get('good'), null, 'a dry run stores nothing');
+  });
+
+  it('two controllers: one takes the lease and acts, the other waits', async () => {
+    const a = startInstance('operator-a');
+    await waitFor('operator-a to hold the lease', async () => (await holder()) === 'operator-a');
+    const b = startInstance('operator-b');
+    await b.metricsPort();
+    assert.equal(await metric(a, 'fcfs_operator_leader'), 1);
+    assert.equal(await metric(b, 'fcfs_operator_leader'), 0);
+  });
+
+  let first: CampaignJson;
+  it('an applied Campaign becomes a database campaign, Open, with its id in status', async () => {
+    await cp.kubectl(['apply', '-f', '-'], campaignYaml('launch', { displayName: 'Launch day', totalStock: 5 }));
+    first = await until('launch to be Open', 'launch', (c) => c.status?.phase === 'Open');
+    const id = first.status?.campaignId ?? 0;
+    assert.ok(id > 0);
+    const r = await row(id);
+    assert.ok(r);
+    assert.equal(r.total_stock, 5);
+    assert.equal(r.resource_uid, first.metadata.uid);
+    assert.deepEqual(first.metadata.finalizers, ['fcfs.dev/end-campaign']);
+    assert.equal(first.status?.remainingStock, 5);
+    const api = dataOf(await request(`${fx().api.url}/api/admin/campaigns/${id}`));
+    assert.equal(api.name, 'Launch day');
+  });
+
+  it('participations move status; sold out gives SoldOut; only the leader wrote', async () => {
+    const id = first.status?.campaignId ?? 0;
+    for (const user of [1, 2, 3]) assert.equal(dataOf(await participate(id, user)).status, 'SUCCESS');
+    await until('3 winners in status', 'launch', (c) => c.status?.winners === 3 && c.status.remainingStock === 2);
+    for (const user of [4, 5, 6, 1]) await participate(id, user);
+    const soldOut = await until('SoldOut', 'launch', (c) => c.status?.phase === 'SoldOut');
+    assert.ok(soldOut.status);
+    assert.equal(soldOut.status.winners, 5);
+    assert.equal(soldOut.status.remainingStock, 0);
+    assert.equal(soldOut.status.soldOutCount, 1);
+    assert.equal(soldOut.status.duplicateCount, 1);
+    const [a, b] = instances;
+    assert.ok(a && b);
+    assert.ok((await metric(a, 'fcfs_operator_status_writes_total')) > 0);
+    assert.equal(await metric(b, 'fcfs_operator_status_writes_total'), 0, 'the standby wrote nothing');
+    assert.equal(await metric(b, 'fcfs_operator_reconciles_total'), 0, 'the standby reconciled nothing');
+  });
+
+  it('lowering totalStock below the winners is refused with a condition; raising it adds the difference', async () => {
+    const id = first.status?.campaignId ?? 0;
+    await cp.kubectl(['patch', 'campaign', 'launch', '--type=merge', '-p', '{"spec":{"totalStock":3}}']);
+    const refused = await until('StockAccepted=False', 'launch', (c) => c.status?.conditions?.some((x) => x.type === 'StockAccepted' && x.status === 'False') === true);
+    const condition = refused.status?.conditions?.find((x) => x.type === 'StockAccepted');
+    assert.ok(condition);
+    assert.equal(condition.reason, 'BelowWinners');
+    assert.match(condition.message, /totalStock 3 is below the 5 winners already decided; keeping 5/);
+    assert.equal((await row(id))?.total_stock, 5);
+    await cp.kubectl(['patch', 'campaign', 'launch', '--type=merge', '-p', '{"spec":{"totalStock":8}}']);
+    const raised = await until('Open again with 3 left', 'launch', (c) => c.status?.phase === 'Open' && c.status.remainingStock === 3);
+    assert.equal(raised.status?.conditions?.find((x) => x.type === 'StockAccepted')?.status, 'True');
+    assert.deepEqual({ total: (await row(id))?.total_stock, current: (await row(id))?.current_stock }, { total: 8, current: 3 });
+    assert.equal(dataOf(await participate(id, 7)).status, 'SUCCESS');
+  });
+
+  it('a campaign created through the HTTP API appears as a Campaign object', async () => {
+    const created = dataOf(await request(`${fx().api.url}/api/admin/campaigns`, { body: { name: 'From the API', totalStock: 2 } }));
+    const name = `campaign-${String(created.id)}`;
+    const mirrored = await until('the mirrored object reconciled', name, (c) => c.status?.campaignId === created.id && c.status?.phase === 'Open');
+    assert.equal(mirrored.spec.displayName, 'From the API');
+    assert.equal((await row(Number(created.id)))?.resource_uid, mirrored.metadata.uid);
+    const listed = await cp.kubectl(['get', 'campaigns']);
+    assert.match(listed, /^NAME\s+STOCK\s+REMAINING\s+WINNERS\s+PHASE\s+AGE/);
+    assert.match(listed, new RegExp(`${name}\\s+2\\s+2\\s+0\\s+Open`));
+    assert.match(listed, /launch\s+8\s+2\s+6\s+Open/);
+  });
+
+  it('the API server restarted: the controller resumes its watch and misses no change', async () => {
+    await cp.restartApiServer();
+    await cp.kubectl(['patch', 'campaign', 'launch', '--type=merge', '-p', '{"spec":{"displayName":"Launch day, extended"}}']);
+    await cp.kubectl(['apply', '-f', '-'], campaignYaml('after-restart', { displayName: 'After the restart', totalStock: 1 }));
+    await until('the new object reconciled', 'after-restart', (c) => c.status?.phase === 'Open');
+    await waitFor('the rename reaching the database', async () => (await request(`${fx().api.url}/api/admin/campaigns/${first.status?.campaignId ?? 0}`)).body.data !== null &&
+      dataOf(await request(`${fx().api.url}/api/admin/campaigns/${first.status?.campaignId ?? 0}`)).name === 'Launch day, extended');
+  });
+
+  it('deleting a Campaign ends it: the object goes, participation is refused, the history stays', async () => {
+    const id = first.status?.campaignId ?? 0;
+    await cp.kubectl(['delete', 'campaign', 'launch', '--wait=true', '--timeout=60s']);
+    assert.equal(await get('launch'), null);
+    const r = await row(id);
+    assert.ok(r?.ends_at, 'ends_at set');
+    const refused = await participate(id, 99);
+    assert.equal(refused.status, 409);
+    assert.equal(refused.body.errorCode, 'CAMPAIGN_ENDED');
+    const status = dataOf(await request(`${fx().api.url}/api/campaigns/${id}/status`));
+    assert.equal(status.successCount, 6, 'the winners are kept');
+    const history = await fx().db.sequelize.query<{ n: number }>('SELECT COUNT(*) AS n FROM participations WHERE campaign_id = ?', { replacements: [id], type: QueryTypes.SELECT });
+    assert.equal(Number(history[0]?.n), 8, 'every decision is still there');
+  });
+
+  it('the leader killed: the standby takes over when the lease expires, and acts once', async () => {
+    const leader = await holder();
+    const a = instances.find((i) => i.identity === leader);
+    const b = instances.find((i) => i.identity !== leader);
+    assert.ok(a && b, `the lease is held by one of them (${leader})`);
+    const killedAt = Date.now();
+    a.process.child.kill('SIGKILL');
+    await a.process.exited();
+    await waitFor(`${b.identity} to hold the lease`, async () => (await holder()) === b.identity, 60_000);
+    console.log(`# takeover after ${Date.now() - killedAt} ms (lease ${LEASE_S} s)`);
+    assert.equal(await metric(b, 'fcfs_operator_leader'), 1);
+    await cp.kubectl(['apply', '-f', '-'], campaignYaml('after-takeover', { displayName: 'After the takeover', totalStock: 3 }));
+    const c = await until('reconciled by the new leader', 'after-takeover', (x) => x.status?.phase === 'Open');
+    const rows = await fx().db.sequelize.query<{ n: number }>('SELECT COUNT(*) AS n FROM campaigns WHERE resource_uid = ?', { replacements: [c.metadata.uid], type: QueryTypes.SELECT });
+    assert.equal(Number(rows[0]?.n), 1);
+    const total = await fx().db.sequelize.query<{ n: number }>('SELECT COUNT(*) AS n FROM campaigns', { type: QueryTypes.SELECT });
+    assert.equal(Number(total[0]?.n), 4, 'one row per object, nothing twice');
+  });
+});
