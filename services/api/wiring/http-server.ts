@@ -14,6 +14,9 @@ export interface Listening {
   drain(): Promise<void>;
 }
 
+/** Pending connections the kernel queues for us (it caps this at net.core.somaxconn). */
+const LISTEN_BACKLOG = 4_096;
+
 export async function listen(app: Express, config: ApiConfig): Promise<Listening> {
   const server = createServer(
     {
@@ -29,7 +32,8 @@ export async function listen(app: Express, config: ApiConfig): Promise<Listening
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(config.PORT, config.HOST, () => resolve());
+    // A rush opens thousands of connections at once; the default queue of 511 would drop some.
+    server.listen({ port: config.PORT, host: config.HOST, backlog: LISTEN_BACKLOG }, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
   const shownHost = config.HOST === '0.0.0.0' || config.HOST === '::' ? '127.0.0.1' : config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST;
