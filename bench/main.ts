@@ -37,7 +37,8 @@ const rows: Row[] = [];
 const loads: LoadResult[] = [];
 let statsFigures: StatsFigures | undefined;
 
-async function benchHttp(): Promise<void> {
+/** The real API entrypoint on the bench's database and topic, with the given extra settings. */
+async function spawnBenchApi(env: Record<string, string>) {
   const port = await freePort();
   const api = spawnEntrypoint('services/api/main.ts', {
     ...OPEN_UNLIMITED,
@@ -45,12 +46,19 @@ async function benchHttp(): Promise<void> {
     PORT: String(port),
     KAFKA_BROKERS: brokers().join(','),
     KAFKA_TOPIC: ingestTopic,
-    BENCH_NOOP_ROUTE: 'true',
-    // one client address sends everything: a per-address limiter would measure itself
-    RATE_LIMIT_ENABLED: 'false',
     LOG_LEVEL: 'warn',
     DB_POOL_MAX: '25',
     API_WORKERS: process.env.BENCH_API_WORKERS ?? '2',
+    ...env,
+  });
+  return { port, api };
+}
+
+async function benchHttp(): Promise<void> {
+  const { port, api } = await spawnBenchApi({
+    BENCH_NOOP_ROUTE: 'true',
+    // one client address sends everything: a per-address limiter would measure itself
+    RATE_LIMIT_ENABLED: 'false',
   });
   const base = `http://127.0.0.1:${port}`;
   await waitFor('api ready', async () => (await fetch(`${base}/readyz`)).status === 200, 60_000);
@@ -114,16 +122,7 @@ async function benchRateLimit(): Promise<void> {
     [true, []],
   ]);
   for (const enabled of [false, true, false, true]) {
-    const port = await freePort();
-    const api = spawnEntrypoint('services/api/main.ts', {
-      ...OPEN_UNLIMITED,
-      ...dbEnv(db.config),
-      PORT: String(port),
-      KAFKA_BROKERS: brokers().join(','),
-      KAFKA_TOPIC: ingestTopic,
-      LOG_LEVEL: 'warn',
-      DB_POOL_MAX: '25',
-      API_WORKERS: process.env.BENCH_API_WORKERS ?? '2',
+    const { port, api } = await spawnBenchApi({
       RATE_LIMIT_ENABLED: String(enabled),
       RATE_LIMIT_USER_PER_SEC: '1000000',
       RATE_LIMIT_USER_BURST: '1000000',

@@ -1,18 +1,9 @@
 import { campaignState, type CampaignState } from '../core/campaign-state.js';
+import type { LinkedCampaign } from '../db/campaign-resource-store.js';
 import type { CampaignStatus, Condition, Phase } from './campaign-resource.js';
 
 /** The database's view of a campaign that status is made from: the O(1) counters and window. */
-export interface CampaignCounters {
-  readonly id: number;
-  readonly totalStock: number;
-  readonly currentStock: number;
-  readonly successCount: number;
-  readonly soldOutCount: number;
-  readonly duplicateCount: number;
-  readonly pending: number;
-  readonly startsAt: Date | null;
-  readonly endsAt: Date | null;
-}
+export type CampaignCounters = Omit<LinkedCampaign, 'name' | 'resourceUid'>;
 
 const PHASES: Record<CampaignState, Phase> = { SCHEDULED: 'Scheduled', OPEN: 'Open', SOLD_OUT: 'SoldOut', ENDED: 'Ended' };
 
