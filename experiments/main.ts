@@ -297,7 +297,9 @@ path ${fmt(kafkaBest)} req/s (p99 at each rate in the table).
 
 ## 2. Partitions: user-keyed vs campaign-keyed
 
-Per partition count, a fresh topic and one consumer (\`CONSUMER_ALLOW_MULTIPLE_PARTITIONS=true\`).
+Per partition count, a fresh topic and one consumer process running one decider per partition
+(\`CONSUMER_ALLOW_MULTIPLE_PARTITIONS=true\`, \`CONSUMER_PARTITIONS_CONCURRENTLY\` = partitions: each
+partition's batches are decided in transactions of their own, concurrently).
 Order: k6 at ${fmt(plan.orderRate)} req/s in total for ${plan.loadSec} s on campaigns whose stock is half their arrivals (user-keyed:
 one campaign over every partition; campaign-keyed, \`PARTITION_KEY=campaign\`: one campaign per
 partition, loaded in parallel), then \`GET /api/admin/stats/order-analysis/{id}\` (decisions that
@@ -316,9 +318,8 @@ Original system: **278 decisions/s on one partition** (its table for more partit
 Here, one partition: ${fmt(onePartition?.decisionsPerSec ?? Number.NaN)} decisions/s. Order violations with
 campaign-keyed placement, all partition counts together: ${fmt(campaignKeyedViolations)} (each campaign is on one
 partition, so it is decided in its log order); with user-keyed placement and more than one
-partition: ${fmt(userKeyedViolations)}. Deciding is still one consumer process that takes its partitions' batches one
-at a time (\`partitionsConsumedConcurrently: 1\`); one decider per partition would need the
-consumer to be told which partitions are its own.
+partition: ${fmt(userKeyedViolations)}. User-keyed, the partitions' deciders all lock the one campaign's row, so
+they take turns; campaign-keyed, each locks its own campaign and they proceed side by side.
 
 ## 3. Raw vs pre-aggregated daily statistics
 

@@ -40,7 +40,8 @@ export async function startSystem(db: TestDatabase, options: SystemOptions = {})
   };
   try {
     // the consumer first: it creates the topic with its partitions
-    consumer = await startTestConsumer(db.config, topic, { ...kafkaEnv, CONSUMER_ALLOW_MULTIPLE_PARTITIONS: 'true', LOG_LEVEL: 'warn' });
+    // one decider per partition: each partition's batches in transactions of their own, concurrently
+    consumer = await startTestConsumer(db.config, topic, { ...kafkaEnv, CONSUMER_ALLOW_MULTIPLE_PARTITIONS: 'true', CONSUMER_PARTITIONS_CONCURRENTLY: partitions, LOG_LEVEL: 'warn' });
     const port = await freePort();
     api = spawnEntrypoint('services/api/main.ts', {
       ...dbEnv(db.config),

@@ -9,6 +9,12 @@ export const consumerConfigShape = {
   /** Log entries decided per database transaction at most. */
   CONSUMER_MAX_BATCH: env.int(5_000, 1, 50_000),
   CONSUMER_ALLOW_MULTIPLE_PARTITIONS: env.bool(false),
+  /**
+   * With several partitions (the experiment): how many are decided at once, each batch in its own
+   * transaction, i.e. one decider per partition. Stock and one win per user hold either way (row
+   * locks); a campaign keeps its order only if it lives on one partition (api PARTITION_KEY=campaign).
+   */
+  CONSUMER_PARTITIONS_CONCURRENTLY: env.int(1, 1, 64),
   /** A batch failing for this long makes the consumer report itself stalled (/readyz 503, metric). */
   CONSUMER_STALL_AFTER_MS: env.int(30_000, 1_000, 3_600_000),
   /** Kafka session timeout of the consumer's own membership; a replacement never waits for it. */

@@ -11,6 +11,8 @@ export interface LogConsumerOptions {
   /** The logical consumer: the key of the stored offsets, and the Kafka group lag tools read. */
   group: string;
   maxBatch: number;
+  /** Partitions decided at once, each in its own transactions (1 = strictly one after another). */
+  partitionsConcurrently: number;
   /** How long a batch may keep failing before the consumer reports itself stalled. */
   stallAfterMs: number;
   /** kafkajs session timeout of this process's membership. */
@@ -63,8 +65,8 @@ export class LogConsumer {
   private readonly expected = new Map<number, number>();
   private stopping = false;
   private assigned = false;
-  private failingSince: number | undefined;
-  private lastError: string | undefined;
+  /** Per partition: since when its batch has kept failing, and why. */
+  private readonly failing = new Map<number, { since: number; error: string }>();
   private groupOffsetAt = 0;
   private groupOffsetInFlight = false;
 
@@ -78,10 +80,11 @@ export class LogConsumer {
   }
 
   health(): ConsumerHealth {
-    if (this.failingSince !== undefined && this.deps.clock() - this.failingSince >= this.options.stallAfterMs) {
-      const offsets = [...this.expected].map(([p, o]) => `partition ${p} offset ${o}`).join(', ');
-      const seconds = Math.round((this.deps.clock() - this.failingSince) / 1000);
-      return { ready: false, stalled: true, problem: `stalled at ${offsets} for ${seconds} s: ${this.lastError ?? 'unknown error'}` };
+    const now = this.deps.clock();
+    const stalled = [...this.failing].filter(([, f]) => now - f.since >= this.options.stallAfterMs);
+    if (stalled.length > 0) {
+      const problems = stalled.map(([p, f]) => `partition ${p} offset ${this.expected.get(p) ?? '?'} for ${Math.round((now - f.since) / 1000)} s: ${f.error}`);
+      return { ready: false, stalled: true, problem: `stalled at ${problems.join('; ')}` };
     }
     if (this.stopping) return { ready: false, stalled: false, problem: 'stopping' };
     if (!this.assigned) return { ready: false, stalled: false, problem: 'waiting for the partition assignment' };
@@ -109,7 +112,7 @@ export class LogConsumer {
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: 1,
+      partitionsConsumedConcurrently: this.options.partitionsConcurrently,
       eachBatch: (payload) => this.onBatch(payload),
     });
   }
@@ -180,7 +183,7 @@ export class LogConsumer {
           timer();
           expected = result.next;
           this.expected.set(partition, expected);
-          this.failingSince = undefined;
+          this.failing.delete(partition);
           this.record(partition, chunk.length, result);
           this.deps.onCommitted?.(result);
           break;
@@ -193,8 +196,7 @@ export class LogConsumer {
             this.consumer?.seek({ topic: this.options.topic, partition, offset: String(next) });
             return;
           }
-          this.failingSince ??= this.deps.clock();
-          this.lastError = err instanceof Error ? err.message : String(err);
+          this.failing.set(partition, { since: this.failing.get(partition)?.since ?? this.deps.clock(), error: err instanceof Error ? err.message : String(err) });
           this.deps.metrics.failures.inc({ cause: failureCause(err) });
           const wait = Math.min(BACKOFF_MAX_MS, BACKOFF_MIN_MS * 2 ** attempt);
           this.deps.logger.warn({ err, partition, offset: expected, attempt, retryInMs: wait }, 'batch failed; retrying without moving on');

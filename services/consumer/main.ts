@@ -76,6 +76,7 @@ const consumer = new LogConsumer(
     topic: config.KAFKA_TOPIC,
     group,
     maxBatch: config.CONSUMER_MAX_BATCH,
+    partitionsConcurrently: config.CONSUMER_PARTITIONS_CONCURRENTLY,
     stallAfterMs: config.CONSUMER_STALL_AFTER_MS,
     sessionTimeoutMs: config.CONSUMER_SESSION_TIMEOUT_MS,
   },

@@ -200,9 +200,14 @@ describe('Helm chart (static)', () => {
     const pod = podSpecOf(consumer);
     assert.ok((pod?.terminationGracePeriodSeconds ?? 0) > Number(envOf(consumer).get('SHUTDOWN_TIMEOUT_MS')) / 1000);
     assert.equal(envOf(consumer).get('CONSUMER_ALLOW_MULTIPLE_PARTITIONS'), 'false');
+    assert.equal(envOf(consumer).get('CONSUMER_PARTITIONS_CONCURRENTLY'), '1');
+    assert.equal(envOf(find(objectsOf('defaults'), 'Deployment', '-api')).get('PARTITION_KEY'), 'user');
+    // the experiment: still one consumer, one decider per partition inside it, campaigns kept whole
     const experiment = find(objectsOf('partition experiment'), 'StatefulSet');
-    assert.equal(experiment.spec?.replicas, 2);
+    assert.equal(experiment.spec?.replicas, 1);
     assert.equal(envOf(experiment).get('CONSUMER_ALLOW_MULTIPLE_PARTITIONS'), 'true');
+    assert.equal(envOf(experiment).get('CONSUMER_PARTITIONS_CONCURRENTLY'), '4');
+    assert.equal(envOf(find(objectsOf('partition experiment'), 'Deployment', '-api')).get('PARTITION_KEY'), 'campaign');
   });
 
   it('declares a one-partition Strimzi topic and its dead-letter topic, or uses external brokers', () => {

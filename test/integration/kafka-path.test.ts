@@ -228,4 +228,36 @@ describe('Kafka path: ingest, ordered consumer, dead letters', () => {
     const allowed = await startTestConsumer(db.config, many, { CONSUMER_ALLOW_MULTIPLE_PARTITIONS: 'true' });
     assert.equal(await allowed.stop(), 0);
   });
+
+  it('campaign-keyed on 3 partitions with one decider per partition: every campaign decided in its own log order', async () => {
+    const keyed = uniqueTopic('keyed');
+    extraTopics.push(keyed);
+    const partitions = { KAFKA_TOPIC_PARTITIONS: '3' };
+    const deciders = await startTestConsumer(db.config, keyed, { ...partitions, CONSUMER_ALLOW_MULTIPLE_PARTITIONS: 'true', CONSUMER_PARTITIONS_CONCURRENTLY: '3' });
+    const keyedApi = await startTestApi(db.config, keyed, { ...partitions, PARTITION_KEY: 'campaign' });
+    try {
+      const stock = 40;
+      const ids = await Promise.all([1, 2, 3, 4, 5, 6].map(async (n) => dataOf(await request(`${keyedApi.url}/api/admin/campaigns`, { body: { name: `keyed${n}`, totalStock: stock } })).id as number));
+      // the campaigns' rushes arrive interleaved, so their partitions are decided side by side
+      const sent = await Promise.all(
+        ids.flatMap((id) => Array.from({ length: 300 }, async (_, u) => ({ id, res: await request(`${keyedApi.url}/api/campaigns/${id}/participation`, { body: { userId: (u % 250) + 1 } }) }))),
+      );
+      for (const { res } of sent) assert.ok([200, 202].includes(res.status), `unexpected ${res.status} ${JSON.stringify(res.body)}`);
+      const usedPartitions = new Set<number | null>();
+      for (const id of ids) {
+        const accepted = sent.filter((s) => s.id === id && s.res.status === 202).length;
+        await waitForDecisions(db.sequelize, id, accepted);
+        const rows = await decisionsOf(db.sequelize, id);
+        assert.equal(rows.length, accepted, `campaign ${id}: every accepted request decided once`);
+        assert.equal(new Set(rows.map((r) => r.log_partition)).size, 1, `campaign ${id} lives on one partition`);
+        usedPartitions.add(rows[0]?.log_partition ?? null);
+        assert.equal(rows.filter((r) => r.status === 'SUCCESS').length, stock, `campaign ${id}: winners == stock`);
+        assert.deepEqual(rows.map((r) => r.status), replayVerdicts(rows, stock), `campaign ${id}: decided in its log order`);
+      }
+      assert.ok(usedPartitions.size > 1, 'the campaigns were spread over more than one partition');
+    } finally {
+      await keyedApi.close();
+      await deciders.stop();
+    }
+  });
 });

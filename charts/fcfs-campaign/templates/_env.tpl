@@ -67,6 +67,8 @@ is a one-line change here. Values are quoted: every environment variable is a st
 {{ include "fcfs.env.kafka" . }}
 - name: HOST
   value: "0.0.0.0"
+- name: PARTITION_KEY
+  value: {{ ternary .Values.partitionExperiment.partitionKey "user" .Values.partitionExperiment.enabled | quote }}
 - name: PORT
   value: {{ .Values.api.port | quote }}
 - name: SHUTDOWN_TIMEOUT_MS
@@ -120,6 +122,8 @@ is a one-line change here. Values are quoted: every environment variable is a st
   value: {{ .Values.consumer.maxBatch | quote }}
 - name: CONSUMER_ALLOW_MULTIPLE_PARTITIONS
   value: {{ .Values.partitionExperiment.enabled | quote }}
+- name: CONSUMER_PARTITIONS_CONCURRENTLY
+  value: {{ include "fcfs.topicPartitions" . | quote }}
 - name: SHUTDOWN_TIMEOUT_MS
   value: {{ .Values.consumer.shutdownTimeoutMs | quote }}
 {{- range $name, $value := .Values.consumer.env }}
