@@ -46,13 +46,7 @@ busybox="$(command -v busybox)"
 [[ -n "${busybox}" ]] && ! ldd "${busybox}" >/dev/null 2>&1 || die "busybox-static is needed (scripts/local-cluster/install-packages.sh)"
 cp "${busybox}" "${rootfs}/bin/busybox"
 for applet in sh sleep cat ls env; do ln -s busybox "${rootfs}/bin/${applet}"; done
-node_bin="$(readlink -f "$(command -v node)")"
-cp "${node_bin}" "${rootfs}/usr/local/bin/node"
-# The libraries node links against, at the paths the dynamic loader looks for them.
-while read -r lib; do
-  mkdir -p "${rootfs}$(dirname "${lib}")"
-  cp -L "${lib}" "${rootfs}${lib}"
-done < <(ldd "${node_bin}" | grep -oE '/[^ ]+' | sort -u)
+copy_linked_binary "$(readlink -f "$(command -v node)")" "${rootfs}" /usr/local/bin/node
 printf 'root:x:0:0:root:/root:/bin/sh\napp:x:10001:10001:app:/app:/bin/sh\n' >"${rootfs}/etc/passwd"
 printf 'root:x:0:\napp:x:10001:\n' >"${rootfs}/etc/group"
 cp -a "${deps}/node_modules" "${rootfs}/app/node_modules"

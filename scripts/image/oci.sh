@@ -28,3 +28,15 @@ static_binary_rootfs() {
   printf 'nobody:x:65534:65534:nobody:/:/bin/false\n' >"${rootfs}/etc/passwd"
   printf 'nobody:x:65534:\n' >"${rootfs}/etc/group"
 }
+
+# A dynamically linked binary and the libraries it links, at the paths the dynamic loader looks
+# for them. usage: copy_linked_binary BINARY ROOTFS DEST (DEST: its path inside ROOTFS)
+copy_linked_binary() {
+  local binary="$1" rootfs="$2" dest="$3" lib
+  mkdir -p "${rootfs}$(dirname "${dest}")"
+  cp "${binary}" "${rootfs}${dest}"
+  while read -r lib; do
+    mkdir -p "${rootfs}$(dirname "${lib}")"
+    cp -L "${lib}" "${rootfs}${lib}"
+  done < <(ldd "${binary}" | grep -oE '/[^ ]+' | sort -u)
+}

@@ -3,7 +3,8 @@
 # installs (or upgrades) the chart against the cluster's own MariaDB and Kafka.
 #
 #   release.sh install [helm flags...]   image + helm upgrade --install --wait
-#   release.sh image                     image only; prints its reference
+#   release.sh image                     image only; prints its tag
+#   release.sh k6-image                  the load test's k6 image only; prints its tag
 #   release.sh uninstall
 #
 # RELEASE (fcfs) and NAMESPACE (campaign) name the release.
@@ -25,6 +26,17 @@ image() {
   printf '%s\n' "${tag}"
 }
 
+# The chart's load test Job pulls grafana/k6, which this cluster cannot reach: the same k6 built
+# here stands in for it (values-local.yaml names it).
+k6_image() {
+  local archive="${CLUSTER_DIR}/images/k6.tar" tag
+  mkdir -p "${CLUSTER_DIR}/images"
+  tag="$("${SCRIPTS_DIR}/image/build-k6.sh" localhost/k6 "${archive}")"
+  "${SCRIPTS_DIR}/local-cluster/cluster.sh" import "${archive}"
+  rm -f "${archive}"
+  printf '%s\n' "${tag}"
+}
+
 deps_env() {
   local line
   while IFS= read -r line; do
@@ -33,13 +45,14 @@ deps_env() {
 }
 
 install() {
-  local tag DB_HOST DB_PORT KAFKA_BROKERS
+  local tag k6_tag DB_HOST DB_PORT KAFKA_BROKERS
   eval "$(deps_env)"
   tag="$(image)"
+  k6_tag="$(k6_image)"
   KUBECONFIG="${KUBECONFIG_ADMIN}" "${HELM}" upgrade --install "${RELEASE}" "${REPO_ROOT}/charts/fcfs-campaign" \
     --namespace "${NAMESPACE}" --create-namespace \
     -f "${SCRIPTS_DIR}/local-cluster/values-local.yaml" \
-    --set-string image.tag="${tag}" --set database.host="${DB_HOST}" --set database.port="${DB_PORT}" \
+    --set-string image.tag="${tag}" --set-string loadtest.image.tag="${k6_tag}" --set database.host="${DB_HOST}" --set database.port="${DB_PORT}" \
     --set kafka.bootstrapServers="${KAFKA_BROKERS}" \
     --wait --timeout 5m "$@"
 }
@@ -47,6 +60,7 @@ install() {
 case "${1:-}" in
   install) shift; install "$@" ;;
   image) image ;;
+  k6-image) k6_image ;;
   uninstall) KUBECONFIG="${KUBECONFIG_ADMIN}" "${HELM}" uninstall "${RELEASE}" --namespace "${NAMESPACE}" --wait ;;
-  *) echo "usage: $0 install [helm flags...]|image|uninstall" >&2; exit 2 ;;
+  *) echo "usage: $0 install [helm flags...]|image|k6-image|uninstall" >&2; exit 2 ;;
 esac

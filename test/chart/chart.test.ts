@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { lstatSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { before, describe, it } from 'node:test';
 import { chartDir, conform, installChartTools, parseManifests, run, template, type ChartTools, type KubeObject } from './support/chart.js';
 
@@ -50,6 +52,8 @@ const valueSets: ReadonlyArray<readonly [string, readonly string[]]> = [
   ['HPA off', ['hpa-off.yaml']],
   ['partition experiment', ['partition-experiment.yaml']],
   ['Campaign controller on, aggregation in the API', ['operator.yaml']],
+  ['k6 load test as a Job', ['loadtest-job.yaml']],
+  ['k6 load test as a k6-operator TestRun', ['loadtest-testrun.yaml']],
 ];
 
 describe('Helm chart (static)', () => {
@@ -266,6 +270,51 @@ describe('Helm chart (static)', () => {
     for (const a of alerts) assert.equal(a.annotations?.runbook_url, `docs/runbook.md#${(a.alert ?? '').toLowerCase()}`);
   });
 
+  describe('the k6 load test, on demand', () => {
+    const loadtestDir = path.join(chartDir, 'loadtest');
+    const scripts = readdirSync(loadtestDir).filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts')).sort();
+
+    it('is off by default', () => {
+      assert.deepEqual(objectsOf('defaults').filter((o) => o.metadata.labels?.['app.kubernetes.io/component'] === 'loadtest'), []);
+    });
+
+    it('ships every script of loadtest/ and its helper, as they are, in one ConfigMap', () => {
+      assert.ok(lstatSync(loadtestDir).isSymbolicLink(), 'the chart links loadtest/ rather than keeping a copy');
+      assert.ok(scripts.includes('lib.ts') && scripts.includes('rush.ts'), scripts.join(', '));
+      const data = (find(objectsOf('k6 load test as a Job'), 'ConfigMap', '-loadtest') as KubeObject & { data: Record<string, string> }).data;
+      assert.deepEqual(Object.keys(data).sort(), scripts);
+      for (const f of scripts) assert.equal(data[f], readFileSync(path.join(loadtestDir, f), 'utf8').replace(/\n$/, ''), f);
+    });
+
+    it('runs the chosen script in a Job against the api Service by its cluster DNS name, with the admin token from its Secret', () => {
+      const objects = objectsOf('k6 load test as a Job');
+      const job = find(objects, 'Job', '-loadtest-1');
+      assert.equal(job.spec?.backoffLimit, 0, 'a retry would load the campaign twice');
+      const container = podSpecOf(job)?.containers[0] as { args?: string[]; image?: string; env?: Array<{ name: string; valueFrom?: unknown }> } | undefined;
+      assert.deepEqual(container?.args, ['run', '--quiet', '/scripts/participate-open.ts']);
+      assert.equal(container.image, 'grafana/k6:1.8.1');
+      const env = envOf(job);
+      const service = find(objects, 'Service', '-api') as KubeObject & { spec: { ports: Array<{ port: number }> } };
+      assert.equal(env.get('BASE_URL'), `http://${service.metadata.name}.campaign.svc.cluster.local:${service.spec.ports[0]?.port}`);
+      assert.equal(env.get('SUMMARY_FILE'), 'stdout');
+      assert.equal(env.get('RATE'), '300');
+      assert.deepEqual(container.env?.find((e) => e.name === 'ADMIN_TOKEN')?.valueFrom, { secretKeyRef: { name: find(objects, 'Secret', '-admin-token').metadata.name, key: 'admin-token' } });
+      assert.deepEqual(objects.filter((o) => o.kind === 'TestRun'), [], 'no TestRun without the k6-operator');
+    });
+
+    it('renders a k6-operator TestRun instead when asked, or when the cluster serves its API', () => {
+      const run = find(objectsOf('k6 load test as a k6-operator TestRun'), 'TestRun', '-loadtest-1');
+      assert.equal(run.apiVersion, 'k6.io/v1alpha1');
+      assert.deepEqual(run.spec?.script, { configMap: { name: find(objectsOf('k6 load test as a k6-operator TestRun'), 'ConfigMap', '-loadtest').metadata.name, file: 'rush.ts' } });
+      assert.equal(run.spec.parallelism, 2);
+      assert.deepEqual(objectsOf('k6 load test as a k6-operator TestRun').filter((o) => o.kind === 'Job' && o.metadata.name.includes('loadtest')), []);
+      const auto = template(tools, [], ['loadtest.enabled=true'], ['--api-versions', 'k6.io/v1alpha1/TestRun']);
+      assert.equal(auto.status, 0, auto.stderr);
+      const kinds = parseManifests(tools, auto.stdout).filter((o) => o.metadata.name.includes('loadtest')).map((o) => o.kind).sort();
+      assert.deepEqual(kinds, ['ConfigMap', 'TestRun']);
+    });
+  });
+
   it('ships a helm test hook that checks the release through its Service', () => {
     const test = find(objectsOf('defaults'), 'Pod', '-test');
     assert.equal(test.metadata.annotations?.['helm.sh/hook'], 'test');
@@ -274,6 +323,9 @@ describe('Helm chart (static)', () => {
   describe('values.schema.json refuses bad values, naming the value', () => {
     const refusals: ReadonlyArray<readonly [string, readonly string[], RegExp]> = [
       ['two consumer replicas', ['consumer.replicas=2'], /consumer\/replicas/],
+      ['two consumer replicas in the partition experiment', ['partitionExperiment.enabled=true', 'consumer.replicas=2'], /consumer\/replicas/],
+      ['a load test script that does not exist', ['loadtest.script=nope.ts'], /loadtest\/script/],
+      ['an unknown load test runner', ['loadtest.runner=cron'], /loadtest\/runner/],
       ['a schedule that is not cron', ['aggregator.schedule=every night'], /aggregator\/schedule/],
       ['no database host', ['database.host='], /database\/host/],
       ['Strimzi off without bootstrap servers', ['kafka.strimzi.enabled=false'], /kafka\/bootstrapServers/],

@@ -3,6 +3,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import mysql from 'mysql2/promise';
+import { acknowledged, metric, type K6Summary } from '../../experiments/k6.js';
 import { call, cluster, clusterProcessEnv, eventually, mustRun, repoRoot, run, sysctls, type ClusterEnv, type Reply } from './support/cluster.js';
 
 // The product on a real single-node Kubernetes cluster that scripts/local-cluster assembles on
@@ -22,6 +23,7 @@ describe('the chart on a real Kubernetes cluster', { timeout: 45 * 60_000 }, () 
   let c: ClusterEnv;
   let helm: string;
   let tag: string;
+  let k6Tag: string;
   let db: mysql.Connection;
   let dbOpen = false;
   let token: string;
@@ -41,6 +43,7 @@ describe('the chart on a real Kubernetes cluster', { timeout: 45 * 60_000 }, () 
   const helmValues = () => [
     '-f', valuesLocal,
     '--set-string', `image.tag=${tag}`,
+    '--set-string', `loadtest.image.tag=${k6Tag}`,
     '--set', `database.host=${c.db.host}`, '--set', `database.port=${c.db.port}`,
     '--set', `kafka.bootstrapServers=${c.kafkaBrokers}`,
   ];
@@ -61,6 +64,7 @@ describe('the chart on a real Kubernetes cluster', { timeout: 45 * 60_000 }, () 
     await timed('MariaDB and Kafka up', () => cluster.depsUp(scriptsEnv));
     c = await cluster.describe(scriptsEnv);
     tag = await timed('image build and import', () => cluster.image(scriptsEnv));
+    k6Tag = await timed('k6 image build and import', () => cluster.k6Image(scriptsEnv));
     db = await mysql.createConnection({ ...c.db, database: c.db.name });
     dbOpen = true;
   });
@@ -245,6 +249,47 @@ describe('the chart on a real Kubernetes cluster', { timeout: 45 * 60_000 }, () 
     assert.deepEqual(final, { n: backlog, offsets: backlog, requests: backlog });
     const [winners] = await db.query<mysql.RowDataPacket[]>("SELECT COUNT(*) AS n FROM participations WHERE campaign_id = ? AND status = 'SUCCESS'", [id]);
     assert.equal(Number(winners[0]?.n), 100);
+  });
+
+  /** helm upgrade with the chart's k6 load test on: waits for its Job, returns its exit and the summary its log holds. */
+  const loadtest = async (script: string, env: Record<string, string | number>) => {
+    const sets = ['--set', 'loadtest.enabled=true', '--set', `loadtest.script=${script}`];
+    for (const [k, v] of Object.entries(env)) sets.push('--set-string', `loadtest.env.${k}=${v}`);
+    const upgrade = await helmRun('upgrade', RELEASE, chart, '--wait', '--timeout', '5m', ...helmValues(), ...sets);
+    assert.equal(upgrade.status, 0, upgrade.stderr);
+    const revision = (JSON.parse((await helmRun('status', RELEASE, '-o', 'json')).stdout) as { version: number }).version;
+    const job = `${RELEASE}-fcfs-campaign-loadtest-${revision}`;
+    assert.match(upgrade.stdout, new RegExp(`as Job ${job}`), 'the NOTES tell where the run is');
+    const result = await eventually(`load test Job ${job} finished`, 600_000, async () => {
+      const [succeeded, failed] = (await kubectl('get', 'job', job, '-o', 'jsonpath={.status.succeeded},{.status.failed}')).trim().split(',');
+      return succeeded === '1' ? 'succeeded' : failed === '1' ? 'failed' : undefined;
+    });
+    const log = await kubectl('logs', `job/${job}`);
+    // the summary is one JSON line; k6's own messages (stderr) may share the log
+    const line = log.split('\n').findLast((l) => l.startsWith('{'));
+    assert.ok(line, `no JSON summary in the log of ${job}:\n${log.slice(-3000)}`);
+    return { result, summary: JSON.parse(line) as K6Summary, log };
+  };
+
+  it('the chart k6 Job rushes the api through its Service DNS name, and a verify Job finds the invariants true', async () => {
+    // thresholds on latency are set out of reach: this checks the plumbing and the outcome, not the speed
+    const rush = await timed('k6 rush Job', () => loadtest('rush.ts', { PEAK_RATE: 200, DURATION: '2s', STOCK: 50, MAX_VUS: 200, P99_MS: 120_000 }));
+    assert.equal(rush.result, 'succeeded', `the rush's thresholds failed:\n${rush.log.slice(-3000)}`);
+    const campaign = rush.summary.setup_data?.campaignId ?? 0;
+    const issued = metric(rush.summary, 'iterations');
+    assert.ok(campaign > 0 && issued > 0, JSON.stringify(rush.summary.setup_data));
+    assert.equal(metric(rush.summary, 'outcome_unexpected'), 0);
+    const status = await call(api(`/api/campaigns/${campaign}/status`));
+    assert.equal(status.status, 200, 'the campaign the Job created is the one the host sees');
+
+    const verify = await timed('k6 verify Job', () =>
+      loadtest('verify.ts', { CAMPAIGN_ID: campaign, RUN_ID: rush.summary.setup_data?.runId ?? '', ISSUED: issued, ACKNOWLEDGED: acknowledged(rush.summary), DRAIN_TIMEOUT_S: 300 }),
+    );
+    assert.equal(verify.result, 'succeeded', `verify found an invariant false:\n${verify.log.slice(-3000)}`);
+    assert.equal(metric(verify.summary, 'checks', 'fails'), 0);
+    assert.ok(metric(verify.summary, 'checks', 'passes') > 0);
+    const decided = await call(api(`/api/campaigns/${campaign}/status`));
+    assert.equal(decided.body.data?.successCount, Math.min(50, acknowledged(rush.summary)), 'winners == stock');
   });
 
   it('passes helm test', async () => {

@@ -49,8 +49,8 @@ export function installChartTools(): ChartTools {
 /** What the tests check on the Kubernetes version the chart targets. */
 export const KUBE_VERSION = '1.34.0';
 
-export function template(tools: ChartTools, valueFiles: readonly string[], sets: readonly string[] = []): Run {
-  const args = ['template', 'fcfs', chartDir, '--namespace', 'campaign', '--kube-version', KUBE_VERSION];
+export function template(tools: ChartTools, valueFiles: readonly string[], sets: readonly string[] = [], extraArgs: readonly string[] = []): Run {
+  const args = ['template', 'fcfs', chartDir, '--namespace', 'campaign', '--kube-version', KUBE_VERSION, ...extraArgs];
   for (const f of valueFiles) args.push('-f', path.join(valuesDir, f));
   for (const s of sets) args.push('--set', s);
   return run(tools.helm, args);

@@ -64,6 +64,7 @@ export const cluster = {
   depsUp: (env: NodeJS.ProcessEnv) => mustRun(script('deps.sh'), ['up'], env),
   depsDown: (env: NodeJS.ProcessEnv) => run(script('deps.sh'), ['down'], env),
   image: async (env: NodeJS.ProcessEnv) => (await mustRun(script('release.sh'), ['image'], env)).trim(),
+  k6Image: async (env: NodeJS.ProcessEnv) => (await mustRun(script('release.sh'), ['k6-image'], env)).trim(),
   async describe(env: NodeJS.ProcessEnv): Promise<ClusterEnv> {
     const c = parseAssignments(await mustRun(script('cluster.sh'), ['env'], env));
     const d = parseAssignments(await mustRun(script('deps.sh'), ['env'], env));

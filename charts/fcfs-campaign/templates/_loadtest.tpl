@@ -1,0 +1,36 @@
+{{/* The k6 load test: which runner renders, and the environment both runners give k6. */}}
+
+{{/* "testRun" or "job": auto picks the k6-operator TestRun when the cluster serves its API. */}}
+{{- define "fcfs.loadtest.runner" -}}
+{{- $runner := .Values.loadtest.runner -}}
+{{- if eq $runner "auto" -}}
+{{- ternary "testRun" "job" (.Capabilities.APIVersions.Has "k6.io/v1alpha1/TestRun") -}}
+{{- else -}}
+{{- $runner -}}
+{{- end -}}
+{{- end -}}
+
+{{/* One name per revision: every upgrade with loadtest.enabled is a new run. */}}
+{{- define "fcfs.loadtest.runName" -}}
+{{- printf "%s-%d" (include "fcfs.component" (list . "loadtest")) (int .Release.Revision) | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{- define "fcfs.loadtest.env" -}}
+- name: BASE_URL
+  value: {{ printf "http://%s.%s.svc.%s:%v" (include "fcfs.component" (list . "api")) .Release.Namespace .Values.clusterDomain .Values.api.service.port | quote }}
+- name: ADMIN_TOKEN
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "fcfs.adminTokenSecret" . }}
+      key: {{ .Values.adminToken.existingSecretKey }}
+{{- /* the pod log is the JSON summary; k6's own output goes to stderr with --quiet */}}
+- name: SUMMARY_FILE
+  value: stdout
+{{- /* no call home from inside the cluster */}}
+- name: K6_NO_USAGE_REPORT
+  value: "true"
+{{- range $name, $value := .Values.loadtest.env }}
+- name: {{ $name }}
+  value: {{ $value | quote }}
+{{- end }}
+{{- end -}}
