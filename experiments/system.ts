@@ -16,6 +16,8 @@ export interface RunningSystem {
   readonly url: string;
   readonly adminToken: string;
   admin(path: string, body?: unknown): Promise<unknown>;
+  /** Stops the consumer (the log keeps what arrives), runs `work`, starts it again; resolves once it is ready. */
+  withConsumerStopped<T>(work: () => Promise<T>): Promise<T>;
   stop(): Promise<void>;
 }
 
@@ -41,7 +43,8 @@ export async function startSystem(db: TestDatabase, options: SystemOptions = {})
   try {
     // the consumer first: it creates the topic with its partitions
     // one decider per partition: each partition's batches in transactions of their own, concurrently
-    consumer = await startTestConsumer(db.config, topic, { ...kafkaEnv, CONSUMER_ALLOW_MULTIPLE_PARTITIONS: 'true', CONSUMER_PARTITIONS_CONCURRENTLY: partitions, LOG_LEVEL: 'warn' });
+    const consumerEnv = { ...kafkaEnv, CONSUMER_ALLOW_MULTIPLE_PARTITIONS: 'true', CONSUMER_PARTITIONS_CONCURRENTLY: partitions, LOG_LEVEL: 'warn' };
+    consumer = await startTestConsumer(db.config, topic, consumerEnv);
     const port = await freePort();
     api = spawnEntrypoint('services/api/main.ts', {
       ...dbEnv(db.config),
@@ -70,7 +73,14 @@ export async function startSystem(db: TestDatabase, options: SystemOptions = {})
       if (!res.ok) throw new Error(`${path} answered ${res.status}: ${JSON.stringify(json)}`);
       return json.data;
     };
-    return { url, adminToken, admin, stop };
+    const withConsumerStopped = async <T>(work: () => Promise<T>): Promise<T> => {
+      await consumer?.stop();
+      consumer = undefined;
+      const result = await work();
+      consumer = await startTestConsumer(db.config, topic, consumerEnv);
+      return result;
+    };
+    return { url, adminToken, admin, withConsumerStopped, stop };
   } catch (err) {
     await stop();
     throw err;
