@@ -103,6 +103,22 @@ describe('the chart on a real Kubernetes cluster', { timeout: 45 * 60_000 }, () 
     await mustRun(c.kubectl, ['delete', '-f', '-'], c.env, topics);
   });
 
+  it('renders the load test as a k6-operator TestRun by itself once the cluster serves that API, which accepts it', async () => {
+    const crd = 'crd/testruns.k6.io';
+    await mustRun(c.kubectl, ['apply', '-f', path.join(repoRoot, '../shared/crds/k6.io_testruns.crd.yaml')], c.env);
+    try {
+      await mustRun(c.kubectl, ['wait', '--for=condition=Established', crd, '--timeout=60s'], c.env);
+      // --validate: helm asks this cluster which APIs it serves, as an install does
+      const testRun = await mustRun(helm, ['template', RELEASE, chart, '--namespace', NAMESPACE, '--validate', '--set', 'loadtest.enabled=true', '--show-only', 'templates/loadtest/testrun.yaml'], c.env);
+      assert.match(testRun, /kind: TestRun/);
+      const accepted = await mustRun(c.kubectl, ['-n', NAMESPACE, 'apply', '--dry-run=server', '-f', '-', '-o', 'name'], c.env, testRun);
+      assert.match(accepted, new RegExp(`^testrun\\.k6\\.io/${RELEASE}-fcfs-campaign-loadtest-\\d+`, 'm'));
+    } finally {
+      // without the CRD the chart goes back to a plain Job, which is what the cluster can run
+      await mustRun(c.kubectl, ['delete', crd, '--wait=true'], c.env);
+    }
+  });
+
   let campaignId = 0;
   it('through the Service: 2,000 concurrent participations for stock 50 give exactly 50 winners, none twice, every accepted one decided', async () => {
     const created = await call(api('/api/admin/campaigns'), { body: { name: 'e2e rush', totalStock: 50 }, token });
@@ -253,7 +269,7 @@ describe('the chart on a real Kubernetes cluster', { timeout: 45 * 60_000 }, () 
 
   /** helm upgrade with the chart's k6 load test on: waits for its Job, returns its exit and the summary its log holds. */
   const loadtest = async (script: string, env: Record<string, string | number>) => {
-    const sets = ['--set', 'loadtest.enabled=true', '--set', `loadtest.script=${script}`];
+    const sets = ['--set', 'loadtest.enabled=true', '--set', 'loadtest.runner=job', '--set', `loadtest.script=${script}`];
     for (const [k, v] of Object.entries(env)) sets.push('--set-string', `loadtest.env.${k}=${v}`);
     const upgrade = await helmRun('upgrade', RELEASE, chart, '--wait', '--timeout', '5m', ...helmValues(), ...sets);
     assert.equal(upgrade.status, 0, upgrade.stderr);
