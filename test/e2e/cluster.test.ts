@@ -48,6 +48,11 @@ describe('the chart on a real Kubernetes cluster', { timeout: 45 * 60_000 }, () 
     '--set', `kafka.bootstrapServers=${c.kafkaBrokers}`,
   ];
   const api = (p: string) => `${c.apiUrl}${p}`;
+  // kubectl wait fails outright while a fresh CRD has no conditions at all yet
+  const established = (crd: string) =>
+    eventually(`CRD ${crd} established`, 60_000, async () =>
+      (await mustRun(c.kubectl, ['get', 'crd', crd, '-o', 'jsonpath={.status.conditions[?(@.type=="Established")].status}'], c.env)).trim() === 'True' ? true : undefined,
+    );
 
   const teardown = async () => {
     if (tornDown) return;
@@ -95,7 +100,7 @@ describe('the chart on a real Kubernetes cluster', { timeout: 45 * 60_000 }, () 
 
   it('has the Strimzi KafkaTopics accepted by the API server once their CRD is installed', async () => {
     await mustRun(c.kubectl, ['apply', '-f', path.join(repoRoot, '../shared/crds/strimzi-kafkatopic.crd.yaml')], c.env);
-    await mustRun(c.kubectl, ['wait', '--for=condition=Established', 'crd/kafkatopics.kafka.strimzi.io', '--timeout=60s'], c.env);
+    await established('kafkatopics.kafka.strimzi.io');
     const topics = await mustRun(helm, ['template', RELEASE, chart, '--namespace', NAMESPACE, '--kube-version', '1.34.10', '--show-only', 'templates/kafka/topic.yaml', '--show-only', 'templates/kafka/dlq-topic.yaml'], c.env);
     await mustRun(c.kubectl, ['apply', '-f', '-'], c.env, topics);
     const names = (await kubectl('get', 'kafkatopics.kafka.strimzi.io', '-o', 'jsonpath={.items[*].metadata.name}')).trim().split(' ').sort();
@@ -104,10 +109,9 @@ describe('the chart on a real Kubernetes cluster', { timeout: 45 * 60_000 }, () 
   });
 
   it('renders the load test as a k6-operator TestRun by itself once the cluster serves that API, which accepts it', async () => {
-    const crd = 'crd/testruns.k6.io';
     await mustRun(c.kubectl, ['apply', '-f', path.join(repoRoot, '../shared/crds/k6.io_testruns.crd.yaml')], c.env);
     try {
-      await mustRun(c.kubectl, ['wait', '--for=condition=Established', crd, '--timeout=60s'], c.env);
+      await established('testruns.k6.io');
       // --validate: helm asks this cluster which APIs it serves, as an install does
       const testRun = await mustRun(helm, ['template', RELEASE, chart, '--namespace', NAMESPACE, '--validate', '--set', 'loadtest.enabled=true', '--show-only', 'templates/loadtest/testrun.yaml'], c.env);
       assert.match(testRun, /kind: TestRun/);
@@ -115,7 +119,7 @@ describe('the chart on a real Kubernetes cluster', { timeout: 45 * 60_000 }, () 
       assert.match(accepted, new RegExp(`^testrun\\.k6\\.io/${RELEASE}-fcfs-campaign-loadtest-\\d+`, 'm'));
     } finally {
       // without the CRD the chart goes back to a plain Job, which is what the cluster can run
-      await mustRun(c.kubectl, ['delete', crd, '--wait=true'], c.env);
+      await mustRun(c.kubectl, ['delete', 'crd/testruns.k6.io', '--wait=true'], c.env);
     }
   });
 
