@@ -262,6 +262,8 @@ try {
     }),
   };
   const kafkaBest = Math.max(...paths.filter((r) => r.path === 'kafka').map((r) => r.throughput));
+  // the highest offered rate the Kafka path kept up with: at least 95 % of it answered
+  const kafkaKept = paths.filter((r) => r.path === 'kafka' && r.throughput >= 0.95 * r.offered).at(-1);
   const onePartition = parts.find((r) => r.partitions === 1 && r.mode === 'user-keyed');
   const largestStats = statsRows.at(-1);
   const campaignKeyedViolations = parts.filter((r) => r.mode === 'campaign-keyed').reduce((n, r) => n + r.violations, 0);
@@ -294,8 +296,13 @@ ${table(
   [false, true, true, true, true, true, true, true, false],
 )}
 
-Original system, Kafka path: **978 req/s with p99 14.5 s**. Here: best answered rate on the Kafka
-path ${fmt(kafkaBest)} req/s (p99 at each rate in the table).
+Past saturation, read the columns together: once all ${fmt(MAX_VUS)} VUs are waiting, further
+arrivals are not sent, so the percentiles describe only the requests that were sent and answered,
+and a path that answers fewer keeps fewer waiting.
+
+Original system, Kafka path: **978 req/s with p99 14.5 s**. Here: the highest offered rate the
+Kafka path kept up with (at least 95 % answered) was ${kafkaKept ? `${fmt(kafkaKept.offered)} req/s, answered at ${fmt(kafkaKept.throughput)} req/s with
+p99 ${fmt(kafkaKept.p99, 1)} ms` : 'none of the rates here'}; its best answered rate was ${fmt(kafkaBest)} req/s.
 
 ## 2. Partitions: user-keyed vs campaign-keyed
 
