@@ -10,6 +10,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 RUN_DIR="${STATE_DIR}/run"
 mkdir -p "${RUN_DIR}"
 API_PORT="${PORT:-8080}"
+STOP_TIMEOUT_S=15
 
 entry_of() {
   case "$1" in
@@ -70,18 +71,10 @@ stop_one() {
     return 0
   fi
   local pid
-  pid=$(cat "${pid_file}")
-  kill -TERM "${pid}"
-  for _ in $(seq 1 150); do
-    is_running "${name}" || break
-    sleep 0.1
-  done
-  if is_running "${name}"; then
-    log "${name} did not stop within 15 s; killing"
-    kill -KILL "${pid}" 2>/dev/null || true
-  fi
-  rm -f "${pid_file}" "${RUN_DIR}/${name}.log-offset"
-  log "${name} stopped"
+  pid=$(read_pid_file "${pid_file}")
+  kill -TERM "${pid}" 2>/dev/null || true
+  rm -f "${RUN_DIR}/${name}.log-offset"
+  finish_stop "${pid}" "${pid_file}" "no graceful shutdown" "${name}"
 }
 
 cmd=${1:-}

@@ -63,17 +63,24 @@ apt_install_no_start() {
   _remove_policy_rc
 }
 
+# True if pid exists and is not a zombie. A killed process stays a zombie
+# until its parent (often init) reaps it: that is not alive.
+pid_alive() {
+  local pid="$1" stat state
+  [[ "${pid}" =~ ^[0-9]+$ ]] || return 1
+  kill -0 "${pid}" 2>/dev/null || return 1
+  stat="$(<"/proc/${pid}/stat")" 2>/dev/null || return 1
+  # Field 3, after the parenthesised comm (which may itself contain ") ").
+  state="${stat##*) }"
+  [[ "${state:0:1}" != Z ]]
+}
+
 # True if pid is alive AND its command line contains every given needle.
 # Guards against pid reuse: we only ever signal a process whose cmdline
 # proves it is the daemon we started for this state dir.
 pid_matches() {
   local pid="$1"; shift
-  [[ "${pid}" =~ ^[0-9]+$ ]] || return 1
-  kill -0 "${pid}" 2>/dev/null || return 1
-  # A killed process stays a zombie until its parent (often init) reaps it: that is not alive.
-  local state
-  state=$(sed -E 's/^.*\) ([A-Za-z]).*$/\1/' "/proc/${pid}/stat" 2>/dev/null) || return 1
-  [[ "${state}" != Z ]] || return 1
+  pid_alive "${pid}" || return 1
   local cmdline
   cmdline="$(tr '\0' ' ' <"/proc/${pid}/cmdline" 2>/dev/null)" || return 1
   local needle
@@ -91,10 +98,10 @@ read_pid_file() {
   printf '%s\n' "${pid}"
 }
 
-# Wait for a pid to disappear; returns 1 on timeout.
+# Wait for a pid to disappear (or become a zombie); returns 1 on timeout.
 wait_pid_gone() {
   local pid="$1" timeout_s="$2" waited=0
-  while kill -0 "${pid}" 2>/dev/null; do
+  while pid_alive "${pid}"; do
     if (( waited >= timeout_s * 10 )); then
       return 1
     fi
@@ -103,17 +110,19 @@ wait_pid_gone() {
   done
 }
 
-# After a polite stop request: wait, then SIGKILL; the pid file goes either way.
-# usage: finish_stop PID PID_FILE "what the next start will have to do after a SIGKILL"
+# After a polite stop request: wait STOP_TIMEOUT_S, then SIGKILL; the pid file
+# goes either way. NAME, if given, prefixes the messages (for scripts that
+# manage more than one process).
+# usage: finish_stop PID PID_FILE "what the next start will have to do after a SIGKILL" [NAME]
 finish_stop() {
-  local pid="$1" pid_file="$2" consequence="$3"
+  local pid="$1" pid_file="$2" consequence="$3" who="${4:+$4 }"
   if ! wait_pid_gone "${pid}" "${STOP_TIMEOUT_S}"; then
-    log "still alive after ${STOP_TIMEOUT_S}s; sending SIGKILL (${consequence})"
+    log "${who}still alive after ${STOP_TIMEOUT_S}s; sending SIGKILL (${consequence})"
     kill -KILL "${pid}" 2>/dev/null || true
-    wait_pid_gone "${pid}" 10 || die "pid ${pid} survived SIGKILL"
+    wait_pid_gone "${pid}" 10 || die "${who}pid ${pid} survived SIGKILL"
   fi
   rm -f "${pid_file}"
-  log "stopped"
+  log "${who}stopped"
 }
 
 port_open() {
