@@ -27,15 +27,42 @@ need_go() {
   command -v go >/dev/null 2>&1 || die "Go is needed to build ${1} (https://go.dev/dl/)"
 }
 
-# go install into the cache, once per version: a stamp file names the version that is there.
+# go install into the cache, once per version. Without DIR the binary goes to the shared
+# TOOLS_BIN and a stamp file names the version that is there; with DIR (a directory holding
+# this version only, e.g. ${TOOLS_CACHE}/NAME-VERSION) the binary being there is enough.
+# Two clones or parallel jobs installing at once build once: a lock serialises the build, and
+# the binary appears by rename, so nobody ever runs a half-written one.
+# usage: go_install_pinned NAME PKG VERSION [DIR]
 go_install_pinned() {
-  local name="$1" pkg="$2" version="$3"
-  local stamp="${TOOLS_BIN}/.${name}.version"
-  if [[ -x "${TOOLS_BIN}/${name}" && "$(cat "${stamp}" 2>/dev/null)" == "${version}" ]]; then
-    return 0
+  local name="$1" pkg="$2" version="$3" dir="${4:-}" stamp=""
+  if [[ -z "${dir}" ]]; then
+    dir="${TOOLS_BIN}"
+    stamp="${dir}/.${name}.version"
   fi
+  _go_installed "${dir}/${name}" "${stamp}" "${version}" && return 0
   need_go "${name}"
-  log "building ${name} ${version} with go install (first run only; cached in ${TOOLS_BIN})"
-  GOBIN="${TOOLS_BIN}" GOFLAGS="${GOFLAGS:-} -buildvcs=false" go install "${pkg}@${version}"
-  printf '%s\n' "${version}" >"${stamp}"
+  mkdir -p "${dir}"
+  # Its own fd, not take_lock's 9: a caller may hold a lock of its own there.
+  local lock="${dir}/.${name}.lock" lock_fd tmp
+  exec {lock_fd}>"${lock}"
+  flock -w 900 "${lock_fd}" || die "timed out waiting for ${lock}"
+  if ! _go_installed "${dir}/${name}" "${stamp}" "${version}"; then
+    # Leftovers of an interrupted build; nobody else builds while we hold the lock.
+    rm -rf "${dir}/.${name}.tmp."*
+    log "building ${name} ${version} with go install (first run only; cached in ${dir})"
+    tmp="$(mktemp -d "${dir}/.${name}.tmp.XXXXXX")"
+    GOBIN="${tmp}" GOFLAGS="${GOFLAGS:-} -trimpath -buildvcs=false" go install "${pkg}@${version}" \
+      || { rm -rf "${tmp}"; die "go install ${pkg}@${version} failed"; }
+    [[ -x "${tmp}/${name}" ]] || { rm -rf "${tmp}"; die "go install ${pkg}@${version} produced no ${name}"; }
+    mv -f "${tmp}/${name}" "${dir}/${name}"
+    rm -rf "${tmp}"
+    [[ -z "${stamp}" ]] || printf '%s\n' "${version}" >"${stamp}"
+  fi
+  exec {lock_fd}>&-
+}
+
+_go_installed() {
+  local bin="$1" stamp="$2" version="$3"
+  [[ -x "${bin}" ]] || return 1
+  [[ -z "${stamp}" || "$(cat "${stamp}" 2>/dev/null)" == "${version}" ]]
 }
