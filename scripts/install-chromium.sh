@@ -6,9 +6,4 @@ set -euo pipefail
 # shellcheck source=lib/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
-if command -v chromium >/dev/null 2>&1; then
-  exit 0
-fi
-log "installing chromium (Debian package)"
-apt_install_no_start chromium
-command -v chromium >/dev/null 2>&1 || die "chromium still missing after install"
+apt_ensure_command chromium chromium

@@ -5,9 +5,4 @@ set -euo pipefail
 # shellcheck source=lib/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
-if command -v wrk >/dev/null 2>&1; then
-  exit 0
-fi
-log "installing wrk (Debian package)"
-apt_install_no_start wrk
-command -v wrk >/dev/null 2>&1 || die "wrk still missing after install"
+apt_ensure_command wrk wrk

@@ -63,6 +63,17 @@ apt_install_no_start() {
   _remove_policy_rc
 }
 
+# Makes sure command CMD is on the PATH, installing Debian package(s) PKG... (through
+# apt_install_no_start) when it is not.
+# usage: apt_ensure_command CMD PKG...
+apt_ensure_command() {
+  local cmd="$1"; shift
+  command -v "${cmd}" >/dev/null 2>&1 && return 0
+  log "installing ${cmd} (Debian package $*)"
+  apt_install_no_start "$@"
+  command -v "${cmd}" >/dev/null 2>&1 || die "${cmd} still missing after installing $*"
+}
+
 # True if pid exists and is not a zombie. A killed process stays a zombie
 # until its parent (often init) reaps it: that is not alive.
 pid_alive() {
