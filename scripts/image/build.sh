@@ -51,8 +51,6 @@ printf 'root:x:0:0:root:/root:/bin/sh\napp:x:10001:10001:app:/app:/bin/sh\n' >"$
 printf 'root:x:0:\napp:x:10001:\n' >"${rootfs}/etc/group"
 cp -a "${deps}/node_modules" "${rootfs}/app/node_modules"
 cp -a "${work}/dist" "${rootfs}/app/dist"
-rm -rf "${rootfs}/app/dist/test" "${rootfs}/app/dist/bench" "${rootfs}/app/dist/scripts"
-find "${rootfs}/app/dist" -name '*.test.js*' -delete
 cp "${REPO_ROOT}/package.json" "${rootfs}/app/package.json"
 cp "${REPO_ROOT}/image/entrypoint.sh" "${rootfs}/usr/local/bin/fcfs-campaign"
 
