@@ -4,16 +4,21 @@
 # the PATH, a non-root user, a writable /tmp). Prints the image's tag (the k6 version, no "v").
 #
 # usage: scripts/image/build-k6.sh NAME ARCHIVE   (writes NAME:<version> as a docker-archive)
+#        scripts/image/build-k6.sh --tag           (only prints the tag such a build would have)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/oci.sh"
 
-name="${1:?usage: build-k6.sh NAME ARCHIVE}"
-archive="${2:?usage: build-k6.sh NAME ARCHIVE}"
 k6="$("${SCRIPTS_DIR}/install-k6.sh")"
 version="$("${k6}" version | grep -oE 'v1\.[0-9]+\.[0-9]+' | head -n 1)"
 [[ -n "${version}" ]] || die "cannot tell the version of ${k6}"
 tag="${version#v}"
+if [[ "${1:-}" == --tag ]]; then
+  printf '%s\n' "${tag}"
+  exit 0
+fi
+name="${1:?usage: build-k6.sh NAME ARCHIVE | --tag}"
+archive="${2:?usage: build-k6.sh NAME ARCHIVE | --tag}"
 
 rootfs="${STATE_DIR}/image-build/k6-rootfs"
 rm -rf "${rootfs}"

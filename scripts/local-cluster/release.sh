@@ -27,9 +27,17 @@ image() {
 }
 
 # The chart's load test Job pulls grafana/k6, which this cluster cannot reach: the same k6 built
-# here stands in for it (values-local.yaml names it).
+# here stands in for it (values-local.yaml names it). Its tag is the k6 version, so an image the
+# node already has under that tag is the one a build would make: it is neither rebuilt nor
+# imported again.
 k6_image() {
   local archive="${CLUSTER_DIR}/images/k6.tar" tag
+  tag="$("${SCRIPTS_DIR}/image/build-k6.sh" --tag)"
+  if ctr_node images ls -q "name==localhost/k6:${tag}" 2>/dev/null | grep -qxF "localhost/k6:${tag}"; then
+    log "localhost/k6:${tag} already in the node's containerd"
+    printf '%s\n' "${tag}"
+    return 0
+  fi
   mkdir -p "${CLUSTER_DIR}/images"
   tag="$("${SCRIPTS_DIR}/image/build-k6.sh" localhost/k6 "${archive}")"
   "${SCRIPTS_DIR}/local-cluster/cluster.sh" import "${archive}"
