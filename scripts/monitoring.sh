@@ -16,7 +16,7 @@ CONF="${P_DIR}/prometheus.yml"
 RULES="${P_DIR}/alerts.yml"
 PID_FILE="${P_DIR}/prometheus.pid"
 OUT_FILE="${P_DIR}/prometheus.out"
-LOCK_FILE="${P_DIR}/.lock"
+LOCK_FILE="${P_DIR}/.lock" # take_lock creates P_DIR
 STOP_TIMEOUT_S=20
 API_TARGET="${MONITOR_API:-127.0.0.1:${PORT:-8080}}"
 CONSUMER_TARGET="${MONITOR_CONSUMER:-127.0.0.1:${METRICS_PORT:-9464}}"
@@ -53,7 +53,6 @@ YAML
 }
 
 cmd_start() {
-  mkdir -p "${P_DIR}"
   take_lock "${LOCK_FILE}"
   "${SCRIPTS_DIR}/install-prometheus.sh"
   if running_pid >/dev/null; then
@@ -81,7 +80,6 @@ cmd_start() {
 }
 
 cmd_stop() {
-  mkdir -p "${P_DIR}"
   take_lock "${LOCK_FILE}"
   local pid
   if ! pid="$(running_pid)"; then
