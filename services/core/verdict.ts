@@ -7,6 +7,9 @@ export type Verdict = (typeof VERDICTS)[number];
  * while stock lasts. Both paths ask it (through decideBatch): the consumer for each batch, the
  * synchronous path for one request with the campaign row locked.
  */
+// With no stock left only a refusal is possible; this overload lets a sold-out answer say so in its type.
+export function judge(alreadyWon: boolean, stockLeft: 0): Exclude<Verdict, 'SUCCESS'>;
+export function judge(alreadyWon: boolean, stockLeft: number): Verdict;
 export function judge(alreadyWon: boolean, stockLeft: number): Verdict {
   if (alreadyWon) return 'DUPLICATE';
   return stockLeft > 0 ? 'SUCCESS' : 'SOLD_OUT';

@@ -1,5 +1,6 @@
 import type { Campaign } from '../../db/campaign-store.js';
 import type { ShortCircuitAnswer } from '../../db/participation-store.js';
+import { judge } from '../../core/verdict.js';
 import { GroupCommit } from '../../platform/group-commit.js';
 
 export interface SoldOutAnswersDeps {
@@ -29,7 +30,7 @@ export class SoldOutAnswers {
 
   async answer(campaign: Campaign, userId: number, requestId: string, at: Date): Promise<ShortCircuitAnswer> {
     const won = (await this.winnersOf(campaign)).has(userId);
-    const answer: ShortCircuitAnswer = { requestId, campaignId: campaign.id, userId, status: won ? 'DUPLICATE' : 'SOLD_OUT', answeredAt: at };
+    const answer: ShortCircuitAnswer = { requestId, campaignId: campaign.id, userId, status: judge(won, 0), answeredAt: at };
     await this.writer.add(answer);
     return answer;
   }
