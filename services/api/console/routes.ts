@@ -48,7 +48,7 @@ export function consoleRoutes(dir = consoleAssetsDir()): Router {
     res.sendFile(index, (err) => {
       if (!err) return;
       if ((err as NodeJS.ErrnoException).code === 'ENOENT' && !res.headersSent) {
-        sendError(res, 404, 'ROUTE_NOT_FOUND', 'the console is not built: run make build');
+        sendError(res, 'ROUTE_NOT_FOUND', 'the console is not built: run make build');
         return;
       }
       next(err);
