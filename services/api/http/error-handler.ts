@@ -1,7 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from '../../platform/logger.js';
 import { asDatabaseUnavailable } from '../../db/errors.js';
-import { QueryCancelledError, QueryTimeoutError } from '../../db/heavy-query.js';
+import { QueryCancelledError } from '../../db/heavy-query.js';
 import { sendError } from './envelope.js';
 import { DomainError } from '../../platform/errors.js';
 import { httpStatusOf } from './errors.js';
@@ -54,10 +54,6 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     if (err instanceof QueryCancelledError) {
       // the client went away; there is nobody to answer
       res.end();
-      return;
-    }
-    if (err instanceof QueryTimeoutError) {
-      sendError(res, 'QUERY_TIMEOUT', `the query took longer than ${err.limitMs} ms (HEAVY_QUERY_TIMEOUT_MS) and was stopped; nothing was changed`);
       return;
     }
     if (isBadEncodingError(err)) {
