@@ -1,6 +1,10 @@
 export const VERDICTS = ['SUCCESS', 'SOLD_OUT', 'DUPLICATE'] as const;
 export type Verdict = (typeof VERDICTS)[number];
 
+/** What decided a participation: the consumer in log order, participation-sync, or the sold-out short circuit. */
+export const DECISION_SOURCES = ['KAFKA', 'SYNC', 'SHORT_CIRCUIT'] as const;
+export type DecisionSource = (typeof DECISION_SOURCES)[number];
+
 /**
  * The whole first-come-first-served rule for one request, given what came before it:
  * a user who already won is a DUPLICATE (even once stock is gone), otherwise the request wins
