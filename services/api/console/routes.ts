@@ -7,7 +7,7 @@ import { sendError } from '../http/envelope.js';
  * Where `make build` puts the page: `dist/console`. Found from this file both when the api runs
  * from source (services/api/console → repo root) and from the compiled image (dist/services/api/console → dist).
  */
-export function consoleAssetsDir(): string {
+function consoleAssetsDir(): string {
   const up = resolve(fileURLToPath(new URL('../../../', import.meta.url)));
   return basename(up) === 'dist' ? join(up, 'console') : join(up, 'dist', 'console');
 }

@@ -3,7 +3,7 @@ import { Counter, type Registry } from 'prom-client';
 import { METRIC_PREFIX } from '../../platform/metrics.js';
 import type { ErrorCode } from '../http/errors.js';
 
-export const INGEST_OUTCOMES = [
+const INGEST_OUTCOMES = [
   'accepted',
   'short_circuit_sold_out',
   'short_circuit_duplicate',
@@ -17,7 +17,7 @@ export const INGEST_OUTCOMES = [
   'unavailable_database',
   'error',
 ] as const;
-export type IngestOutcome = (typeof INGEST_OUTCOMES)[number];
+type IngestOutcome = (typeof INGEST_OUTCOMES)[number];
 
 /** Set by the route when its answer is a success, so the counter need not read the body. */
 export function setIngestOutcome(res: Response, outcome: IngestOutcome): void {

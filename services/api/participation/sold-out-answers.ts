@@ -6,9 +6,10 @@ import { GroupCommit } from '../../platform/group-commit.js';
 export interface SoldOutAnswersDeps {
   winnersOf(campaignId: number): Promise<Set<number>>;
   record(answers: readonly ShortCircuitAnswer[]): Promise<void>;
-  /** Campaigns whose winners are kept in memory at most. */
-  maxCampaigns?: number;
 }
+
+/** Campaigns whose winners are kept in memory at most. */
+const MAX_CAMPAIGNS = 1_000;
 
 /**
  * Answers for a campaign known to be sold out, without the log. While stock is gone its winners
@@ -21,11 +22,9 @@ export interface SoldOutAnswersDeps {
 export class SoldOutAnswers {
   private readonly winners = new Map<number, Promise<Set<number>>>();
   private readonly writer: GroupCommit<ShortCircuitAnswer>;
-  private readonly maxCampaigns: number;
 
   constructor(private readonly deps: SoldOutAnswersDeps) {
     this.writer = new GroupCommit((answers) => deps.record(answers), 1_000);
-    this.maxCampaigns = deps.maxCampaigns ?? 1_000;
   }
 
   async answer(campaign: Campaign, userId: number, requestId: string, at: Date): Promise<ShortCircuitAnswer> {
@@ -44,7 +43,7 @@ export class SoldOutAnswers {
     }
     let loading = this.winners.get(campaign.id);
     if (!loading) {
-      if (this.winners.size >= this.maxCampaigns) this.winners.clear();
+      if (this.winners.size >= MAX_CAMPAIGNS) this.winners.clear();
       loading = this.deps.winnersOf(campaign.id);
       loading.catch(() => this.winners.delete(campaign.id));
       this.winners.set(campaign.id, loading);
