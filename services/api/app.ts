@@ -18,7 +18,7 @@ import { deadLetterRoutes } from './dead-letters/routes.js';
 import type { DeadLetterStore } from '../db/dead-letter-store.js';
 import type { IngestService } from './participation/ingest-service.js';
 import { ingestOutcomes } from './participation/ingest-metrics.js';
-import { participationRoutes } from './participation/routes.js';
+import { INGEST_PATH, PARTICIPATION_MOUNT, participationRoutes } from './participation/routes.js';
 import type { ParticipationService } from './participation/service.js';
 
 export interface AppDeps {
@@ -53,8 +53,9 @@ export function createApp(deps: AppDeps): Express {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('trust proxy', deps.trustProxy);
-  app.use(httpMetrics(deps.registry));
-  app.use('/api/campaigns/:campaignId/participation', ingestOutcomes(deps.registry));
+  const ingestCounter = ingestOutcomes(deps.registry);
+  app.use(httpMetrics(deps.registry, [ingestCounter.onFinish]));
+  app.use(PARTICIPATION_MOUNT + INGEST_PATH, ingestCounter.scope);
   app.use(onlyMethods(['GET', 'HEAD', 'POST']));
   // While draining, finish the current request but tell keep-alive clients to reconnect elsewhere.
   app.use((_req, res, next) => {
@@ -82,9 +83,8 @@ export function createApp(deps: AppDeps): Express {
   admin.use('/batch', aggregationRunRoutes(deps.aggregationRuns));
   admin.use(adminToolRoutes(deps.ingest, deps.topic, deps.partitions, deps.bulkMaxCount));
   app.use('/api/admin', admin);
-  if (deps.rateLimit) app.post(['/api/campaigns/:campaignId/participation', '/api/campaigns/:campaignId/participation-sync'], rateLimit(deps.rateLimit));
   app.use('/api/campaigns', campaignStatusRoutes(deps.campaigns, deps.status));
-  app.use('/api', participationRoutes(deps.participations, deps.ingest));
+  app.use(PARTICIPATION_MOUNT, participationRoutes(deps.participations, deps.ingest, deps.rateLimit ? [rateLimit(deps.rateLimit)] : []));
 
   app.use(notFound);
   app.use(errorHandler(deps.logger));

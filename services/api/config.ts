@@ -57,11 +57,11 @@ export const apiConfigShape = {
    * `kubernetes-job` (in a cluster): a Job made from AGGREGATION_CRONJOB's template in POD_NAMESPACE.
    */
   AGGREGATION_RUNNER: z.enum(['in-process', 'kubernetes-job'], { message: 'expected in-process or kubernetes-job' }).default('in-process'),
-  AGGREGATION_CRONJOB: z.string().regex(/^[a-z0-9]([-a-z0-9]{0,50}[a-z0-9])?$/, 'expected a CronJob name (lower-case letters, digits, -; at most 52)').optional(),
-  POD_NAMESPACE: z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, 'expected a namespace name').optional(),
+  AGGREGATION_CRONJOB: env.kubernetesName('expected a CronJob name (lower-case letters, digits, -; at most 52)', 52).optional(),
+  POD_NAMESPACE: env.kubernetesName('expected a namespace name').optional(),
   /** When Strimzi manages the topic: its KafkaTopic (name, in KAFKA_TOPIC_RESOURCE_NAMESPACE), read by the partition-count endpoint. */
-  KAFKA_TOPIC_RESOURCE: z.string().regex(/^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$/, 'expected a Kubernetes object name').optional(),
-  KAFKA_TOPIC_RESOURCE_NAMESPACE: z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, 'expected a namespace name').optional(),
+  KAFKA_TOPIC_RESOURCE: env.kubernetesName('expected a Kubernetes object name', 253, true).optional(),
+  KAFKA_TOPIC_RESOURCE_NAMESPACE: env.kubernetesName('expected a namespace name').optional(),
 };
 
 export type ApiConfig = ReturnType<typeof loadApiConfig>;

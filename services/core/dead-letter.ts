@@ -13,6 +13,9 @@ export const DEAD_LETTER_REASONS = {
 
 export type DeadLetterReason = keyof typeof DEAD_LETTER_REASONS;
 
+// Object.keys is typed string[]; the table above is the one list, so its keys are exactly these.
+export const DEAD_LETTER_REASON_CODES = Object.keys(DEAD_LETTER_REASONS) as [DeadLetterReason, ...DeadLetterReason[]];
+
 /** Who a dead letter was for, when its payload could be read. */
 export interface DeadLetterSubject {
   readonly requestId: string;

@@ -1,11 +1,12 @@
 import type { Connection as MysqlConnection } from 'mysql2';
 import type { Sequelize } from 'sequelize';
+import { DomainError } from '../platform/errors.js';
 
-/** The statement ran longer than its server-side limit and was stopped by the database. */
-export class QueryTimeoutError extends Error {
+/** The statement ran longer than its server-side limit and was stopped by the database; the message is the caller's answer. */
+export class QueryTimeoutError extends DomainError {
   override readonly name = 'QueryTimeoutError';
   constructor(readonly limitMs: number) {
-    super(`the query ran longer than ${limitMs} ms and was stopped`);
+    super('QUERY_TIMEOUT', `the query took longer than ${limitMs} ms (HEAVY_QUERY_TIMEOUT_MS) and was stopped; nothing was changed`);
   }
 }
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { commonConfigShape, ConfigError, dbConfigShape, env, listenConfigShape, loadConfig } from '../platform/config.js';
 
-const dnsLabel = z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, 'expected a Kubernetes name (lower-case letters, digits, -)');
+const dnsLabel = env.kubernetesName('expected a Kubernetes name (lower-case letters, digits, -)');
 
 export const operatorConfigShape = {
   ...commonConfigShape,

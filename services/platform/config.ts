@@ -53,6 +53,12 @@ export const env = {
       .default(fallback ? 'true' : 'false')
       .transform((v) => v === 'true' || v === '1' || v === 'yes'),
   logLevel: () => z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /**
+   * A Kubernetes object name: lower-case letters, digits and '-' ('.' too with `dots`, for DNS
+   * subdomain names), starting and ending with a letter or digit, at most `max` long.
+   */
+  kubernetesName: (message: string, max = 63, dots = false) =>
+    z.string().regex(new RegExp(`^[a-z0-9](${dots ? '[-.a-z0-9]' : '[-a-z0-9]'}{0,${max - 2}}[a-z0-9])?$`), message),
   list: (fallback: string) =>
     z
       .string()

@@ -33,7 +33,7 @@ export const ExecutionJson = z
   })
   .meta({ id: 'Execution' });
 
-export const ExecutionStepJson = z
+const ExecutionStepJson = z
   .object({
     campaignId: positiveId,
     status: z.enum(Object.keys(STEP_STATUSES) as [ExecutionStep['status'], ...ExecutionStep['status'][]]),

@@ -3,7 +3,6 @@ import { z } from 'zod';
 import type { AggregationJob, AggregationOutcome } from '../../daily-stats/aggregation-job.js';
 import { InvalidDateError, yesterdayIn } from '../../platform/day-window.js';
 import type { AggregationRunStore, Execution, ExecutionStep } from '../../db/aggregation-run-store.js';
-import type { Logger } from '../../platform/logger.js';
 import { sendOk } from '../http/envelope.js';
 import { NotFoundError, ValidationError } from '../../platform/errors.js';
 import { NOT_A_PAST_DATE, badInput, databaseDown, fail, idPathParameter, ok, operation } from '../http/openapi-declare.js';
@@ -18,7 +17,6 @@ export interface AggregationRunDeps {
   executions: AggregationRunStore;
   timeZone: string;
   clock: () => Date;
-  logger: Logger;
   /** Runs started here, so that shutdown can let them finish. */
   running: Set<Promise<AggregationOutcome>>;
   /** In a cluster: runs go to Kubernetes Jobs instead of this process. */

@@ -7,7 +7,7 @@ import { sendError } from '../http/envelope.js';
  * Where `make build` puts the page: `dist/console`. Found from this file both when the api runs
  * from source (services/api/console → repo root) and from the compiled image (dist/services/api/console → dist).
  */
-export function consoleAssetsDir(): string {
+function consoleAssetsDir(): string {
   const up = resolve(fileURLToPath(new URL('../../../', import.meta.url)));
   return basename(up) === 'dist' ? join(up, 'console') : join(up, 'dist', 'console');
 }
@@ -48,7 +48,7 @@ export function consoleRoutes(dir = consoleAssetsDir()): Router {
     res.sendFile(index, (err) => {
       if (!err) return;
       if ((err as NodeJS.ErrnoException).code === 'ENOENT' && !res.headersSent) {
-        sendError(res, 404, 'ROUTE_NOT_FOUND', 'the console is not built: run make build');
+        sendError(res, 'ROUTE_NOT_FOUND', 'the console is not built: run make build');
         return;
       }
       next(err);

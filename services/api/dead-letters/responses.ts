@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEAD_LETTER_REASON_CODES } from '../../core/dead-letter.js';
 import { count, instant, positiveId } from '../http/response-schemas.js';
 import { requestId } from '../http/schemas.js';
 
@@ -8,7 +9,7 @@ export const PREVIEW_BYTES = 2_048;
 export const DeadLetterJson = z
   .object({
     id: positiveId,
-    reasonCode: z.enum(['POISON', 'UNKNOWN_CAMPAIGN', 'REQUEST_ID_REUSED']).meta({
+    reasonCode: z.enum(DEAD_LETTER_REASON_CODES).meta({
       description: 'POISON: not a valid participation; UNKNOWN_CAMPAIGN: its campaign does not exist (replayable once it does); REQUEST_ID_REUSED: its requestId was already decided for another user or campaign.',
     }),
     reason: z.string(),

@@ -1,6 +1,6 @@
-import { maxHeaderSize, type IncomingMessage, type Server } from 'node:http';
+import { maxHeaderSize, STATUS_CODES, type IncomingMessage, type Server } from 'node:http';
 import type { Socket } from 'node:net';
-import { ERROR_CODES } from './errors.js';
+import { httpStatusOf, type ErrorCode } from './errors.js';
 
 /**
  * Connection handling below express: oversized headers get a JSON 431 instead of a reset, and on
@@ -14,7 +14,9 @@ export interface ConnectionGuard {
 
 const LINGER_MS = 2_000;
 
-function rawError(status: number, reason: string, code: keyof typeof ERROR_CODES, message: string): string {
+function rawError(code: ErrorCode, message: string): string {
+  const status = httpStatusOf(code);
+  const reason = STATUS_CODES[status] ?? '';
   const body = JSON.stringify({ success: false, message, errorCode: code, data: null });
   return `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`;
 }
@@ -38,7 +40,7 @@ export function guardConnections(server: Server): ConnectionGuard {
     }
     let answer = 'HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n';
     if (err.code === 'HPE_HEADER_OVERFLOW') {
-      answer = rawError(431, 'Request Header Fields Too Large', 'HEADERS_TOO_LARGE', `the request headers exceed ${maxHeaderSize} bytes`);
+      answer = rawError('HEADERS_TOO_LARGE', `the request headers exceed ${maxHeaderSize} bytes`);
     } else if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
       answer = 'HTTP/1.1 408 Request Timeout\r\nConnection: close\r\nContent-Length: 0\r\n\r\n';
     }

@@ -1,5 +1,5 @@
 import type { Response } from 'express';
-import type { ErrorCode, FieldProblem } from './errors.js';
+import { httpStatusOf, type ErrorCode, type FieldProblem } from './errors.js';
 
 export interface SuccessEnvelope {
   success: true;
@@ -19,9 +19,9 @@ export function sendOk(res: Response, status: number, message: string, data: unk
   res.status(status).json(body);
 }
 
+/** The status is the code's, from the one table in errors.ts, so the two cannot disagree. */
 export function sendError(
   res: Response,
-  status: number,
   errorCode: ErrorCode,
   message: string,
   details?: readonly FieldProblem[],
@@ -31,5 +31,5 @@ export function sendError(
   const body: ErrorEnvelope = { success: false, message, errorCode, data };
   // for metrics that classify answers without parsing them
   (res.locals as { errorCode?: ErrorCode }).errorCode = errorCode;
-  res.status(status).json(body);
+  res.status(httpStatusOf(errorCode)).json(body);
 }

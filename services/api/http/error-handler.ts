@@ -1,7 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from '../../platform/logger.js';
 import { asDatabaseUnavailable } from '../../db/errors.js';
-import { QueryCancelledError, QueryTimeoutError } from '../../db/heavy-query.js';
+import { QueryCancelledError } from '../../db/heavy-query.js';
 import { sendError } from './envelope.js';
 import { DomainError } from '../../platform/errors.js';
 import { httpStatusOf } from './errors.js';
@@ -23,7 +23,7 @@ function isBadEncodingError(err: unknown): boolean {
 }
 
 export const notFound: RequestHandler = (req, res) => {
-  sendError(res, 404, 'ROUTE_NOT_FOUND', `no route for ${req.method} ${req.path}`);
+  sendError(res, 'ROUTE_NOT_FOUND', `no route for ${req.method} ${req.path}`);
 };
 
 export function errorHandler(logger: Logger): ErrorRequestHandler {
@@ -34,21 +34,20 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     }
     const domain = err instanceof DomainError ? err : asDatabaseUnavailable(err);
     if (domain) {
-      const status = httpStatusOf(domain.code);
-      if (status >= 500) logger.warn({ err: domain.cause ?? domain, path: req.path }, domain.message);
+      if (httpStatusOf(domain.code) >= 500) logger.warn({ err: domain.cause ?? domain, path: req.path }, domain.message);
       if (domain.retriable) res.setHeader('Retry-After', '1');
-      sendError(res, status, domain.code, domain.message, domain.details, domain.data);
+      sendError(res, domain.code, domain.message, domain.details, domain.data);
       return;
     }
     if (isBodyParserError(err)) {
       if (err.type === 'entity.too.large') {
-        sendError(res, 413, 'PAYLOAD_TOO_LARGE', 'the request body is too large');
+        sendError(res, 'PAYLOAD_TOO_LARGE', 'the request body is too large');
       } else if (err.type === 'entity.parse.failed') {
-        sendError(res, 400, 'INVALID_JSON', 'the request body is not valid JSON');
+        sendError(res, 'INVALID_JSON', 'the request body is not valid JSON');
       } else if (err.type === 'charset.unsupported' || err.type === 'encoding.unsupported') {
-        sendError(res, 415, 'UNSUPPORTED_MEDIA_TYPE', 'unsupported body charset or encoding');
+        sendError(res, 'UNSUPPORTED_MEDIA_TYPE', 'unsupported body charset or encoding');
       } else {
-        sendError(res, 400, 'VALIDATION_FAILED', 'the request body could not be read');
+        sendError(res, 'VALIDATION_FAILED', 'the request body could not be read');
       }
       return;
     }
@@ -57,15 +56,11 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       res.end();
       return;
     }
-    if (err instanceof QueryTimeoutError) {
-      sendError(res, 504, 'QUERY_TIMEOUT', `the query took longer than ${err.limitMs} ms (HEAVY_QUERY_TIMEOUT_MS) and was stopped; nothing was changed`);
-      return;
-    }
     if (isBadEncodingError(err)) {
-      sendError(res, 400, 'INVALID_CONTENT_ENCODING', 'the request body cannot be decoded as its Content-Encoding header says');
+      sendError(res, 'INVALID_CONTENT_ENCODING', 'the request body cannot be decoded as its Content-Encoding header says');
       return;
     }
     logger.error({ err, path: req.path }, 'unhandled error');
-    sendError(res, 500, 'INTERNAL_ERROR', 'internal error');
+    sendError(res, 'INTERNAL_ERROR', 'internal error');
   };
 }

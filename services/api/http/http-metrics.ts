@@ -9,7 +9,7 @@ const UNMEASURED = new Set(['/metrics', '/healthz', '/readyz']);
  * RED per route template and status class. The buckets are dense between 5 ms and 250 ms, where
  * a participation's latency lives (the SLO is 250 ms), and reach 10 s for the sync path under load.
  */
-export function httpMetrics(registry: Registry): RequestHandler {
+export function httpMetrics(registry: Registry, onFinish: readonly ((req: Request, res: Response) => void)[] = []): RequestHandler {
   const duration = new Histogram({
     name: `${METRIC_PREFIX}http_request_duration_seconds`,
     help: 'HTTP request duration by route template, method and status class (probes and /metrics excluded)',
@@ -28,6 +28,7 @@ export function httpMetrics(registry: Registry): RequestHandler {
       const routePath = (req.route as { path?: unknown } | undefined)?.path;
       const route = typeof routePath === 'string' ? req.baseUrl + routePath : 'unmatched';
       end({ method: req.method, route, status_class: `${Math.floor(res.statusCode / 100)}xx` });
+      for (const observe of onFinish) observe(req, res);
     });
     next();
   };

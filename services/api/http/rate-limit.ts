@@ -21,16 +21,18 @@ export function rateLimit(options: RateLimitOptions, now: () => number = () => p
   return (req, res, next) => {
     const at = now();
     let verdict: Take = byAddress.take(req.ip ?? req.socket.remoteAddress ?? '', at);
-    let who = 'this client address';
+    let refusedUser: number | undefined;
     const userId = (req.body as { userId?: unknown } | undefined)?.userId;
     if (verdict.allowed && typeof userId === 'number' && Number.isSafeInteger(userId) && userId > 0) {
       verdict = byUser.take(userId, at);
-      who = `user ${userId}`;
+      refusedUser = userId;
     }
     if (verdict.allowed) {
       next();
       return;
     }
+    // named only here: every allowed request passes above, and would pay for a string it never shows
+    const who = refusedUser === undefined ? 'this client address' : `user ${refusedUser}`;
     const retryAfterSeconds = Math.max(1, Math.ceil(verdict.retryAfterMs / 1000));
     res.setHeader('Retry-After', String(retryAfterSeconds));
     next(new DomainError('RATE_LIMITED', `too many requests from ${who}; retry after ${retryAfterSeconds} s (nothing was recorded)`, { data: { retryAfterSeconds } }));

@@ -3,7 +3,7 @@ import { Counter, type Registry } from 'prom-client';
 import { METRIC_PREFIX } from '../../platform/metrics.js';
 import type { ErrorCode } from '../http/errors.js';
 
-export const INGEST_OUTCOMES = [
+const INGEST_OUTCOMES = [
   'accepted',
   'short_circuit_sold_out',
   'short_circuit_duplicate',
@@ -17,7 +17,7 @@ export const INGEST_OUTCOMES = [
   'unavailable_database',
   'error',
 ] as const;
-export type IngestOutcome = (typeof INGEST_OUTCOMES)[number];
+type IngestOutcome = (typeof INGEST_OUTCOMES)[number];
 
 /** Set by the route when its answer is a success, so the counter need not read the body. */
 export function setIngestOutcome(res: Response, outcome: IngestOutcome): void {
@@ -35,17 +35,27 @@ const BY_ERROR: Partial<Record<ErrorCode, IngestOutcome>> = {
   IDEMPOTENCY_KEY_REUSED: 'idempotency_conflict',
   BROKER_UNAVAILABLE: 'unavailable_broker',
   DATABASE_UNAVAILABLE: 'unavailable_database',
+  RATE_LIMITED: 'rate_limited',
 };
 
 function outcomeOf(res: Response): IngestOutcome {
   const locals = res.locals as { ingestOutcome?: IngestOutcome; errorCode?: ErrorCode };
   if (locals.ingestOutcome) return locals.ingestOutcome;
-  if (res.statusCode === 429) return 'rate_limited';
   return (locals.errorCode && BY_ERROR[locals.errorCode]) ?? 'error';
 }
 
+export interface IngestOutcomes {
+  /**
+   * Mounted on the endpoint's path ahead of the body parser, so that answers given before the route
+   * is reached (unreadable body, wrong media type) are counted too.
+   */
+  readonly scope: RequestHandler;
+  /** For the HTTP metrics' finish handler: one listener per request is enough for both. */
+  readonly onFinish: (req: Request, res: Response) => void;
+}
+
 /** Counts every answer of the Kafka-path participation endpoint by what it told the client. */
-export function ingestOutcomes(registry: Registry): RequestHandler {
+export function ingestOutcomes(registry: Registry): IngestOutcomes {
   const counter = new Counter({
     name: `${METRIC_PREFIX}api_ingest_outcomes_total`,
     help: 'Answers of POST /participation by outcome (accepted, short-circuit, refused, 503 by cause)',
@@ -53,8 +63,13 @@ export function ingestOutcomes(registry: Registry): RequestHandler {
     registers: [registry],
   });
   for (const outcome of INGEST_OUTCOMES) counter.inc({ outcome }, 0);
-  return (req: Request, res: Response, next: NextFunction) => {
-    if (req.method === 'POST') res.on('finish', () => counter.inc({ outcome: outcomeOf(res) }));
-    next();
+  return {
+    scope: (req: Request, res: Response, next: NextFunction) => {
+      if (req.method === 'POST') (res.locals as { ingestCounted?: boolean }).ingestCounted = true;
+      next();
+    },
+    onFinish: (_req, res) => {
+      if ((res.locals as { ingestCounted?: boolean }).ingestCounted) counter.inc({ outcome: outcomeOf(res) });
+    },
   };
 }

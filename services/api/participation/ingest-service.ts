@@ -21,8 +21,8 @@ export interface IngestDeps {
   soldOut: { answer(campaign: Campaign, userId: number, requestId: string, at: Date): Promise<ShortCircuitAnswer> };
   /** Partitions of the topic; 1 except in the partition experiment. */
   partitions: () => number;
-  /** What places a participation on a partition when there are several; default `user`. */
-  partitionKey?: PartitionKey;
+  /** What places a participation on a partition when there are several (PARTITION_KEY). */
+  partitionKey: PartitionKey;
   clock?: () => Date;
 }
 
@@ -114,7 +114,7 @@ export class IngestService {
       ack = await this.deps.producer.send({
         key: String(message.campaignId),
         value: encodeParticipation(message),
-        partition: partitionOf(this.deps.partitionKey ?? 'user', this.deps.partitions(), message),
+        partition: partitionOf(this.deps.partitionKey, this.deps.partitions(), message),
       });
     } catch (err) {
       if (err instanceof ProduceFailedError) {

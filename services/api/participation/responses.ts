@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { VERDICTS } from '../../core/verdict.js';
+import { DEAD_LETTER_REASON_CODES } from '../../core/dead-letter.js';
+import { DECISION_SOURCES, VERDICTS } from '../../core/verdict.js';
 import { count, instant, positiveId } from '../http/response-schemas.js';
 import { requestId, userId } from '../http/schemas.js';
 
@@ -29,7 +30,7 @@ export const ParticipationJson = z
     campaignId: positiveId,
     userId,
     status: z.enum(VERDICTS).meta({ description: 'A user who already won is a DUPLICATE, even once stock is gone.' }),
-    source: z.enum(['KAFKA', 'SYNC', 'SHORT_CIRCUIT']).meta({
+    source: z.enum(DECISION_SOURCES).meta({
       description: 'KAFKA: decided by the consumer in log order; SYNC: by participation-sync; SHORT_CIRCUIT: answered without the log because the campaign was sold out.',
     }),
     sequence: logOffset.nullable().meta({ description: 'Log offset; null for SYNC and SHORT_CIRCUIT, which bypass the log.' }),
@@ -49,7 +50,7 @@ export const UserParticipationRefusedJson = z
     campaignId: positiveId,
     userId: positiveId,
     status: z.literal('REFUSED'),
-    reasonCode: z.enum(['POISON', 'UNKNOWN_CAMPAIGN', 'REQUEST_ID_REUSED']).meta({ description: 'REQUEST_ID_REUSED: the requestId was already decided for another user or campaign.' }),
+    reasonCode: z.enum(DEAD_LETTER_REASON_CODES).meta({ description: 'REQUEST_ID_REUSED: the requestId was already decided for another user or campaign.' }),
     reason: z.string(),
     sequence: logOffset.meta({ description: 'Where the refused request stood in the log.' }),
     partition: count,

@@ -1,4 +1,4 @@
-import { Router, type Request } from 'express';
+import { Router, type Request, type RequestHandler } from 'express';
 import { z } from 'zod';
 import { sendOk } from '../http/envelope.js';
 import { badBody, badInput, campaignIdParameter, databaseDown, fail, idempotencyKeyParameter, idPathParameter, ok, operation } from '../http/openapi-declare.js';
@@ -142,10 +142,15 @@ function clientRequestId(req: Request, fromBody: string | undefined): string | u
   return fromHeader;
 }
 
-export function participationRoutes(service: ParticipationService, ingest: IngestService): Router {
+/** Where participationRoutes is mounted, and its Kafka-path endpoint beneath it. */
+export const PARTICIPATION_MOUNT = '/api';
+export const INGEST_PATH = '/campaigns/:campaignId/participation';
+
+/** `limits` run before each participation, after the body is parsed (the user limit reads its userId). */
+export function participationRoutes(service: ParticipationService, ingest: IngestService, limits: readonly RequestHandler[] = []): Router {
   const router = Router();
 
-  router.post('/campaigns/:campaignId/participation', async (req, res) => {
+  router.post(INGEST_PATH, ...limits, async (req, res) => {
     const campaignId = parse(idParam, req.params.campaignId, 'path');
     const body = parse(participationBody, req.body, 'body');
     const result = await ingest.participate(campaignId, body.userId, clientRequestId(req, body.requestId));
@@ -173,7 +178,7 @@ export function participationRoutes(service: ParticipationService, ingest: Inges
     }
   });
 
-  router.post('/campaigns/:campaignId/participation-sync', async (req, res) => {
+  router.post('/campaigns/:campaignId/participation-sync', ...limits, async (req, res) => {
     const campaignId = parse(idParam, req.params.campaignId, 'path');
     const body = parse(participationBody, req.body, 'body');
     const { participation, replayed } = await service.participateSync(campaignId, body.userId, clientRequestId(req, body.requestId));

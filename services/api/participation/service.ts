@@ -28,43 +28,36 @@ export interface ParticipationServiceDeps {
 }
 
 export class ParticipationService {
-  private readonly campaigns: CampaignService;
-  private readonly store: ParticipationStore;
-  private readonly log: UndecidedCheck;
-  private readonly clock: () => Date;
-
-  constructor(private readonly deps: ParticipationServiceDeps) {
-    ({ campaigns: this.campaigns, store: this.store, log: this.log, clock: this.clock } = deps);
-  }
+  constructor(private readonly deps: ParticipationServiceDeps) {}
 
   async participateSync(campaignId: number, userId: number, clientRequestId: string | undefined): Promise<SyncResult> {
     if (clientRequestId !== undefined) {
-      const earlier = await this.store.findByRequestId(clientRequestId);
+      const earlier = await this.deps.store.findByRequestId(clientRequestId);
       if (earlier) return { participation: assertSameRequest(earlier, campaignId, userId), replayed: true };
     }
-    await this.campaigns.getParticipable(campaignId);
-    const outcome = await this.store.decideSync({
+    await this.deps.campaigns.getParticipable(campaignId);
+    const outcome = await this.deps.store.decideSync({
       campaignId,
       userId,
       requestId: clientRequestId ?? randomUUID(),
-      acceptedAt: this.clock(),
-      clock: this.clock,
+      acceptedAt: this.deps.clock(),
+      clock: this.deps.clock,
     });
     if (outcome.kind === 'replayed') return { participation: assertSameRequest(outcome.participation, campaignId, userId), replayed: true };
     return { participation: outcome.participation, replayed: false };
   }
 
   async byRequestId(requestId: string): Promise<Participation | typeof PENDING> {
-    const found = await this.lookAfterLogCheck(() => this.store.findByRequestId(requestId));
+    const found = await this.lookAfterLogCheck(() => this.deps.store.findByRequestId(requestId));
     if (found.result) return found.result;
     if (found.mayBePending) return PENDING;
     throw new NotFoundError('PARTICIPATION_NOT_FOUND', `no participation with requestId ${requestId}`);
   }
 
   async byCampaignAndUser(campaignId: number, userId: number): Promise<UserStanding | typeof PENDING> {
-    await this.campaigns.get(campaignId);
+    await this.deps.campaigns.get(campaignId);
     const found = await this.lookAfterLogCheck(async (): Promise<UserStanding | null> => {
-      const answers = await this.store.findByCampaignAndUser(campaignId, userId);
+      const answers = await this.deps.store.findByCampaignAndUser(campaignId, userId);
       if (answers.length > 0) return { kind: 'answered', answers };
       const refusals = await this.deps.refusals.refusalsOf(campaignId, userId);
       return refusals.length > 0 ? { kind: 'refused', refusals } : null;
@@ -84,7 +77,7 @@ export class ParticipationService {
     if (first !== null) return { result: first, mayBePending: false };
     let mayBePending: boolean;
     try {
-      mayBePending = await this.log.undecidedMayExist();
+      mayBePending = await this.deps.log.undecidedMayExist();
     } catch (err) {
       throw new UnavailableError('BROKER_UNAVAILABLE', 'cannot tell whether the request is still pending: the broker is unavailable', err);
     }

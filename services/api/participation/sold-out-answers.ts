@@ -1,13 +1,15 @@
 import type { Campaign } from '../../db/campaign-store.js';
 import type { ShortCircuitAnswer } from '../../db/participation-store.js';
+import { judge } from '../../core/verdict.js';
 import { GroupCommit } from '../../platform/group-commit.js';
 
 export interface SoldOutAnswersDeps {
   winnersOf(campaignId: number): Promise<Set<number>>;
   record(answers: readonly ShortCircuitAnswer[]): Promise<void>;
-  /** Campaigns whose winners are kept in memory at most. */
-  maxCampaigns?: number;
 }
+
+/** Campaigns whose winners are kept in memory at most. */
+const MAX_CAMPAIGNS = 1_000;
 
 /**
  * Answers for a campaign known to be sold out, without the log. While stock is gone its winners
@@ -20,16 +22,14 @@ export interface SoldOutAnswersDeps {
 export class SoldOutAnswers {
   private readonly winners = new Map<number, Promise<Set<number>>>();
   private readonly writer: GroupCommit<ShortCircuitAnswer>;
-  private readonly maxCampaigns: number;
 
   constructor(private readonly deps: SoldOutAnswersDeps) {
     this.writer = new GroupCommit((answers) => deps.record(answers), 1_000);
-    this.maxCampaigns = deps.maxCampaigns ?? 1_000;
   }
 
   async answer(campaign: Campaign, userId: number, requestId: string, at: Date): Promise<ShortCircuitAnswer> {
     const won = (await this.winnersOf(campaign)).has(userId);
-    const answer: ShortCircuitAnswer = { requestId, campaignId: campaign.id, userId, status: won ? 'DUPLICATE' : 'SOLD_OUT', answeredAt: at };
+    const answer: ShortCircuitAnswer = { requestId, campaignId: campaign.id, userId, status: judge(won, 0), answeredAt: at };
     await this.writer.add(answer);
     return answer;
   }
@@ -43,7 +43,7 @@ export class SoldOutAnswers {
     }
     let loading = this.winners.get(campaign.id);
     if (!loading) {
-      if (this.winners.size >= this.maxCampaigns) this.winners.clear();
+      if (this.winners.size >= MAX_CAMPAIGNS) this.winners.clear();
       loading = this.deps.winnersOf(campaign.id);
       loading.catch(() => this.winners.delete(campaign.id));
       this.winners.set(campaign.id, loading);

@@ -22,7 +22,7 @@ export const DailyStatsJson = z
   })
   .meta({ id: 'DailyStats' });
 
-export const QueryTimeMsJson = z
+const QueryTimeMsJson = z
   .number()
   .min(0)
   .meta({
@@ -57,7 +57,7 @@ export const CampaignSeriesJson = z
 
 const logPosition = (what: string) => count.nullable().meta({ description: `${what}; null for a SYNC decision.` });
 
-export const OrderViolationJson = z
+const OrderViolationJson = z
   .object({
     requestId,
     userId,

@@ -26,7 +26,7 @@ export function createAggregation(deps: {
     { timeZone: config.STATS_TIME_ZONE, retentionDays: config.AGGREGATION_RETENTION_DAYS, staleAfterMs: config.AGGREGATION_STALE_AFTER_MS },
   );
   return {
-    routes: { job, executions: storage.executions, timeZone: config.STATS_TIME_ZONE, clock, logger, running, launcher: deps.launcher },
+    routes: { job, executions: storage.executions, timeZone: config.STATS_TIME_ZONE, clock, running, launcher: deps.launcher },
     settled: async () => {
       await Promise.allSettled(running);
     },
