@@ -5,11 +5,11 @@
  * latency, CPU). Run with `make bench-console`; not part of `make test`.
  */
 import { launchChromium } from '../test/integration/support/browser.js';
-import { dbEnv } from '../test/integration/support/api.js';
 import { startTestConsumer } from '../test/integration/support/consumer.js';
 import { createTestDatabase } from '../test/integration/support/database.js';
-import { brokers, deleteTopics, uniqueTopic } from '../test/integration/support/kafka.js';
-import { freePort, spawnEntrypoint, waitFor } from '../test/integration/support/process.js';
+import { deleteTopics, uniqueTopic } from '../test/integration/support/kafka.js';
+import { waitFor } from '../test/integration/support/process.js';
+import { spawnBenchApi } from './api.js';
 import { runLoad, type LoadResult } from './load.js';
 import { treeCpuSec, treeRssBytes } from './proc-cpu.js';
 
@@ -46,17 +46,8 @@ interface Run {
 
 const db = await createTestDatabase();
 const topic = uniqueTopic('bench-console');
-const port = await freePort();
-const api = spawnEntrypoint('services/api/main.ts', {
-  ...dbEnv(db.config),
-  PORT: String(port),
-  KAFKA_BROKERS: brokers().join(','),
-  KAFKA_TOPIC: topic,
-  LOG_LEVEL: 'warn',
-  DB_POOL_MAX: '25',
-  API_WORKERS: process.env.BENCH_API_WORKERS ?? '2',
-  ADMIN_TOKEN: TOKEN,
-});
+// the console signs in with a token as in production; the limiter stays off (wrk is one address)
+const { port, api } = await spawnBenchApi(db.config, topic, { ADMIN_AUTH: 'token', ADMIN_TOKEN: TOKEN });
 const base = `http://127.0.0.1:${port}`;
 const apiPid = api.child.pid ?? 0;
 const consumer = await startTestConsumer(db.config, topic, { LOG_LEVEL: 'warn' });

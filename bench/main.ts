@@ -4,11 +4,11 @@ import { QueryTypes } from 'sequelize';
 import { DecisionStore, type DecisionRow } from '../services/db/decision-store.js';
 import { encodeParticipation } from '../services/kafka/participation-message.js';
 import { metric, runK6 } from '../experiments/k6.js';
-import { dbEnv, OPEN_UNLIMITED } from '../test/integration/support/api.js';
 import { startTestConsumer } from '../test/integration/support/consumer.js';
 import { createTestDatabase } from '../test/integration/support/database.js';
-import { brokers, deleteTopics, testKafka, uniqueTopic } from '../test/integration/support/kafka.js';
-import { freePort, spawnEntrypoint, waitFor } from '../test/integration/support/process.js';
+import { deleteTopics, testKafka, uniqueTopic } from '../test/integration/support/kafka.js';
+import { waitFor } from '../test/integration/support/process.js';
+import { spawnBenchApi as spawnApi } from './api.js';
 import { runLoad, type LoadResult } from './load.js';
 import { limiterCost } from './rate-limit.js';
 import { benchStats, type StatsFigures } from './stats.js';
@@ -37,29 +37,10 @@ const rows: Row[] = [];
 const loads: LoadResult[] = [];
 let statsFigures: StatsFigures | undefined;
 
-/** The real API entrypoint on the bench's database and topic, with the given extra settings. */
-async function spawnBenchApi(env: Record<string, string>) {
-  const port = await freePort();
-  const api = spawnEntrypoint('services/api/main.ts', {
-    ...OPEN_UNLIMITED,
-    ...dbEnv(db.config),
-    PORT: String(port),
-    KAFKA_BROKERS: brokers().join(','),
-    KAFKA_TOPIC: ingestTopic,
-    LOG_LEVEL: 'warn',
-    DB_POOL_MAX: '25',
-    API_WORKERS: process.env.BENCH_API_WORKERS ?? '2',
-    ...env,
-  });
-  return { port, api };
-}
+const spawnBenchApi = (env: Record<string, string>) => spawnApi(db.config, ingestTopic, env);
 
 async function benchHttp(): Promise<void> {
-  const { port, api } = await spawnBenchApi({
-    BENCH_NOOP_ROUTE: 'true',
-    // one client address sends everything: a per-address limiter would measure itself
-    RATE_LIMIT_ENABLED: 'false',
-  });
+  const { port, api } = await spawnBenchApi({ BENCH_NOOP_ROUTE: 'true' });
   const base = `http://127.0.0.1:${port}`;
   await waitFor('api ready', async () => (await fetch(`${base}/readyz`)).status === 200, 60_000);
   const campaign = async (stock: number) => {
