@@ -4,6 +4,7 @@
  * (how often it updated, how long its status reads took) and what it cost the api (throughput,
  * latency, CPU). Run with `make bench-console`; not part of `make test`.
  */
+import { fmt, percentiles } from '../experiments/report.js';
 import { launchChromium } from '../test/integration/support/browser.js';
 import { startTestConsumer } from '../test/integration/support/consumer.js';
 import { createTestDatabase } from '../test/integration/support/database.js';
@@ -19,11 +20,6 @@ const STOCK = Number(process.env.BENCH_RUSH_STOCK ?? 30_000);
 
 const TOKEN = 'bench-console-admin-token';
 const log = (msg: string) => process.stderr.write(`[bench-console] ${msg}\n`);
-const fmt = (n: number, digits = 0) => (Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : 'n/a');
-const percentile = (values: readonly number[], p: number) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-};
 
 interface PageFigures {
   updatesPerSec: number;
@@ -101,11 +97,12 @@ async function rush(label: string, withPage: boolean): Promise<Run> {
     await waitFor('the page showing the final stock', async () => (await page?.locator('[data-key="remaining"] dd').textContent()) === expected, 10_000).catch(() => undefined);
     const during = reads.filter((r) => r.at >= span.from && r.at <= span.to);
     const gaps = during.slice(1).map((r, i) => r.at - (during[i]?.at ?? r.at));
+    const [p50Ms = Number.NaN, p99Ms = Number.NaN] = percentiles(during.map((r) => r.ms), [50, 99]);
     run.page = {
       updatesPerSec: during.length / ((span.to - span.from) / 1000),
       maxGapMs: Math.max(0, ...gaps),
-      p50Ms: percentile(during.map((r) => r.ms), 50),
-      p99Ms: percentile(during.map((r) => r.ms), 99),
+      p50Ms,
+      p99Ms,
       maxMs: Math.max(0, ...during.map((r) => r.ms)),
       browserCpuSec,
       shownAtEnd: (await page?.locator('[data-key="remaining"] dd').textContent()) ?? '',

@@ -4,6 +4,7 @@ import { QueryTypes } from 'sequelize';
 import { DecisionStore, type DecisionRow } from '../services/db/decision-store.js';
 import { encodeParticipation } from '../services/kafka/participation-message.js';
 import { metric, runK6 } from '../experiments/k6.js';
+import { fmt } from '../experiments/report.js';
 import { startTestConsumer } from '../test/integration/support/consumer.js';
 import { createTestDatabase } from '../test/integration/support/database.js';
 import { deleteTopics, testKafka, uniqueTopic } from '../test/integration/support/kafka.js';
@@ -20,7 +21,6 @@ const SECTIONS = new Set((process.env.BENCH_SECTIONS ?? 'http,open,ratelimit,con
 const OPEN_RATE = Number(process.env.BENCH_OPEN_RATE ?? 3_000);
 
 const log = (msg: string) => process.stderr.write(`[bench] ${msg}\n`);
-const fmt = (n: number, digits = 0) => (Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : 'n/a');
 
 interface Row {
   figure: string;
