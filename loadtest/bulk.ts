@@ -3,10 +3,10 @@
 import { check, fail, sleep } from 'k6';
 import http from 'k6/http';
 import { Trend } from 'k6/metrics';
-import { adminHeaders, body, env, prepareCampaign, summarize, summaryTrendStats, type RunData } from './lib.ts';
+import { adminHeaders, body, env, num, prepareCampaign, summarize, summaryTrendStats, type RunData } from './lib.ts';
 
-const count = Number(__ENV.BULK_COUNT ?? '10000');
-const drainTimeoutS = Number(__ENV.DRAIN_TIMEOUT_S ?? '300');
+const count = num('BULK_COUNT', 10_000);
+const drainTimeoutS = num('DRAIN_TIMEOUT_S', 300);
 
 export const options = {
   scenarios: { bulk: { executor: 'shared-iterations', vus: 1, iterations: 1, maxDuration: `${drainTimeoutS + 600}s` } },

@@ -15,7 +15,8 @@ function str(name: string, fallback?: string): string {
   return fallback;
 }
 
-function num(name: string, fallback: number): number {
+/** A non-negative number from __ENV (the fallback when unset or empty); anything else stops the script. */
+export function num(name: string, fallback: number): number {
   const raw = str(name, String(fallback));
   const n = Number(raw);
   if (!Number.isFinite(n) || n < 0) throw new Error(`${name} must be a non-negative number, got '${raw}'`);
