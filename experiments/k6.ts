@@ -53,7 +53,7 @@ export async function runK6(script: K6Script, env: Record<string, string | numbe
   const binary = await k6Path();
   try {
     const { code, output } = await new Promise<{ code: number; output: string }>((done, failed) => {
-      const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, K6_NO_USAGE_REPORT: 'true' } });
+      const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
       let output = '';
       child.stdout.on('data', (b: Buffer) => (output += b.toString()));
       child.stderr.on('data', (b: Buffer) => (output += b.toString()));
