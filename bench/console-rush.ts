@@ -4,12 +4,13 @@
  * (how often it updated, how long its status reads took) and what it cost the api (throughput,
  * latency, CPU). Run with `make bench-console`; not part of `make test`.
  */
+import { fmt, percentiles } from '../experiments/report.js';
 import { launchChromium } from '../test/integration/support/browser.js';
-import { dbEnv } from '../test/integration/support/api.js';
 import { startTestConsumer } from '../test/integration/support/consumer.js';
 import { createTestDatabase } from '../test/integration/support/database.js';
-import { brokers, deleteTopics, uniqueTopic } from '../test/integration/support/kafka.js';
-import { freePort, spawnEntrypoint, waitFor } from '../test/integration/support/process.js';
+import { deleteTopics, uniqueTopic } from '../test/integration/support/kafka.js';
+import { waitFor } from '../test/integration/support/process.js';
+import { spawnBenchApi } from './api.js';
 import { runLoad, type LoadResult } from './load.js';
 import { treeCpuSec, treeRssBytes } from './proc-cpu.js';
 
@@ -19,11 +20,6 @@ const STOCK = Number(process.env.BENCH_RUSH_STOCK ?? 30_000);
 
 const TOKEN = 'bench-console-admin-token';
 const log = (msg: string) => process.stderr.write(`[bench-console] ${msg}\n`);
-const fmt = (n: number, digits = 0) => (Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : 'n/a');
-const percentile = (values: readonly number[], p: number) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-};
 
 interface PageFigures {
   updatesPerSec: number;
@@ -46,17 +42,8 @@ interface Run {
 
 const db = await createTestDatabase();
 const topic = uniqueTopic('bench-console');
-const port = await freePort();
-const api = spawnEntrypoint('services/api/main.ts', {
-  ...dbEnv(db.config),
-  PORT: String(port),
-  KAFKA_BROKERS: brokers().join(','),
-  KAFKA_TOPIC: topic,
-  LOG_LEVEL: 'warn',
-  DB_POOL_MAX: '25',
-  API_WORKERS: process.env.BENCH_API_WORKERS ?? '2',
-  ADMIN_TOKEN: TOKEN,
-});
+// the console signs in with a token as in production; the limiter stays off (wrk is one address)
+const { port, api } = await spawnBenchApi(db.config, topic, { ADMIN_AUTH: 'token', ADMIN_TOKEN: TOKEN });
 const base = `http://127.0.0.1:${port}`;
 const apiPid = api.child.pid ?? 0;
 const consumer = await startTestConsumer(db.config, topic, { LOG_LEVEL: 'warn' });
@@ -110,11 +97,12 @@ async function rush(label: string, withPage: boolean): Promise<Run> {
     await waitFor('the page showing the final stock', async () => (await page?.locator('[data-key="remaining"] dd').textContent()) === expected, 10_000).catch(() => undefined);
     const during = reads.filter((r) => r.at >= span.from && r.at <= span.to);
     const gaps = during.slice(1).map((r, i) => r.at - (during[i]?.at ?? r.at));
+    const [p50Ms = Number.NaN, p99Ms = Number.NaN] = percentiles(during.map((r) => r.ms), [50, 99]);
     run.page = {
       updatesPerSec: during.length / ((span.to - span.from) / 1000),
       maxGapMs: Math.max(0, ...gaps),
-      p50Ms: percentile(during.map((r) => r.ms), 50),
-      p99Ms: percentile(during.map((r) => r.ms), 99),
+      p50Ms,
+      p99Ms,
       maxMs: Math.max(0, ...during.map((r) => r.ms)),
       browserCpuSec,
       shownAtEnd: (await page?.locator('[data-key="remaining"] dd').textContent()) ?? '',

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { Watch } from '@kubernetes/client-node';
 import { Registry } from 'prom-client';
 import { QueryTypes } from 'sequelize';
+import { percentiles } from '../experiments/report.js';
 import { counterUpdate } from '../services/db/campaign-counters.js';
 import { createSequelize } from '../services/db/sequelize.js';
 import { createKubeClients } from '../services/platform/k8s/clients.js';
@@ -21,7 +22,6 @@ const CAMPAIGNS = Number(process.env.BENCH_CAMPAIGNS ?? 100);
 const SECONDS = Number(process.env.BENCH_DURATION_SEC ?? 30);
 const UPDATES_PER_SEC = Number(process.env.BENCH_UPDATES_PER_SEC ?? 50);
 const log = (msg: string) => process.stderr.write(`[bench-operator] ${msg}\n`);
-const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))] ?? NaN;
 
 const repoRoot = path.resolve(import.meta.dirname, '..');
 const cp = await startControlPlane(path.join(repoRoot, `.local/bench-control-plane-${process.pid}`));
@@ -98,7 +98,7 @@ try {
 |---|---|
 | Open campaigns | ${CAMPAIGNS} (${Number(dbRows?.n)} rows) |
 | counter commits | ${updates} in ${busySeconds.toFixed(1)} s (${(updates / busySeconds).toFixed(1)}/s, round-robin over the campaigns) |
-| status latency p50 / p95 / p99 / max | ${pct(latencies, 50)} / ${pct(latencies, 95)} / ${pct(latencies, 99)} / ${Math.max(...latencies)} ms |
+| status latency p50 / p95 / p99 / max | ${percentiles(latencies, [50, 95, 99]).join(' / ')} / ${Math.max(...latencies)} ms |
 | status patches | ${writes} (${(writes / busySeconds).toFixed(1)}/s) |
 | controller requests to the API server, counters moving | ${busyRate.toFixed(1)}/s |
 | controller requests to the API server, idle | ${idleRate.toFixed(2)}/s |`);

@@ -1,4 +1,5 @@
 import { QueryTypes } from 'sequelize';
+import { percentiles } from '../experiments/report.js';
 import { AggregationJob } from '../services/daily-stats/aggregation-job.js';
 import { addDays, dayWindow } from '../services/platform/day-window.js';
 import { AggregationRunStore } from '../services/db/aggregation-run-store.js';
@@ -17,10 +18,9 @@ export interface StatsFigures {
 
 const ZONE = 'UTC';
 
-function percentiles(samples: number[]): { p50: number; p99: number } {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
-  return { p50: at(50), p99: at(99) };
+function p50p99(samples: readonly number[]): { p50: number; p99: number } {
+  const [p50 = Number.NaN, p99 = Number.NaN] = percentiles(samples, [50, 99]);
+  return { p50, p99 };
 }
 
 async function timeMs(work: () => Promise<unknown>): Promise<number> {
@@ -75,7 +75,7 @@ export async function benchStats(db: TestDatabase, log: (msg: string) => void): 
     seeded: { rows: seeded.rows, campaigns, days, seconds: seeded.seconds },
     oneDay: { rows: oneDayRows, seconds: oneDayMs / 1000, rawQuerySeconds: rawDayMs / 1000 },
     allDays: { rows: allRows, seconds: allMs / 1000, fullScanSeconds: scanMs / 1000 },
-    daily: percentiles(dailySamples),
-    raw: percentiles(rawSamples),
+    daily: p50p99(dailySamples),
+    raw: p50p99(rawSamples),
   };
 }

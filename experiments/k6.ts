@@ -53,7 +53,7 @@ export async function runK6(script: K6Script, env: Record<string, string | numbe
   const binary = await k6Path();
   try {
     const { code, output } = await new Promise<{ code: number; output: string }>((done, failed) => {
-      const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, K6_NO_USAGE_REPORT: 'true' } });
+      const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
       let output = '';
       child.stdout.on('data', (b: Buffer) => (output += b.toString()));
       child.stderr.on('data', (b: Buffer) => (output += b.toString()));
@@ -79,4 +79,35 @@ export function metric(summary: K6Summary, name: string, stat = 'count'): number
 /** Requests the run saw accepted (202) or answered (200): verify must find each of them decided. */
 export function acknowledged(summary: K6Summary): number {
   return ['outcome_accepted', 'outcome_success', 'outcome_sold_out', 'outcome_duplicate'].reduce((n, m) => n + metric(summary, m), 0);
+}
+
+export interface LoadAndVerify {
+  load: K6Run;
+  verify: K6Run;
+  campaignId: number;
+}
+
+/**
+ * A load script, then verify over every request it sent. `env` goes to the load script (it must
+ * hold BASE_URL and ADMIN_TOKEN, which verify gets too); `verifyEnv` to verify alone. The campaign
+ * and run id are the ones the script chose in setup(), which every VU must have used. Throws when
+ * the run sent nothing or left no setup data; judging both runs is the caller's.
+ */
+export async function loadThenVerify(script: K6Script, env: Record<string, string | number>, verifyEnv: Record<string, string | number> = {}): Promise<LoadAndVerify> {
+  const load = await runK6(script, env);
+  const issued = metric(load.summary, 'iterations');
+  const { campaignId, runId } = load.summary.setup_data ?? {};
+  if (issued === 0 || campaignId === undefined || runId === undefined) {
+    throw new Error(`k6 ${script} sent no request or left no setup data (exit ${load.exitCode}):\n${load.output.slice(-2000)}`);
+  }
+  const verify = await runK6('verify', {
+    BASE_URL: env.BASE_URL ?? '',
+    ADMIN_TOKEN: env.ADMIN_TOKEN ?? '',
+    ...verifyEnv,
+    RUN_ID: runId,
+    CAMPAIGN_ID: campaignId,
+    ISSUED: issued,
+    ACKNOWLEDGED: acknowledged(load.summary),
+  });
+  return { load, verify, campaignId };
 }

@@ -1,4 +1,5 @@
-// Formatting of the experiment report: pure, so the numbers it prints are the numbers measured.
+// Formatting of the experiment and bench reports: pure, so the numbers they print are the numbers
+// measured, and every percentile in them is the same nearest-rank one.
 
 export function fmt(n: number, digits = 0): string {
   return Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : 'n/a';

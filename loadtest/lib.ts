@@ -15,7 +15,8 @@ function str(name: string, fallback?: string): string {
   return fallback;
 }
 
-function num(name: string, fallback: number): number {
+/** A non-negative number from __ENV (the fallback when unset or empty); anything else stops the script. */
+export function num(name: string, fallback: number): number {
   const raw = str(name, String(fallback));
   const n = Number(raw);
   if (!Number.isFinite(n) || n < 0) throw new Error(`${name} must be a non-negative number, got '${raw}'`);
@@ -48,6 +49,12 @@ export const env = {
   /** Prefix of every client request id, so verify can look each request up afterwards; empty: setup() picks one. */
   runId: __ENV.RUN_ID ?? '',
   summaryFile: str('SUMMARY_FILE', 'summary.json'),
+  /** `off`: the load scripts set no threshold at all, for runs that measure and judge nothing. */
+  thresholds: ((): boolean => {
+    const t = str('THRESHOLDS', 'on');
+    if (t !== 'on' && t !== 'off') throw new Error(`THRESHOLDS must be on or off, got '${t}'`);
+    return t === 'on';
+  })(),
   p99Ms: num('P99_MS', 2_000),
   maxErrorRate: num('MAX_ERROR_RATE', 0.01),
 };
@@ -136,8 +143,9 @@ export function participate(data: RunData, path: Path = env.path): void {
   check(res, { 'answered with a known outcome': (r) => [200, 202, 429, 503].includes(r.status) });
 }
 
-/** The failure criteria every load script shares: few errors, bounded tail latency. */
+/** The failure criteria every load script shares: few errors, bounded tail latency; none with THRESHOLDS=off. */
 export function thresholds(): Record<string, string[]> {
+  if (!env.thresholds) return {};
   return {
     http_req_failed: [`rate<=${env.maxErrorRate}`],
     checks: ['rate>=0.99'],

@@ -4,12 +4,12 @@
 import { check, fail, sleep } from 'k6';
 import http from 'k6/http';
 import { Counter } from 'k6/metrics';
-import { adminHeaders, body, env, requestIdOf, summarize, summaryTrendStats } from './lib.ts';
+import { adminHeaders, body, env, num, requestIdOf, summarize, summaryTrendStats } from './lib.ts';
 
-const issued = Number(__ENV.ISSUED ?? '0');
+const issued = num('ISSUED', 0);
 /** Requests the run saw answered 202 or 200: each must be found decided. */
-const acknowledged = Number(__ENV.ACKNOWLEDGED ?? '0');
-const drainTimeoutS = Number(__ENV.DRAIN_TIMEOUT_S ?? '120');
+const acknowledged = num('ACKNOWLEDGED', 0);
+const drainTimeoutS = num('DRAIN_TIMEOUT_S', 120);
 if (env.campaignId === 0 || env.runId === '' || !Number.isInteger(issued) || issued <= 0) throw new Error('verify needs CAMPAIGN_ID, RUN_ID and ISSUED (> 0)');
 
 export const options = {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { acknowledged, metric, runK6, type K6Run, type K6Script } from '../../experiments/k6.js';
+import { loadThenVerify as runLoadThenVerify, metric, runK6, type K6Run, type K6Script } from '../../experiments/k6.js';
 import { startSystem, type RunningSystem } from '../../experiments/system.js';
 import { createTestDatabase, type TestDatabase } from './support/database.js';
 
@@ -21,19 +21,15 @@ describe('k6 load scripts against the local stack', { timeout: 600_000 }, () => 
   const target = () => ({ BASE_URL: system.url, ADMIN_TOKEN: system.adminToken });
   const explain = (run: K6Run) => `exit ${run.exitCode}\n${run.output.slice(-2000)}`;
 
-  /**
-   * A load script, then verify over every request it sent; both must pass all their checks. The
-   * run id is the one the script chose in setup(), which every VU must have used.
-   */
+  /** A load script, then verify over every request it sent; both must pass all their checks. */
   async function loadThenVerify(script: K6Script, env: Record<string, string | number>): Promise<{ load: K6Run; verify: K6Run }> {
-    const load = await runK6(script, { ...target(), ...env });
+    const { load, verify } = await runLoadThenVerify(script, { ...target(), ...env });
     assert.equal(load.exitCode, 0, explain(load));
     assert.equal(metric(load.summary, 'checks', 'fails'), 0);
     const issued = metric(load.summary, 'iterations');
     assert.ok(issued > 0, 'the script sent requests');
     const { campaignId, runId } = load.summary.setup_data ?? {};
     assert.ok(campaignId !== undefined && runId !== undefined);
-    const verify = await runK6('verify', { ...target(), RUN_ID: runId, CAMPAIGN_ID: campaignId, ISSUED: issued, ACKNOWLEDGED: acknowledged(load.summary) });
     assert.equal(verify.exitCode, 0, explain(verify));
     assert.ok(metric(verify.summary, 'checks', 'passes') >= 5);
     assert.equal(metric(verify.summary, 'verify_pending'), 0);

@@ -20,14 +20,15 @@ export interface Rates {
 }
 
 export interface SellOut {
-  /** Last sample before any winner; null if winners were already there when the view opened. */
+  /**
+   * Last sample before any winner; null if winners were already there when the view opened, so
+   * stock was partly gone before it: a duration measured from then is a lower bound.
+   */
   readonly lastBeforeWinAt: number | null;
   /** First sample that showed a winner (or the first sample, if winners were already there). */
   readonly firstWinSeenAt: number;
   /** First sample with no stock left, null while stock remains. */
   readonly soldOutAt: number | null;
-  /** True if stock was already partly gone when the view opened: the duration is then a lower bound. */
-  readonly startedBeforeView: boolean;
 }
 
 const accepted = (s: StatusSample) => s.totalParticipation + s.pending;
@@ -61,8 +62,6 @@ export function ratesOver(samples: readonly StatusSample[], windowMs: number): R
  * selling began between `lastBeforeWinAt` and `firstWinSeenAt`: polling brackets it, no more.
  */
 export function sellOut(samples: readonly StatusSample[]): SellOut | null {
-  const first = samples[0];
-  if (first === undefined) return null;
   const firstWinIndex = samples.findIndex((s) => s.successCount > 0);
   const firstWin = samples[firstWinIndex];
   if (firstWin === undefined) return null;
@@ -71,7 +70,6 @@ export function sellOut(samples: readonly StatusSample[]): SellOut | null {
     lastBeforeWinAt: samples[firstWinIndex - 1]?.at ?? null,
     firstWinSeenAt: firstWin.at,
     soldOutAt: soldOut?.at ?? null,
-    startedBeforeView: first.currentStock < first.totalStock,
   };
 }
 
