@@ -33,6 +33,27 @@ export class OffsetFencedError extends Error {
 }
 
 const INSERT_CHUNK = 2_000;
+/** A dead letter may carry up to 1 MiB of payload, sent hex-encoded: this keeps a statement far below max_allowed_packet. */
+const DEAD_LETTER_CHUNK_BYTES = 8 * 1024 * 1024;
+
+/** Splits rows in log order into statements bounded by row count and by payload size; an oversized row goes alone. */
+export function deadLetterChunks(rows: readonly DeadLetterRow[]): DeadLetterRow[][] {
+  const chunks: DeadLetterRow[][] = [];
+  let chunk: DeadLetterRow[] = [];
+  let bytes = 0;
+  for (const r of rows) {
+    const size = (r.payload?.length ?? 0) + (r.key?.length ?? 0);
+    if (chunk.length > 0 && (chunk.length >= INSERT_CHUNK || bytes + size > DEAD_LETTER_CHUNK_BYTES)) {
+      chunks.push(chunk);
+      chunk = [];
+      bytes = 0;
+    }
+    chunk.push(r);
+    bytes += size;
+  }
+  if (chunk.length > 0) chunks.push(chunk);
+  return chunks;
+}
 
 /** The consumer's side of the database: everything a batch reads and writes, in one transaction. */
 export class DecisionStore {
@@ -151,12 +172,11 @@ export class DecisionTransaction {
 
   /** Unpublished until the relay has copied them to the dead-letter topic after the commit. */
   async insertDeadLetters(rows: readonly DeadLetterRow[], at: Date): Promise<void> {
-    for (const r of rows) {
-      await this.run(
-        `INSERT IGNORE INTO dead_letters
-           (topic, log_partition, log_offset, reason_code, reason, request_id, campaign_id, user_id, message_key, payload, payload_bytes, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        [
+    const created = sqlDateTime(at);
+    for (const chunk of deadLetterChunks(rows)) {
+      const values: unknown[] = [];
+      for (const r of chunk) {
+        values.push(
           r.topic,
           r.partition,
           r.offset,
@@ -168,8 +188,15 @@ export class DecisionTransaction {
           r.key,
           r.payload,
           r.payloadBytes,
-          sqlDateTime(at),
-        ],
+          created,
+        );
+      }
+      // IGNORE: a log position re-read from an earlier offset keeps the dead letter it was first given.
+      await this.run(
+        `INSERT IGNORE INTO dead_letters
+           (topic, log_partition, log_offset, reason_code, reason, request_id, campaign_id, user_id, message_key, payload, payload_bytes, created_at)
+         VALUES ${chunk.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+        values,
       );
     }
   }
