@@ -121,14 +121,24 @@ export class DecisionTransaction {
 
   /** Which of these users already won these campaigns. */
   async findWinners(usersByCampaign: ReadonlyMap<number, ReadonlySet<number>>): Promise<Map<number, Set<number>>> {
+    const campaignIds = [...usersByCampaign].filter(([, users]) => users.size > 0).map(([id]) => id);
     const winners = new Map<number, Set<number>>();
-    for (const [campaignId, users] of usersByCampaign) {
-      if (users.size === 0) continue;
-      const rows = await this.select<{ winner_user_id: number }>(
-        'SELECT winner_user_id FROM participations WHERE campaign_id = ? AND winner_user_id IN (?)',
-        [campaignId, [...users]],
-      );
-      if (rows.length > 0) winners.set(campaignId, new Set(rows.map((r) => r.winner_user_id)));
+    if (campaignIds.length === 0) return winners;
+    const userIds = new Set<number>();
+    for (const id of campaignIds) for (const u of usersByCampaign.get(id) ?? []) userIds.add(u);
+    // One statement while the campaign rows are locked; the cross product may name a user who only
+    // asked for another campaign, so each row is kept only if its pair was asked for.
+    const rows = await this.select<{ campaign_id: number | string; winner_user_id: number | string }>(
+      'SELECT campaign_id, winner_user_id FROM participations WHERE campaign_id IN (?) AND winner_user_id IN (?)',
+      [campaignIds, [...userIds]],
+    );
+    for (const r of rows) {
+      const campaignId = Number(r.campaign_id);
+      const userId = Number(r.winner_user_id);
+      if (!usersByCampaign.get(campaignId)?.has(userId)) continue;
+      let users = winners.get(campaignId);
+      if (!users) winners.set(campaignId, (users = new Set()));
+      users.add(userId);
     }
     return winners;
   }
