@@ -164,10 +164,10 @@ export class CampaignController {
     let row = await this.rowFor(obj);
     const generation = obj.metadata.generation ?? 0;
     const plan = planSpecChange(obj.spec, row);
-    let stockRefused = plan.kind === 'none' ? null : plan.stockRefused;
+    let stockRefused: string | null = null;
     if (plan.kind === 'update') {
       const refusal = await this.o.store.apply(row.id, plan.change);
-      if (refusal.refused) stockRefused = `totalStock ${obj.spec.totalStock} is below the ${refusal.winners} winners already decided; keeping ${row.totalStock}`;
+      if (refusal.refused) stockRefused = refusal.message;
       row = (await this.o.store.findById(row.id)) ?? row;
     }
     const wishes: ConditionWish[] = [
