@@ -32,6 +32,15 @@ export class OffsetFencedError extends Error {
   }
 }
 
+/** The consumer's next offset per partition of a topic, as committed with its decisions. */
+export async function readStoredOffsets(sequelize: Sequelize, group: string, topic: string): Promise<Map<number, number>> {
+  const rows = await sequelize.query<{ log_partition: number; next_offset: number }>(
+    'SELECT log_partition, next_offset FROM consumer_offsets WHERE consumer_group = ? AND topic = ?',
+    { replacements: [group, topic], type: QueryTypes.SELECT },
+  );
+  return new Map(rows.map((r) => [r.log_partition, r.next_offset]));
+}
+
 const INSERT_CHUNK = 2_000;
 /** A dead letter may carry up to 1 MiB of payload, sent hex-encoded: this keeps a statement far below max_allowed_packet. */
 const DEAD_LETTER_CHUNK_BYTES = 8 * 1024 * 1024;
@@ -65,6 +74,10 @@ export class DecisionStore {
       { replacements: [at.group, at.topic, at.partition], type: QueryTypes.SELECT },
     );
     return rows[0] ? rows[0].next_offset : null;
+  }
+
+  storedOffsets(group: string, topic: string): Promise<Map<number, number>> {
+    return readStoredOffsets(this.sequelize, group, topic);
   }
 
   /** Records where a partition starts the first time it is seen; an existing position wins. */
