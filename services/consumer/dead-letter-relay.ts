@@ -1,5 +1,5 @@
 import type { DeadLetter } from '../db/dead-letter-store.js';
-import type { DeadLetterRow } from '../core/dead-letter.js';
+import type { StoredDeadLetter } from '../kafka/dead-letter-publisher.js';
 import type { Logger } from '../platform/logger.js';
 
 export interface DeadLetterOutbox {
@@ -9,7 +9,7 @@ export interface DeadLetterOutbox {
 }
 
 export interface DeadLetterSink {
-  publish(letters: readonly { row: DeadLetterRow; failedAt: Date }[]): Promise<void>;
+  publish(letters: readonly StoredDeadLetter[]): Promise<void>;
 }
 
 export interface DeadLetterRelayDeps {
@@ -78,10 +78,10 @@ export class DeadLetterRelay {
   }
 
   private async copy(letters: readonly DeadLetter[]): Promise<void> {
-    const failedAt = this.deps.clock();
+    const publishedAt = this.deps.clock();
     try {
-      await this.deps.sink.publish(letters.map((row) => ({ row, failedAt: row.createdAt })));
-      await this.deps.outbox.markPublished(letters.map((l) => l.id), failedAt);
+      await this.deps.sink.publish(letters);
+      await this.deps.outbox.markPublished(letters.map((l) => l.id), publishedAt);
       return;
     } catch (err) {
       if (this.deps.isRetriable(err)) throw err;
@@ -89,7 +89,7 @@ export class DeadLetterRelay {
     // Refused for good: find which ones, so that the others still get their copy.
     for (const letter of letters) {
       try {
-        await this.deps.sink.publish([{ row: letter, failedAt: letter.createdAt }]);
+        await this.deps.sink.publish([letter]);
         await this.deps.outbox.markPublished([letter.id], this.deps.clock());
       } catch (err) {
         if (this.deps.isRetriable(err)) throw err;

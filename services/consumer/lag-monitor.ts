@@ -1,11 +1,11 @@
 import type { Admin, Kafka } from 'kafkajs';
-import type { DecisionStore } from '../db/decision-store.js';
+import { backlog, type StoredOffsets } from '../kafka/log-progress.js';
 import type { Logger } from '../platform/logger.js';
 import type { ConsumerMetrics } from './metrics.js';
 
 export interface LagMonitorDeps {
   kafka: Kafka;
-  store: Pick<DecisionStore, 'readOffset'>;
+  store: StoredOffsets;
   topic: string;
   group: string;
   metrics: ConsumerMetrics;
@@ -39,11 +39,8 @@ export class LagMonitor {
       this.admin = admin;
     }
     const ends = await this.admin.fetchTopicOffsets(this.deps.topic);
-    for (const end of ends) {
-      const stored = await this.deps.store.readOffset({ group: this.deps.group, topic: this.deps.topic, partition: end.partition });
-      const lag = Math.max(0, Number(end.high) - (stored ?? Number(end.low)));
-      this.deps.metrics.lag.set({ partition: String(end.partition) }, lag);
-    }
+    const stored = await this.deps.store.storedOffsets(this.deps.group, this.deps.topic);
+    for (const [partition, lag] of backlog(ends, stored)) this.deps.metrics.lag.set({ partition: String(partition) }, lag);
   }
 
   async stop(): Promise<void> {

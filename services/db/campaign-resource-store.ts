@@ -22,6 +22,7 @@ export interface CampaignFields {
   readonly endsAt: Date | null;
 }
 
+/** Fields of a campaign row to set; an absent one stays as it is. */
 export interface FieldChange {
   readonly name?: string;
   readonly totalStock?: number;
@@ -64,7 +65,26 @@ function toLinked(r: Row): LinkedCampaign {
   };
 }
 
-export type StockRefusal = { readonly refused: true; readonly winners: number } | { readonly refused: false };
+export type StockRefusal = { readonly refused: true; readonly message: string } | { readonly refused: false };
+
+export type StockPlan =
+  | { readonly kind: 'unchanged' }
+  | { readonly kind: 'set'; readonly totalStock: number; readonly currentStock: number }
+  | { readonly kind: 'refused'; readonly refusal: StockRefusal & { refused: true } };
+
+function stockRefusalMessage(wanted: number, winners: number, kept: number): string {
+  return `totalStock ${wanted} is below the ${winners} winners already decided; keeping ${kept}`;
+}
+
+/**
+ * A total stock change against the row as locked. Winners are never taken back, so a total below
+ * them is refused; otherwise what is left moves by the change of the total, so winners stay counted.
+ */
+export function planStock(locked: { totalStock: number; currentStock: number; successCount: number }, wanted: number): StockPlan {
+  if (wanted === locked.totalStock) return { kind: 'unchanged' };
+  if (wanted < locked.successCount) return { kind: 'refused', refusal: { refused: true, message: stockRefusalMessage(wanted, locked.successCount, locked.totalStock) } };
+  return { kind: 'set', totalStock: wanted, currentStock: locked.currentStock + (wanted - locked.totalStock) };
+}
 
 /** What the Campaign controller reads and writes; rows are found by their object's uid. */
 export class CampaignResourceStore {
@@ -131,8 +151,8 @@ export class CampaignResourceStore {
    */
   async apply(id: number, change: FieldChange): Promise<StockRefusal> {
     return this.sequelize.transaction({ isolationLevel: Transaction.ISOLATION_LEVELS.READ_COMMITTED }, async (transaction) => {
-      const locked = await this.sequelize.query<{ total_stock: number; success_count: number | string }>(
-        'SELECT total_stock, success_count FROM campaigns WHERE id = ? FOR UPDATE',
+      const locked = await this.sequelize.query<{ total_stock: number; current_stock: number; success_count: number | string }>(
+        'SELECT total_stock, current_stock, success_count FROM campaigns WHERE id = ? FOR UPDATE',
         { replacements: [id], type: QueryTypes.SELECT, transaction },
       );
       const row = locked[0];
@@ -140,12 +160,12 @@ export class CampaignResourceStore {
       const sets: string[] = [];
       const values: unknown[] = [];
       let refusal: StockRefusal = { refused: false };
-      if (change.totalStock !== undefined && change.totalStock !== row.total_stock) {
-        if (change.totalStock < Number(row.success_count)) {
-          refusal = { refused: true, winners: Number(row.success_count) };
-        } else {
-          sets.push('current_stock = current_stock + ? - total_stock', 'total_stock = ?');
-          values.push(change.totalStock, change.totalStock);
+      if (change.totalStock !== undefined) {
+        const stock = planStock({ totalStock: row.total_stock, currentStock: row.current_stock, successCount: Number(row.success_count) }, change.totalStock);
+        if (stock.kind === 'refused') refusal = stock.refusal;
+        if (stock.kind === 'set') {
+          sets.push('current_stock = ?', 'total_stock = ?');
+          values.push(stock.currentStock, stock.totalStock);
         }
       }
       const set = (column: string, value: unknown) => {

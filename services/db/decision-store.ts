@@ -32,7 +32,37 @@ export class OffsetFencedError extends Error {
   }
 }
 
+/** The consumer's next offset per partition of a topic, as committed with its decisions. */
+export async function readStoredOffsets(sequelize: Sequelize, group: string, topic: string): Promise<Map<number, number>> {
+  const rows = await sequelize.query<{ log_partition: number; next_offset: number }>(
+    'SELECT log_partition, next_offset FROM consumer_offsets WHERE consumer_group = ? AND topic = ?',
+    { replacements: [group, topic], type: QueryTypes.SELECT },
+  );
+  return new Map(rows.map((r) => [r.log_partition, r.next_offset]));
+}
+
 const INSERT_CHUNK = 2_000;
+/** A dead letter may carry up to 1 MiB of payload, sent hex-encoded: this keeps a statement far below max_allowed_packet. */
+const DEAD_LETTER_CHUNK_BYTES = 8 * 1024 * 1024;
+
+/** Splits rows in log order into statements bounded by row count and by payload size; an oversized row goes alone. */
+export function deadLetterChunks(rows: readonly DeadLetterRow[]): DeadLetterRow[][] {
+  const chunks: DeadLetterRow[][] = [];
+  let chunk: DeadLetterRow[] = [];
+  let bytes = 0;
+  for (const r of rows) {
+    const size = (r.payload?.length ?? 0) + (r.key?.length ?? 0);
+    if (chunk.length > 0 && (chunk.length >= INSERT_CHUNK || bytes + size > DEAD_LETTER_CHUNK_BYTES)) {
+      chunks.push(chunk);
+      chunk = [];
+      bytes = 0;
+    }
+    chunk.push(r);
+    bytes += size;
+  }
+  if (chunk.length > 0) chunks.push(chunk);
+  return chunks;
+}
 
 /** The consumer's side of the database: everything a batch reads and writes, in one transaction. */
 export class DecisionStore {
@@ -44,6 +74,10 @@ export class DecisionStore {
       { replacements: [at.group, at.topic, at.partition], type: QueryTypes.SELECT },
     );
     return rows[0] ? rows[0].next_offset : null;
+  }
+
+  storedOffsets(group: string, topic: string): Promise<Map<number, number>> {
+    return readStoredOffsets(this.sequelize, group, topic);
   }
 
   /** Records where a partition starts the first time it is seen; an existing position wins. */
@@ -100,14 +134,24 @@ export class DecisionTransaction {
 
   /** Which of these users already won these campaigns. */
   async findWinners(usersByCampaign: ReadonlyMap<number, ReadonlySet<number>>): Promise<Map<number, Set<number>>> {
+    const campaignIds = [...usersByCampaign].filter(([, users]) => users.size > 0).map(([id]) => id);
     const winners = new Map<number, Set<number>>();
-    for (const [campaignId, users] of usersByCampaign) {
-      if (users.size === 0) continue;
-      const rows = await this.select<{ winner_user_id: number }>(
-        'SELECT winner_user_id FROM participations WHERE campaign_id = ? AND winner_user_id IN (?)',
-        [campaignId, [...users]],
-      );
-      if (rows.length > 0) winners.set(campaignId, new Set(rows.map((r) => r.winner_user_id)));
+    if (campaignIds.length === 0) return winners;
+    const userIds = new Set<number>();
+    for (const id of campaignIds) for (const u of usersByCampaign.get(id) ?? []) userIds.add(u);
+    // One statement while the campaign rows are locked; the cross product may name a user who only
+    // asked for another campaign, so each row is kept only if its pair was asked for.
+    const rows = await this.select<{ campaign_id: number | string; winner_user_id: number | string }>(
+      'SELECT campaign_id, winner_user_id FROM participations WHERE campaign_id IN (?) AND winner_user_id IN (?)',
+      [campaignIds, [...userIds]],
+    );
+    for (const r of rows) {
+      const campaignId = Number(r.campaign_id);
+      const userId = Number(r.winner_user_id);
+      if (!usersByCampaign.get(campaignId)?.has(userId)) continue;
+      let users = winners.get(campaignId);
+      if (!users) winners.set(campaignId, (users = new Set()));
+      users.add(userId);
     }
     return winners;
   }
@@ -151,12 +195,11 @@ export class DecisionTransaction {
 
   /** Unpublished until the relay has copied them to the dead-letter topic after the commit. */
   async insertDeadLetters(rows: readonly DeadLetterRow[], at: Date): Promise<void> {
-    for (const r of rows) {
-      await this.run(
-        `INSERT IGNORE INTO dead_letters
-           (topic, log_partition, log_offset, reason_code, reason, request_id, campaign_id, user_id, message_key, payload, payload_bytes, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        [
+    const created = sqlDateTime(at);
+    for (const chunk of deadLetterChunks(rows)) {
+      const values: unknown[] = [];
+      for (const r of chunk) {
+        values.push(
           r.topic,
           r.partition,
           r.offset,
@@ -168,8 +211,15 @@ export class DecisionTransaction {
           r.key,
           r.payload,
           r.payloadBytes,
-          sqlDateTime(at),
-        ],
+          created,
+        );
+      }
+      // IGNORE: a log position re-read from an earlier offset keeps the dead letter it was first given.
+      await this.run(
+        `INSERT IGNORE INTO dead_letters
+           (topic, log_partition, log_offset, reason_code, reason, request_id, campaign_id, user_id, message_key, payload, payload_bytes, created_at)
+         VALUES ${chunk.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+        values,
       );
     }
   }

@@ -3,6 +3,7 @@ import { decideBatch } from '../core/decide.js';
 import type { Verdict } from '../core/verdict.js';
 import { counterUpdate } from './campaign-counters.js';
 import { sqlDateTime } from './datetime.js';
+import { readStoredOffsets } from './decision-store.js';
 import { isRetryableTransactionError, violatedUniqueKey } from './errors.js';
 
 export interface Participation {
@@ -108,12 +109,8 @@ export class ParticipationStore {
     return new Set(rows.map((r) => Number(r.winner_user_id)));
   }
 
-  async storedOffsets(group: string, topic: string): Promise<Map<number, number>> {
-    const rows = await this.sequelize.query<{ log_partition: number; next_offset: number }>(
-      'SELECT log_partition, next_offset FROM consumer_offsets WHERE consumer_group = ? AND topic = ?',
-      { replacements: [group, topic], type: QueryTypes.SELECT },
-    );
-    return new Map(rows.map((r) => [r.log_partition, r.next_offset]));
+  storedOffsets(group: string, topic: string): Promise<Map<number, number>> {
+    return readStoredOffsets(this.sequelize, group, topic);
   }
 
   /** Every answer one user got in one campaign: decisions in decision order, then short-circuit answers. */

@@ -35,8 +35,6 @@ export interface BatchingProducerOptions {
   sendTimeoutMs: number;
   /** After a failure, new messages are refused at once for this long instead of piling up. */
   cooldownMs: number;
-  /** Milliseconds, for the cooldown. */
-  now?: () => number;
   onBatch?: (size: number, seconds: number) => void;
   onFailure?: (err: Error, size: number) => void;
 }
@@ -61,14 +59,11 @@ export class BatchingProducer {
   private producer: Promise<Producer> | undefined;
   private refuseUntil = 0;
   private closed = false;
-  private readonly now: () => number;
 
   constructor(
     private readonly kafka: Kafka,
     private readonly options: BatchingProducerOptions,
-  ) {
-    this.now = options.now ?? Date.now;
-  }
+  ) {}
 
   /** Callers waiting for an acknowledgement: queued plus in the request in flight. */
   get waiting(): number {
@@ -77,7 +72,7 @@ export class BatchingProducer {
 
   send(message: OutgoingMessage): Promise<Acknowledged> {
     if (this.closed) return Promise.reject(new ProduceFailedError('producer closed', false));
-    if (this.now() < this.refuseUntil) return Promise.reject(new ProduceFailedError('broker unavailable (recent failure)', false));
+    if (Date.now() < this.refuseUntil) return Promise.reject(new ProduceFailedError('broker unavailable (recent failure)', false));
     return new Promise((resolve, reject) => {
       this.queue.push({ message, resolve, reject });
       if (!this.sending) void this.drain();
@@ -155,7 +150,7 @@ export class BatchingProducer {
       const failure = err instanceof ProduceFailedError ? err : new ProduceFailedError(err instanceof Error ? err.message : String(err), true);
       this.options.onFailure?.(failure, batch.length);
       this.discardProducer();
-      this.refuseUntil = this.now() + this.options.cooldownMs;
+      this.refuseUntil = Date.now() + this.options.cooldownMs;
       for (const w of batch) w.reject(failure);
       // Everyone queued behind a failed request would only wait for the same failure; theirs were never sent.
       const notSent = new ProduceFailedError(`not sent: ${failure.message}`, false);

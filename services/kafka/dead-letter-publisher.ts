@@ -16,7 +16,10 @@ export const DLQ_HEADERS = {
 /** Bytes per produce request at most, well below the broker's default request limits. */
 const MAX_REQUEST_BYTES = 512 * 1024;
 
-function toMessage(letter: DeadLetterRow, failedAt: Date): Message {
+/** A dead letter as committed: it failed when its batch set it aside, whenever its copy is sent. */
+export type StoredDeadLetter = DeadLetterRow & { readonly createdAt: Date };
+
+function toMessage(letter: StoredDeadLetter): Message {
   const value = letter.payload?.subarray(0, DEAD_LETTER_LIMITS.publishedPayloadBytes) ?? null;
   return {
     key: letter.key,
@@ -29,7 +32,7 @@ function toMessage(letter: DeadLetterRow, failedAt: Date): Message {
       [DLQ_HEADERS.offset]: String(letter.offset),
       [DLQ_HEADERS.payloadBytes]: String(letter.payloadBytes),
       [DLQ_HEADERS.truncated]: String((value?.length ?? 0) < letter.payloadBytes),
-      [DLQ_HEADERS.failedAt]: failedAt.toISOString(),
+      [DLQ_HEADERS.failedAt]: letter.createdAt.toISOString(),
     },
   };
 }
@@ -60,7 +63,7 @@ export class DeadLetterPublisher {
     return this.producer;
   }
 
-  async publish(letters: readonly { row: DeadLetterRow; failedAt: Date }[]): Promise<void> {
+  async publish(letters: readonly StoredDeadLetter[]): Promise<void> {
     if (letters.length === 0) return;
     const producer = await this.connect();
     let chunk: Message[] = [];
@@ -70,8 +73,8 @@ export class DeadLetterPublisher {
       chunk = [];
       bytes = 0;
     };
-    for (const { row, failedAt } of letters) {
-      const message = toMessage(row, failedAt);
+    for (const letter of letters) {
+      const message = toMessage(letter);
       const size = (message.value as Buffer | null)?.length ?? 0;
       if (bytes + size > MAX_REQUEST_BYTES) await flush();
       chunk.push(message);

@@ -5,6 +5,14 @@ export interface StoredOffsets {
   storedOffsets(group: string, topic: string): Promise<Map<number, number>>;
 }
 
+/**
+ * Entries per partition between the consumer's stored offset and the log end. A partition it has
+ * never committed on counts from the log start: retention may have removed what came before.
+ */
+export function backlog(ends: readonly { partition: number; high: string; low: string }[], stored: ReadonlyMap<number, number>): Map<number, number> {
+  return new Map(ends.map((e) => [e.partition, Math.max(0, Number(e.high) - (stored.get(e.partition) ?? Number(e.low)))]));
+}
+
 export interface LogProgressDeps {
   admin: () => Promise<Admin>;
   offsets: StoredOffsets;
@@ -26,6 +34,6 @@ export class LogProgress {
     const { admin, offsets, topic, group } = this.deps;
     const ends = await (await admin()).fetchTopicOffsets(topic);
     const stored = await offsets.storedOffsets(group, topic);
-    return ends.some((e) => (stored.get(e.partition) ?? Number(e.low)) < Number(e.high));
+    return [...backlog(ends, stored).values()].some((entries) => entries > 0);
   }
 }

@@ -27,6 +27,7 @@ export interface ControllerOptions {
   readonly statusIntervalMs: number;
   /** How often campaigns created through the HTTP API are looked for, to get an object each. */
   readonly mirrorIntervalMs: number;
+  /** Every time reading goes through it, so that a substituted clock moves written timestamps and the status loop's pacing together. */
   readonly clock?: () => Date;
 }
 
@@ -86,9 +87,9 @@ export class CampaignController {
     await this.startInformer();
     // At a fixed rate: a refresh that took part of the interval shortens the wait after it.
     const statusLoop = async () => {
-      const started = Date.now();
+      const started = this.clock().getTime();
       await this.refreshStatuses().catch((err: unknown) => this.o.logger.warn({ err }, 'status refresh failed'));
-      if (!this.stopped) this.statusTimer = setTimeout(() => void statusLoop(), Math.max(0, this.o.statusIntervalMs - (Date.now() - started)));
+      if (!this.stopped) this.statusTimer = setTimeout(() => void statusLoop(), Math.max(0, this.o.statusIntervalMs - (this.clock().getTime() - started)));
     };
     const mirrorLoop = async () => {
       await this.mirrorUnlinked().catch((err: unknown) => this.o.logger.warn({ err }, 'mirroring campaigns failed'));
@@ -163,10 +164,10 @@ export class CampaignController {
     let row = await this.rowFor(obj);
     const generation = obj.metadata.generation ?? 0;
     const plan = planSpecChange(obj.spec, row);
-    let stockRefused = plan.kind === 'none' ? null : plan.stockRefused;
+    let stockRefused: string | null = null;
     if (plan.kind === 'update') {
       const refusal = await this.o.store.apply(row.id, plan.change);
-      if (refusal.refused) stockRefused = `totalStock ${obj.spec.totalStock} is below the ${refusal.winners} winners already decided; keeping ${row.totalStock}`;
+      if (refusal.refused) stockRefused = refusal.message;
       row = (await this.o.store.findById(row.id)) ?? row;
     }
     const wishes: ConditionWish[] = [

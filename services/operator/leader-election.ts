@@ -15,6 +15,7 @@ export interface LeaderElectionOptions {
   readonly onStartedLeading: () => void;
   /** Called once when a holder fails to renew before its lease could expire; it must stop acting. */
   readonly onStoppedLeading: () => void;
+  /** Every time reading goes through it, so that a substituted clock moves lease times and the renewal deadline together. */
   readonly clock?: () => Date;
 }
 
@@ -32,10 +33,6 @@ export class LeaderElector {
 
   constructor(private readonly o: LeaderElectionOptions) {
     this.clock = o.clock ?? (() => new Date());
-  }
-
-  get isLeader(): boolean {
-    return this.leading;
   }
 
   start(): void {
@@ -73,7 +70,7 @@ export class LeaderElector {
     } catch (err) {
       if (apiStatus(err) !== 409) this.o.logger.warn({ err }, 'lease update failed');
     }
-    if (this.leading && Date.now() - this.lastRenewed > this.o.leaseDurationSeconds * 1000 - this.o.retryPeriodMs) {
+    if (this.leading && this.clock().getTime() - this.lastRenewed > this.o.leaseDurationSeconds * 1000 - this.o.retryPeriodMs) {
       // Another candidate may take the lease at its expiry: stop acting before that moment.
       this.leading = false;
       this.o.logger.error({ lease: this.o.leaseName }, 'lost the lease');
@@ -119,7 +116,7 @@ export class LeaderElector {
       acquireTime: action.kind === 'acquire' ? renewedAt : (spec?.acquireTime ?? renewedAt),
       leaseTransitions: action.kind === 'acquire' ? action.transitions : (spec?.leaseTransitions ?? 0),
     };
-    const sentAt = Date.now();
+    const sentAt = this.clock().getTime();
     if (lease === null) {
       const body = new V1Lease();
       body.apiVersion = 'coordination.k8s.io/v1';

@@ -8,9 +8,6 @@ import { LeaderElector } from './leader-election.js';
 import type { OperatorMetrics } from './metrics.js';
 
 export interface RunningOperator {
-  readonly elector: LeaderElector;
-  /** Whether the controller is acting (leader and not stopped). */
-  readonly acting: () => boolean;
   close(): Promise<void>;
 }
 
@@ -47,8 +44,6 @@ export function startOperator(config: OperatorConfig, identity: string, deps: { 
   });
   elector.start();
   return {
-    elector,
-    acting: () => controller !== undefined,
     close: async () => {
       await controller?.stop();
       controller = undefined;
