@@ -1,6 +1,6 @@
 import { QueryTypes, Transaction, type Sequelize } from 'sequelize';
 import { decideBatch } from '../core/decide.js';
-import type { Verdict } from '../core/verdict.js';
+import type { DecisionSource, Verdict } from '../core/verdict.js';
 import { counterUpdate } from './campaign-counters.js';
 import { sqlDateTime } from './datetime.js';
 import { readStoredOffsets } from './decision-store.js';
@@ -12,7 +12,7 @@ export interface Participation {
   userId: number;
   status: Verdict;
   /** SHORT_CIRCUIT: answered by the API without touching the log, because the campaign was sold out. */
-  source: 'KAFKA' | 'SYNC' | 'SHORT_CIRCUIT';
+  source: DecisionSource;
   /** Log position; null for the synchronous path and short-circuit answers, which bypass the log. */
   partition: number | null;
   offset: number | null;
