@@ -236,7 +236,7 @@ describe('openApiDocument', () => {
   it('answers the async participation with 202 PENDING, 200 and a retryable 503', () => {
     const responses = record(operation('POST /api/campaigns/{campaignId}/participation').responses, 'participate responses');
     assert.ok(collectRefs(responses['202']).includes('#/components/schemas/ParticipationAccepted'));
-    assert.ok(collectRefs(responses['200']).includes('#/components/schemas/Participation'));
+    assert.ok(collectRefs(responses['200']).includes('#/components/schemas/ParticipationSoldOut'));
     assert.ok(narrowedCodes(responses['503'], 'participate 503').includes('BROKER_UNAVAILABLE'));
     assert.match(JSON.stringify(responses['503']), /"requestId"/);
     const accepted = record(record(schemas.ParticipationAccepted, 'ParticipationAccepted').properties, 'ParticipationAccepted.properties');

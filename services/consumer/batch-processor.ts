@@ -1,6 +1,6 @@
 import { deadLetterOf, type DeadLetterRow } from '../core/dead-letter.js';
 import { decideBatch, type ParticipationRequest } from '../core/decide.js';
-import type { DecisionRow, DecisionStore, LogPosition } from '../db/decision-store.js';
+import type { AnswerRow, DecisionRow, DecisionStore, LogPosition } from '../db/decision-store.js';
 import { decodeParticipation, PoisonMessageError } from '../kafka/participation-message.js';
 
 export interface LogRecord {
@@ -48,7 +48,7 @@ export class BatchProcessor {
     for (const record of records) {
       try {
         const m = decodeParticipation(record.value);
-        requests.push({ requestId: m.requestId, campaignId: m.campaignId, userId: m.userId, record, acceptedAt: new Date(m.acceptedAt) });
+        requests.push({ requestId: m.requestId, campaignId: m.campaignId, userId: m.userId, answered: m.answered, record, acceptedAt: new Date(m.acceptedAt) });
       } catch (err) {
         if (!(err instanceof PoisonMessageError)) throw err;
         poison.push(deadLetterOf(position(record), 'POISON', err.message, null));
@@ -72,6 +72,7 @@ export class BatchProcessor {
 
       const now = this.deps.clock();
       const rows: DecisionRow[] = [];
+      const answers: AnswerRow[] = [];
       const resolved = new Map<number, number>();
       const deadLettered = [...poison];
       const verdicts = { SUCCESS: 0, SOLD_OUT: 0, DUPLICATE: 0 };
@@ -93,12 +94,17 @@ export class BatchProcessor {
           deadLettered.push(deadLetterOf(position(r.record), 'REQUEST_ID_REUSED', reason, subject));
           continue;
         }
+        if (o.kind === 'answered') {
+          answers.push({ ...subject, status: o.verdict, answeredAt: r.acceptedAt });
+          continue;
+        }
         verdicts[o.verdict] += 1;
         rows.push({ requestId: r.requestId, campaignId: r.campaignId, userId: r.userId, status: o.verdict, partition: at.partition, offset: r.record.offset, acceptedAt: r.acceptedAt });
       }
 
       deadLettered.sort((a, b) => a.offset - b.offset);
       await tx.insertDecisions(rows, now);
+      await tx.insertAnswers(answers);
       await tx.applyDeltas(deltas.values(), resolved);
       await tx.insertDeadLetters(deadLettered, now);
       await tx.setOffset(at, last.offset + 1, now);

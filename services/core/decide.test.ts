@@ -21,6 +21,7 @@ function apply(state: DecisionState, requests: readonly ParticipationRequest[]):
   const winners = new Map([...state.winners].map(([c, s]) => [c, new Set(s)]));
   const decided = new Map(state.decidedRequestIds);
   for (const o of outcomes) {
+    if (o.kind === 'answered') decided.set(o.request.requestId, { campaignId: o.request.campaignId, userId: o.request.userId });
     if (o.kind !== 'decided') continue;
     decided.set(o.request.requestId, { campaignId: o.request.campaignId, userId: o.request.userId });
     if (o.verdict === 'SUCCESS') {
@@ -45,6 +46,41 @@ describe('judge', () => {
 });
 
 describe('decideBatch', () => {
+  it('records an answer the API already gave without taking stock or making a winner', () => {
+    const answered = { ...req('a', 1, 10), answered: 'SOLD_OUT' as const };
+    const { outcomes, deltas } = decideBatch([answered, req('b', 1, 10), req('c', 1, 11)], emptyState({ 1: 1 }));
+    assert.deepEqual(
+      outcomes.map((o) => (o.kind === 'decided' || o.kind === 'answered' ? `${o.kind}:${o.verdict}` : o.kind)),
+      ['answered:SOLD_OUT', 'decided:SUCCESS', 'decided:SOLD_OUT'],
+    );
+    assert.deepEqual(deltas.get(1), { campaignId: 1, success: 1, soldOut: 1, duplicate: 0 });
+  });
+
+  it('an answered request id is one request: repeated, it is not decided; reused by another user, refused', () => {
+    const answered = { ...req('a', 1, 10), answered: 'DUPLICATE' as const };
+    const { outcomes } = decideBatch([answered, req('a', 1, 10), req('a', 1, 11)], emptyState({ 1: 5 }));
+    assert.deepEqual(
+      outcomes.map((o) => o.kind),
+      ['answered', 'already-decided', 'request-id-reused'],
+    );
+  });
+
+  it('an answer for a request id decided before is not recorded twice, and an answer for an unknown campaign is a dead letter', () => {
+    const state: DecisionState = { ...emptyState({ 1: 0 }), decidedRequestIds: new Map([['a', { campaignId: 1, userId: 10 }]]) };
+    const { outcomes, deltas } = decideBatch(
+      [
+        { ...req('a', 1, 10), answered: 'SOLD_OUT' },
+        { ...req('b', 2, 10), answered: 'SOLD_OUT' },
+      ],
+      state,
+    );
+    assert.deepEqual(
+      outcomes.map((o) => o.kind),
+      ['already-decided', 'unknown-campaign'],
+    );
+    assert.equal(deltas.size, 0);
+  });
+
   it('decides in order: first come wins, later ones sold out', () => {
     const { outcomes, deltas } = decideBatch([req('a', 1, 10), req('b', 1, 11), req('c', 1, 12)], emptyState({ 1: 2 }));
     assert.deepEqual(

@@ -1,10 +1,12 @@
-import { judge, type Verdict } from './verdict.js';
+import { judge, type ShortCircuitVerdict, type Verdict } from './verdict.js';
 
 /** One participation as read from the log. */
 export interface ParticipationRequest {
   readonly requestId: string;
   readonly campaignId: number;
   readonly userId: number;
+  /** The API already gave this answer (the campaign was sold out): recorded, not decided again. */
+  readonly answered?: ShortCircuitVerdict;
 }
 
 /** What the database knew before the batch: the only inputs besides the batch itself. */
@@ -14,8 +16,8 @@ export interface DecisionState {
   /** Users who already won, per campaign. Only users appearing in the batch need to be present. */
   readonly winners: ReadonlyMap<number, ReadonlySet<number>>;
   /**
-   * Request ids decided by earlier batches (only those appearing in the batch need to be present),
-   * with whose request they were: a retry of the same request is decided once, and an id reused for
+   * Request ids decided or answered before (by earlier batches, the sync path or a short-circuit
+   * answer; only those appearing in the batch need to be present), with whose request they were: a retry of the same request is decided once, and an id reused for
    * another user or campaign is refused.
    */
   readonly decidedRequestIds: ReadonlyMap<string, RequestOwner>;
@@ -29,6 +31,8 @@ export interface RequestOwner {
 
 export type Outcome<R extends ParticipationRequest = ParticipationRequest> =
   | { readonly kind: 'decided'; readonly request: R; readonly verdict: Verdict }
+  /** An answer the API gave before the decision: it takes no stock and makes no winner. */
+  | { readonly kind: 'answered'; readonly request: R; readonly verdict: ShortCircuitVerdict }
   | { readonly kind: 'already-decided'; readonly request: R }
   /** The id was decided for another user or campaign: refused, never silently dropped. */
   | { readonly kind: 'request-id-reused'; readonly request: R; readonly owner: RequestOwner }
@@ -73,6 +77,10 @@ export function decideBatch<R extends ParticipationRequest>(requests: readonly R
       continue;
     }
     seenRequestIds.set(request.requestId, { campaignId: request.campaignId, userId: request.userId });
+    if (request.answered !== undefined) {
+      outcomes.push({ kind: 'answered', request, verdict: request.answered });
+      continue;
+    }
 
     let batchWinners = newWinners.get(request.campaignId);
     const alreadyWon =

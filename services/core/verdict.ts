@@ -1,5 +1,7 @@
 export const VERDICTS = ['SUCCESS', 'SOLD_OUT', 'DUPLICATE'] as const;
 export type Verdict = (typeof VERDICTS)[number];
+/** The verdicts an answer given before the decision can carry: with no stock left, only refusals. */
+export type ShortCircuitVerdict = Exclude<Verdict, 'SUCCESS'>;
 
 /** What decided a participation: the consumer in log order, participation-sync, or the sold-out short circuit. */
 export const DECISION_SOURCES = ['KAFKA', 'SYNC', 'SHORT_CIRCUIT'] as const;
@@ -12,7 +14,7 @@ export type DecisionSource = (typeof DECISION_SOURCES)[number];
  * synchronous path for one request with the campaign row locked.
  */
 // With no stock left only a refusal is possible; this overload lets a sold-out answer say so in its type.
-export function judge(alreadyWon: boolean, stockLeft: 0): Exclude<Verdict, 'SUCCESS'>;
+export function judge(alreadyWon: boolean, stockLeft: 0): ShortCircuitVerdict;
 export function judge(alreadyWon: boolean, stockLeft: number): Verdict;
 export function judge(alreadyWon: boolean, stockLeft: number): Verdict {
   if (alreadyWon) return 'DUPLICATE';

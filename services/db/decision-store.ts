@@ -1,7 +1,7 @@
 import { QueryTypes, Transaction, type Sequelize } from 'sequelize';
 import type { CampaignDelta, RequestOwner } from '../core/decide.js';
 import type { DeadLetterRow } from '../core/dead-letter.js';
-import type { Verdict } from '../core/verdict.js';
+import type { ShortCircuitVerdict, Verdict } from '../core/verdict.js';
 import { counterUpdate } from './campaign-counters.js';
 import { sqlDateTime } from './datetime.js';
 
@@ -19,6 +19,15 @@ export interface DecisionRow {
   partition: number;
   offset: number;
   acceptedAt: Date;
+}
+
+/** An answer the API gave before any decision (the campaign was sold out), as the log carried it. */
+export interface AnswerRow {
+  requestId: string;
+  campaignId: number;
+  userId: number;
+  status: ShortCircuitVerdict;
+  answeredAt: Date;
 }
 
 /** Another writer moved the stored offset: this consumer is a zombie or raced a rebalance. */
@@ -156,12 +165,14 @@ export class DecisionTransaction {
     return winners;
   }
 
-  /** Which of these request ids were decided before, and for whom. */
+  /** Which of these request ids were decided or answered before, and for whom. */
   async findDecidedRequestIds(requestIds: readonly string[]): Promise<Map<string, RequestOwner>> {
     if (requestIds.length === 0) return new Map();
+    const ids = [...requestIds];
     const rows = await this.select<{ request_id: string; campaign_id: number | string; user_id: number | string }>(
-      'SELECT request_id, campaign_id, user_id FROM participations WHERE request_id IN (?)',
-      [[...requestIds]],
+      `SELECT request_id, campaign_id, user_id FROM participations WHERE request_id IN (?)
+       UNION ALL SELECT request_id, campaign_id, user_id FROM short_circuit_answers WHERE request_id IN (?)`,
+      [ids, ids],
     );
     return new Map(rows.map((r) => [r.request_id, { campaignId: Number(r.campaign_id), userId: Number(r.user_id) }]));
   }
@@ -175,6 +186,19 @@ export class DecisionTransaction {
       await this.run(
         `INSERT INTO participations (request_id, campaign_id, user_id, status, source, log_partition, log_offset, accepted_at, decided_at)
          VALUES ${chunk.map(() => "(?, ?, ?, ?, 'KAFKA', ?, ?, ?, ?)").join(', ')}`,
+        values,
+      );
+    }
+  }
+
+  /** IGNORE: an answer already stored (the same request short-circuited by the API before) keeps its first form. */
+  async insertAnswers(rows: readonly AnswerRow[]): Promise<void> {
+    for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
+      const chunk = rows.slice(i, i + INSERT_CHUNK);
+      const values: unknown[] = [];
+      for (const r of chunk) values.push(r.requestId, r.campaignId, r.userId, r.status, sqlDateTime(r.answeredAt));
+      await this.run(
+        `INSERT IGNORE INTO short_circuit_answers (request_id, campaign_id, user_id, status, answered_at) VALUES ${chunk.map(() => '(?, ?, ?, ?, ?)').join(', ')}`,
         values,
       );
     }

@@ -11,7 +11,7 @@ export interface Participation {
   campaignId: number;
   userId: number;
   status: Verdict;
-  /** SHORT_CIRCUIT: answered by the API without touching the log, because the campaign was sold out. */
+  /** SHORT_CIRCUIT: answered by the API at once, because the campaign was sold out (recorded through the log). */
   source: DecisionSource;
   /** Log position; null for the synchronous path and short-circuit answers, which bypass the log. */
   partition: number | null;
@@ -52,15 +52,6 @@ const ANSWERS = `SELECT ${COLUMNS}, 0 AS \`rank\`, id AS ord FROM participations
   UNION ALL
   SELECT request_id, campaign_id, user_id, status, 'SHORT_CIRCUIT', NULL, NULL, answered_at, answered_at, 1, 0 FROM short_circuit_answers WHERE %WHERE%`;
 
-/** An answer given without the log because the campaign was sold out. */
-export interface ShortCircuitAnswer {
-  requestId: string;
-  campaignId: number;
-  userId: number;
-  status: Exclude<Verdict, 'SUCCESS'>;
-  answeredAt: Date;
-}
-
 function toParticipation(row: ParticipationRow): Participation {
   return {
     requestId: row.request_id,
@@ -89,24 +80,13 @@ export class ParticipationStore {
     return rows[0] ? toParticipation(rows[0]) : null;
   }
 
-  /** Stores short-circuit answers; a retried request id keeps its first answer. */
-  async recordShortCircuit(answers: readonly ShortCircuitAnswer[]): Promise<void> {
-    if (answers.length === 0) return;
-    const values: unknown[] = [];
-    for (const a of answers) values.push(a.requestId, a.campaignId, a.userId, a.status, sqlDateTime(a.answeredAt));
-    await this.sequelize.query(
-      `INSERT IGNORE INTO short_circuit_answers (request_id, campaign_id, user_id, status, answered_at) VALUES ${answers.map(() => '(?, ?, ?, ?, ?)').join(', ')}`,
-      { replacements: values },
-    );
-  }
-
-  /** Every user who won the campaign. */
-  async winnersOf(campaignId: number): Promise<Set<number>> {
-    const rows = await this.sequelize.query<{ winner_user_id: number | string }>(
-      'SELECT winner_user_id FROM participations WHERE campaign_id = ? AND winner_user_id IS NOT NULL',
+  /** Every user who won the campaign, with the request that won. */
+  async winnersOf(campaignId: number): Promise<Map<number, string>> {
+    const rows = await this.sequelize.query<{ winner_user_id: number | string; request_id: string }>(
+      'SELECT winner_user_id, request_id FROM participations WHERE campaign_id = ? AND winner_user_id IS NOT NULL',
       { replacements: [campaignId], type: QueryTypes.SELECT },
     );
-    return new Set(rows.map((r) => Number(r.winner_user_id)));
+    return new Map(rows.map((r) => [Number(r.winner_user_id), r.request_id]));
   }
 
   storedOffsets(group: string, topic: string): Promise<Map<number, number>> {

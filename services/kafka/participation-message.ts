@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { ShortCircuitVerdict } from '../core/verdict.js';
 
 /** The event on the participation topic. Versioned so that the format can evolve. */
 export interface ParticipationMessage {
@@ -8,6 +9,12 @@ export interface ParticipationMessage {
   userId: number;
   /** When the API accepted it (ISO-8601, UTC). */
   acceptedAt: string;
+  /**
+   * Set when the API already answered the request without waiting for a decision (the campaign was
+   * sold out): the consumer records this answer instead of deciding, so what the user was told
+   * is what the history says.
+   */
+  answered?: ShortCircuitVerdict;
 }
 
 const schema = z.object({
@@ -16,6 +23,7 @@ const schema = z.object({
   campaignId: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
   userId: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
   acceptedAt: z.iso.datetime(),
+  answered: z.enum(['SOLD_OUT', 'DUPLICATE']).optional(),
 });
 
 export class PoisonMessageError extends Error {

@@ -88,10 +88,14 @@ describe('Kafka path: ingest, ordered consumer, dead letters', () => {
     const status = dataOf(await request(`${api.url}/api/campaigns/${id}/status`));
     assert.equal(status.successCount, 1);
     assert.equal(status.totalParticipation, 1);
-    // a retry after the decision gets the decision itself
+    // a retry after the decision is appended again without a database read, answered PENDING,
+    // and taken off the log without a second decision; the lookup tells the decision
     const later = await participate(id, 7, { 'Idempotency-Key': `idem-${id}` });
-    assert.equal(later.status, 200);
-    assert.equal(dataOf(later).status, 'SUCCESS');
+    assert.equal(later.status, 202);
+    assert.equal(dataOf(later).status, 'PENDING');
+    await waitFor('the retry taken off the log', async () => dataOf(await request(`${api.url}/api/campaigns/${id}/status`)).pending === 0);
+    assert.equal((await decisionsOf(db.sequelize, id)).length, 1, 'still decided once');
+    assert.equal(dataOf(await request(`${api.url}/api/participations/idem-${id}`)).status, 'SUCCESS');
   });
 
   it('results are PENDING until decided, then the verdict; an unknown id is 404 once the log is drained', async () => {

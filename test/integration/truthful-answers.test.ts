@@ -50,7 +50,7 @@ describe('truthful answers', () => {
     }
   });
 
-  it('after sell-out a winner is told DUPLICATE, others SOLD_OUT, and both answers can be looked up by requestId', async () => {
+  it('after sell-out a winner is told DUPLICATE, others SOLD_OUT, recorded through the log: both answers can be looked up by requestId', async () => {
     const id = await createCampaign(2);
     const consumer = await startTestConsumer(fx().db.config, fx().topic);
     try {
@@ -58,9 +58,12 @@ describe('truthful answers', () => {
       assert.equal((await participate(id, 2)).status, 202);
       await waitForDecisions(fx().db.sequelize, id, 2);
       await waitFor('sold out', async () => dataOf(await request(`${fx().api.url}/api/campaigns/${id}/status`)).currentStock === 0);
+      // The winners are loaded behind the first sold-out request, which goes to the log meanwhile.
+      let probe = 100;
+      await waitFor('the short-circuit to know the winners', async () => (await participate(id, probe++)).status === 200);
 
       const winner = await participate(id, 1, `again-${id}-1`);
-      assert.equal(winner.status, 200, 'answered without the log');
+      assert.equal(winner.status, 200, 'answered without waiting for a decision');
       assert.equal(dataOf(winner).status, 'DUPLICATE');
       const loser = await participate(id, 3);
       assert.equal(loser.status, 200);
@@ -70,19 +73,33 @@ describe('truthful answers', () => {
         [winner, 'DUPLICATE'],
         [loser, 'SOLD_OUT'],
       ] as const) {
-        const looked = await request(`${fx().api.url}/api/participations/${String(dataOf(answer).requestId)}`);
+        const lookup = () => request(`${fx().api.url}/api/participations/${String(dataOf(answer).requestId)}`);
+        await waitFor('the answer recorded', async () => dataOf(await lookup()).status !== 'PENDING');
+        const looked = await lookup();
         assert.equal(looked.status, 200, JSON.stringify(looked.body));
         assert.equal(dataOf(looked).status, expected);
         assert.equal(dataOf(looked).source, 'SHORT_CIRCUIT');
       }
-      // a retry with the same requestId gets the same answer; reusing it for another user is refused
+      // a retry with the same requestId gets the same answer, recorded once
       assert.equal(dataOf(await participate(id, 1, `again-${id}-1`)).status, 'DUPLICATE');
-      assert.equal((await participate(id, 4, `again-${id}-1`)).status, 409);
+      // the winning request asked again is not told DUPLICATE: it goes to the log and its lookup says SUCCESS
+      const won = (await decisionsOf(fx().db.sequelize, id)).find((r) => String(r.user_id) === '1');
+      const winAgain = await participate(id, 1, won?.request_id);
+      assert.equal(winAgain.status, 202);
+      // reusing a request id for another user is refused by the consumer, visibly
+      assert.equal(dataOf(await participate(id, 4, `again-${id}-1`)).status, 'SOLD_OUT');
+      await waitFor('the reused id refused', async () => dataOf(await request(`${fx().api.url}/api/campaigns/${id}/participations/4`)).status === 'REFUSED');
+      await waitFor('everything taken off the log', async () => dataOf(await request(`${fx().api.url}/api/campaigns/${id}/status`)).pending === 0);
+      const [answers] = await fx().db.sequelize.query<{ n: number }>('SELECT COUNT(*) AS n FROM short_circuit_answers WHERE campaign_id = ?', {
+        replacements: [id],
+        type: QueryTypes.SELECT,
+      });
+      assert.equal(Number(answers?.n), 2 + 1, 'one answer per request id (the last probe is one)');
       // the user's standing: the win stays the win; a user only ever short-circuited has that answer
       assert.equal(dataOf(await request(`${fx().api.url}/api/campaigns/${id}/participations/1`)).status, 'SUCCESS');
       assert.equal(dataOf(await request(`${fx().api.url}/api/campaigns/${id}/participations/3`)).status, 'SOLD_OUT');
-      // nothing reached the log: the history holds the two wins only
-      assert.equal((await decisionsOf(fx().db.sequelize, id)).length, 2);
+      // the answers took no stock and made no decision: the two wins stay the only wins
+      assert.equal((await decisionsOf(fx().db.sequelize, id)).filter((r) => r.status === 'SUCCESS').length, 2);
     } finally {
       await consumer.stop();
     }

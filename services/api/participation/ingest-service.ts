@@ -1,26 +1,26 @@
 import { randomUUID } from 'node:crypto';
+import type { ShortCircuitVerdict } from '../../core/verdict.js';
 import type { Campaign } from '../../db/campaign-store.js';
-import type { Participation, ShortCircuitAnswer } from '../../db/participation-store.js';
 import { ProduceFailedError, type Acknowledged, type OutgoingMessage } from '../../kafka/batching-producer.js';
 import { decodeParticipation, encodeParticipation, type ParticipationMessage } from '../../kafka/participation-message.js';
 import { assertParticipable } from '../campaigns/service.js';
 import { isRetriable, NotFoundError, UnavailableError } from '../../platform/errors.js';
 import type { AcceptCounter } from './accept-counter.js';
+import type { CachedCampaign } from './campaign-cache.js';
 import { partitionOf, type PartitionKey } from './placement.js';
-import { assertSameRequest } from './service.js';
 
 export interface Producer {
   send(message: OutgoingMessage): Promise<Acknowledged>;
 }
 
 export interface IngestDeps {
-  campaigns: { get(id: number): Promise<Campaign | null> };
-  decided: { findByRequestId(requestId: string): Promise<Participation | null> };
+  /** A known campaign at once (a synchronous value), a campaign never seen after one shared read. */
+  campaigns: { get(id: number): CachedCampaign | Promise<CachedCampaign | null>; isFresh(entry: CachedCampaign): boolean };
   producer: Producer;
   accepts: AcceptCounter;
-  soldOut: { answer(campaign: Campaign, userId: number, requestId: string, at: Date): Promise<ShortCircuitAnswer> };
-  /** Partitions of the topic; 1 except in the partition experiment. */
-  partitions: () => number;
+  soldOut: { verdict(campaign: Campaign, userId: number, requestId: string): ShortCircuitVerdict | undefined };
+  /** Partitions of the topic (1 except in the partition experiment); undefined until the broker has told. */
+  partitions: () => number | undefined;
   /** What places a participation on a partition when there are several (PARTITION_KEY). */
   partitionKey: PartitionKey;
   clock?: () => Date;
@@ -28,9 +28,8 @@ export interface IngestDeps {
 
 export type IngestResult =
   | { kind: 'accepted'; requestId: string; ack: Acknowledged }
-  /** The campaign is sold out: answered (and stored) without the log. */
-  | { kind: 'short-circuit'; answer: ShortCircuitAnswer }
-  | { kind: 'already-decided'; participation: Participation };
+  /** The campaign is sold out: answered at once, the answer recorded through the log. */
+  | { kind: 'short-circuit'; requestId: string; status: ShortCircuitVerdict };
 
 export interface BulkResult {
   requested: number;
@@ -52,20 +51,28 @@ export class IngestService {
     this.clock = deps.clock ?? (() => new Date());
   }
 
-  /** Answers only once the broker has the event: an accepted request is never lost. */
+  /**
+   * Answers only once the broker has the event: an accepted request is never lost. Nothing else is
+   * waited on for a campaign this process knows: no database read, with or without a requestId. A
+   * retry (same requestId) goes to the log again and is decided at most once there, so it is
+   * answered PENDING like the first try; its decision is looked up by requestId.
+   */
   async participate(campaignId: number, userId: number, clientRequestId: string | undefined): Promise<IngestResult> {
-    if (clientRequestId !== undefined) {
-      const earlier = await this.deps.decided.findByRequestId(clientRequestId);
-      if (earlier) return { kind: 'already-decided', participation: assertSameRequest(earlier, campaignId, userId) };
-    }
-    const campaign = await this.deps.campaigns.get(campaignId);
-    if (!campaign) throw new NotFoundError('CAMPAIGN_NOT_FOUND', `campaign ${campaignId} does not exist`);
+    const known = this.deps.campaigns.get(campaignId);
+    const entry = known instanceof Promise ? await known : known;
+    if (!entry) throw new NotFoundError('CAMPAIGN_NOT_FOUND', `campaign ${campaignId} does not exist`);
     const now = this.clock();
     const requestId = clientRequestId ?? randomUUID();
-    if (assertParticipable(campaign, now) === 'SOLD_OUT') {
-      return { kind: 'short-circuit', answer: await this.deps.soldOut.answer(campaign, userId, requestId, now) };
+    const acceptedAt = now.toISOString();
+    if (assertParticipable(entry.campaign, now) === 'SOLD_OUT' && this.deps.campaigns.isFresh(entry)) {
+      const answered = this.deps.soldOut.verdict(entry.campaign, userId, requestId);
+      if (answered !== undefined) {
+        // recorded through the log like a decision, so the answer can be looked up by its requestId
+        await this.append({ v: 1, requestId, campaignId, userId, acceptedAt, answered });
+        return { kind: 'short-circuit', requestId, status: answered };
+      }
     }
-    const ack = await this.append({ v: 1, requestId, campaignId, userId, acceptedAt: now.toISOString() });
+    const ack = await this.append({ v: 1, requestId, campaignId, userId, acceptedAt });
     return { kind: 'accepted', requestId, ack };
   }
 
@@ -84,8 +91,7 @@ export class IngestService {
    * since the broker is then most likely away and every further chunk would only wait for it.
    */
   async publishBulk(campaignId: number, count: number, startUserId: number): Promise<BulkResult> {
-    const campaign = await this.deps.campaigns.get(campaignId);
-    if (!campaign) throw new NotFoundError('CAMPAIGN_NOT_FOUND', `campaign ${campaignId} does not exist`);
+    if (!(await this.deps.campaigns.get(campaignId))) throw new NotFoundError('CAMPAIGN_NOT_FOUND', `campaign ${campaignId} does not exist`);
     const started = performance.now();
     const acceptedAt = this.clock().toISOString();
     let acknowledged = 0;
@@ -109,12 +115,20 @@ export class IngestService {
 
   /** The one way onto the log: placement, acknowledgement, and the accept count behind `pending`. */
   private async append(message: ParticipationMessage): Promise<Acknowledged> {
+    const partitions = this.deps.partitions();
+    if (partitions === undefined) {
+      // placing it before the partition count is known could put a campaign on two partitions
+      throw new UnavailableError('BROKER_UNAVAILABLE', 'the broker has not been reached yet and the request was not recorded; retry with the same requestId', undefined, {
+        requestId: message.requestId,
+        mayHaveBeenRecorded: false,
+      });
+    }
     let ack: Acknowledged;
     try {
       ack = await this.deps.producer.send({
         key: String(message.campaignId),
         value: encodeParticipation(message),
-        partition: partitionOf(this.deps.partitionKey, this.deps.partitions(), message),
+        partition: partitionOf(this.deps.partitionKey, partitions, message),
       });
     } catch (err) {
       if (err instanceof ProduceFailedError) {

@@ -34,14 +34,11 @@ const participationParameters = [campaignIdParameter, idempotencyKeyParameter];
 const badParticipation = badBody(
   'userId, requestId or the Idempotency-Key header is invalid, or the header and body.requestId disagree (VALIDATION_FAILED), or campaignId is not a positive integer',
 );
-const participationConflicts = [
+const notFoundOrRateLimited = [
   fail('The campaign does not exist.', ['CAMPAIGN_NOT_FOUND']),
-  fail(
-    'The campaign has not started (CAMPAIGN_NOT_STARTED) or has ended (CAMPAIGN_ENDED), or the requestId was already decided for another campaign or user (IDEMPOTENCY_KEY_REUSED).',
-    ['CAMPAIGN_NOT_STARTED', 'CAMPAIGN_ENDED', 'IDEMPOTENCY_KEY_REUSED'],
-  ),
   fail('Over the per-user or per-address rate limit; nothing was recorded. Retry-After (seconds) says when to try again.', ['RATE_LIMITED']),
 ];
+const outsideWindow = ['CAMPAIGN_NOT_STARTED', 'CAMPAIGN_ENDED'] as const;
 const pendingUnknowable = (what: string) =>
   fail(`Whether ${what} is still pending cannot be told: the broker is unavailable (BROKER_UNAVAILABLE). Or the database could not be reached (DATABASE_UNAVAILABLE).`, [
     'BROKER_UNAVAILABLE',
@@ -56,21 +53,17 @@ export const participationOperations = [
     tags: ['participation'],
     summary: 'Take part, decided asynchronously in log order',
     description:
-      'Answers only once the broker has acknowledged the request, so an accepted request is never lost. When the campaign is already known to be sold out, answers at once without writing to the log: DUPLICATE to a user who won, SOLD_OUT to anyone else; that answer is stored first, so its requestId can be looked up. A requestId that was already answered gets that answer back.',
+      'Answers only once the broker has acknowledged the request, so an accepted request is never lost; nothing else is waited on (no database read) for a campaign the API process already knows. When the campaign is known to be sold out, answers SOLD_OUT, or DUPLICATE to a user who won, without waiting for a decision; that answer is written to the log first and recorded by the consumer, so its requestId can be looked up (PENDING until then). A retry with the same requestId is written to the log again and answered like the first try (202 PENDING); it is decided at most once, and GET /api/participations/{requestId} tells what it became. A requestId already used for another campaign or user is refused by the consumer (REFUSED, reasonCode REQUEST_ID_REUSED).',
     parameters: participationParameters,
     body: participationBody,
     replies: [
-      ok(
-        200,
-        'Sold out (nothing was written to the log; DUPLICATE for a winner), or the stored answer when the requestId was already answered.',
-        // a union, not a oneOf: a stored SOLD_OUT decision also satisfies the narrower sold-out shape
-        z.union([ParticipationSoldOutJson, ParticipationJson]),
-      ),
+      ok(200, 'Sold out: SOLD_OUT, or DUPLICATE for a user who won; recorded through the log and decided no further.', ParticipationSoldOutJson),
       ok(202, 'Accepted into the log; the decision follows in log order. Look it up by requestId.', ParticipationAcceptedJson),
       badParticipation,
-      ...participationConflicts,
+      ...notFoundOrRateLimited,
+      fail('The campaign has not started (CAMPAIGN_NOT_STARTED) or has ended (CAMPAIGN_ENDED).', [...outsideWindow]),
       fail(
-        'Not confirmed. BROKER_UNAVAILABLE: data.mayHaveBeenRecorded says whether the request may still land in the log and be decided; retry with data.requestId (the same request, decided at most once) or look it up. DATABASE_UNAVAILABLE: the database could not be reached; retry with the same requestId.',
+        'Not confirmed. BROKER_UNAVAILABLE: data.mayHaveBeenRecorded says whether the request may still land in the log and be decided; retry with data.requestId (the same request, decided at most once) or look it up. DATABASE_UNAVAILABLE: only for a campaign this API process has not seen yet, whose first read failed; nothing was recorded; retry with the same requestId.',
         ['BROKER_UNAVAILABLE', 'DATABASE_UNAVAILABLE'],
         z
           .object({
@@ -90,7 +83,16 @@ export const participationOperations = [
     description: 'Bypasses the log. A requestId that was already decided gets that decision back.',
     parameters: participationParameters,
     body: participationBody,
-    replies: [ok(200, 'The decision: SUCCESS, SOLD_OUT or DUPLICATE.', ParticipationJson), badParticipation, ...participationConflicts, databaseDown],
+    replies: [
+      ok(200, 'The decision: SUCCESS, SOLD_OUT or DUPLICATE.', ParticipationJson),
+      badParticipation,
+      ...notFoundOrRateLimited,
+      fail('The campaign has not started (CAMPAIGN_NOT_STARTED) or has ended (CAMPAIGN_ENDED), or the requestId was already decided for another campaign or user (IDEMPOTENCY_KEY_REUSED).', [
+        ...outsideWindow,
+        'IDEMPOTENCY_KEY_REUSED',
+      ]),
+      databaseDown,
+    ],
   }),
   operation({
     method: 'get',
@@ -165,15 +167,8 @@ export function participationRoutes(service: ParticipationService, ingest: Inges
         });
         return;
       case 'short-circuit':
-        setIngestOutcome(res, result.answer.status === 'SOLD_OUT' ? 'short_circuit_sold_out' : 'short_circuit_duplicate');
-        sendOk(res, 200, result.answer.status === 'SOLD_OUT' ? 'sold out' : 'already won (sold out since)', {
-          requestId: result.answer.requestId,
-          status: result.answer.status,
-        });
-        return;
-      case 'already-decided':
-        setIngestOutcome(res, 'already_decided');
-        sendOk(res, 200, 'already decided (same requestId)', participationView(result.participation));
+        setIngestOutcome(res, result.status === 'SOLD_OUT' ? 'short_circuit_sold_out' : 'short_circuit_duplicate');
+        sendOk(res, 200, result.status === 'SOLD_OUT' ? 'sold out' : 'already won (sold out since)', { requestId: result.requestId, status: result.status });
         return;
     }
   });

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Campaign } from '../../db/campaign-store.js';
-import type { ShortCircuitAnswer } from '../../db/participation-store.js';
 import { SoldOutAnswers } from './sold-out-answers.js';
 
 const soldOut = (successCount: number): Campaign => ({
@@ -17,50 +16,89 @@ const soldOut = (successCount: number): Campaign => ({
   createdAt: new Date(0),
 });
 
-function setup(winners: number[][]) {
+const settle = () => new Promise((r) => setImmediate(r));
+
+/** Each load answers with the next of `winners` (user → winning request id). */
+function setup(winners: [number, string][][], now = () => 0) {
   const loads: number[] = [];
-  const recorded: ShortCircuitAnswer[][] = [];
   let call = 0;
   const answers = new SoldOutAnswers({
     winnersOf: (id) => {
       loads.push(id);
-      return Promise.resolve(new Set(winners[Math.min(call++, winners.length - 1)]));
+      return Promise.resolve(new Map(winners[Math.min(call++, winners.length - 1)]));
     },
-    record: (batch) => {
-      recorded.push([...batch]);
-      return Promise.resolve();
-    },
+    now,
   });
-  return { answers, loads, recorded };
+  return { answers, loads };
 }
 
 describe('SoldOutAnswers', () => {
-  it('tells a winner DUPLICATE and anyone else SOLD_OUT, storing each answer before giving it', async () => {
-    const { answers, recorded } = setup([[1, 2]]);
-    const at = new Date('2026-11-21T10:00:00Z');
-    assert.equal((await answers.answer(soldOut(2), 1, 'a', at)).status, 'DUPLICATE');
-    assert.equal((await answers.answer(soldOut(2), 3, 'b', at)).status, 'SOLD_OUT');
-    assert.deepEqual(
-      recorded.flat().map((r) => [r.requestId, r.userId, r.status]),
+  it('has no answer until the winners are in memory, then tells a winner DUPLICATE and anyone else SOLD_OUT', async () => {
+    const { answers } = setup([
       [
-        ['a', 1, 'DUPLICATE'],
-        ['b', 3, 'SOLD_OUT'],
+        [1, 'w1'],
+        [2, 'w2'],
       ],
-    );
+    ]);
+    assert.equal(answers.verdict(soldOut(2), 1, 'a'), undefined, 'never waits for the load');
+    await settle();
+    assert.equal(answers.verdict(soldOut(2), 1, 'a'), 'DUPLICATE');
+    assert.equal(answers.verdict(soldOut(2), 3, 'b'), 'SOLD_OUT');
+  });
+
+  it("leaves a winner's own request asked again to the log, whose lookup says SUCCESS", async () => {
+    const { answers } = setup([[[1, 'w1']]]);
+    answers.verdict(soldOut(1), 1, 'w1');
+    await settle();
+    assert.equal(answers.verdict(soldOut(1), 1, 'w1'), undefined);
+    assert.equal(answers.verdict(soldOut(1), 1, 'other'), 'DUPLICATE');
   });
 
   it('loads the winners once while the win count stays, and again when it changed (stock raised, sold out anew)', async () => {
-    const { answers, loads } = setup([[1, 2], [1, 2, 3]]);
-    const at = new Date(0);
-    await Promise.all([answers.answer(soldOut(2), 5, 'a', at), answers.answer(soldOut(2), 6, 'b', at)]);
-    await answers.answer(soldOut(2), 7, 'c', at);
-    assert.equal(loads.length, 1);
-    assert.equal((await answers.answer(soldOut(3), 3, 'd', at)).status, 'DUPLICATE');
+    const { answers, loads } = setup([
+      [
+        [1, 'w1'],
+        [2, 'w2'],
+      ],
+      [
+        [1, 'w1'],
+        [2, 'w2'],
+        [3, 'w3'],
+      ],
+    ]);
+    answers.verdict(soldOut(2), 5, 'a');
+    answers.verdict(soldOut(2), 6, 'b');
+    await settle();
+    assert.equal(answers.verdict(soldOut(2), 7, 'c'), 'SOLD_OUT');
+    assert.equal(loads.length, 1, 'one load shared by concurrent requests');
+    assert.equal(answers.verdict(soldOut(3), 3, 'd'), undefined, 'the old winners are not used for a changed count');
+    await settle();
+    assert.equal(answers.verdict(soldOut(3), 3, 'd'), 'DUPLICATE');
     assert.equal(loads.length, 2);
   });
 
-  it('does not answer when the answer cannot be stored', async () => {
-    const answers = new SoldOutAnswers({ winnersOf: () => Promise.resolve(new Set()), record: () => Promise.reject(new Error('database down')) });
-    await assert.rejects(answers.answer(soldOut(0), 1, 'a', new Date(0)), /database down/);
+  it('after a failed load, tries again no sooner than the retry interval, and has no answer meanwhile', async () => {
+    let now = 0;
+    let fail = true;
+    let loads = 0;
+    const failures: unknown[] = [];
+    const answers = new SoldOutAnswers({
+      winnersOf: () => (loads++, fail ? Promise.reject(new Error('database down')) : Promise.resolve(new Map())),
+      now: () => now,
+      retryMs: 1_000,
+      onLoadFailed: (_id, err) => failures.push(err),
+    });
+    answers.verdict(soldOut(0), 1, 'a');
+    await settle();
+    assert.equal(failures.length, 1);
+    fail = false;
+    now = 999;
+    assert.equal(answers.verdict(soldOut(0), 1, 'a'), undefined);
+    assert.equal(loads, 1);
+    now = 1_000;
+    answers.verdict(soldOut(0), 1, 'a');
+    await settle();
+    assert.equal(loads, 2);
+    assert.equal(answers.verdict(soldOut(0), 1, 'a'), 'SOLD_OUT');
   });
 });

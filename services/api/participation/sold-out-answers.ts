@@ -1,53 +1,79 @@
 import type { Campaign } from '../../db/campaign-store.js';
-import type { ShortCircuitAnswer } from '../../db/participation-store.js';
-import { judge } from '../../core/verdict.js';
-import { GroupCommit } from '../../platform/group-commit.js';
+import { judge, type ShortCircuitVerdict } from '../../core/verdict.js';
 
 export interface SoldOutAnswersDeps {
-  winnersOf(campaignId: number): Promise<Set<number>>;
-  record(answers: readonly ShortCircuitAnswer[]): Promise<void>;
+  /** The campaign's winners: user id → the request id that won. */
+  winnersOf(campaignId: number): Promise<ReadonlyMap<number, string>>;
+  /** Milliseconds; a failed load is tried again no sooner than `retryMs` later. */
+  now?: () => number;
+  retryMs?: number;
+  onLoadFailed?: (campaignId: number, err: unknown) => void;
 }
 
 /** Campaigns whose winners are kept in memory at most. */
 const MAX_CAMPAIGNS = 1_000;
 
+interface Winners {
+  /** Settled: the winners as loaded. */
+  map?: ReadonlyMap<number, string>;
+  loading?: Promise<void>;
+  failedAt?: number;
+}
+
 /**
- * Answers for a campaign known to be sold out, without the log. While stock is gone its winners
+ * The answer for a campaign known to be sold out, judged in memory. While stock is gone its winners
  * do not change (every win is committed with the decrement that emptied the stock), so they are
- * loaded once, and again only if the campaign's win count says otherwise (stock raised, then
- * sold out anew): a winner asking again is a DUPLICATE, anyone else SOLD_OUT, exactly what the
- * consumer would decide. Each answer is stored before it is given, so it can be looked up by its
- * requestId; concurrent answers share one INSERT.
+ * loaded once, and again only if the campaign's win count says otherwise (stock raised, then sold
+ * out anew): a winner asking again is a DUPLICATE, anyone else SOLD_OUT, exactly what the consumer
+ * would decide. It never waits: until the winners are in memory it has no answer, and the request
+ * goes to the log to be decided like any other.
  */
 export class SoldOutAnswers {
-  private readonly winners = new Map<number, Promise<Set<number>>>();
-  private readonly writer: GroupCommit<ShortCircuitAnswer>;
+  private readonly campaigns = new Map<number, Winners>();
+  private readonly now: () => number;
+  private readonly retryMs: number;
 
   constructor(private readonly deps: SoldOutAnswersDeps) {
-    this.writer = new GroupCommit((answers) => deps.record(answers), 1_000);
+    this.now = deps.now ?? Date.now;
+    this.retryMs = deps.retryMs ?? 1_000;
   }
 
-  async answer(campaign: Campaign, userId: number, requestId: string, at: Date): Promise<ShortCircuitAnswer> {
-    const won = (await this.winnersOf(campaign)).has(userId);
-    const answer: ShortCircuitAnswer = { requestId, campaignId: campaign.id, userId, status: judge(won, 0), answeredAt: at };
-    await this.writer.add(answer);
-    return answer;
+  /**
+   * SOLD_OUT or DUPLICATE, or undefined when it cannot tell without waiting, or when the request is
+   * the user's own win asked again (its answer is SUCCESS, which only the log's lookup can give).
+   */
+  verdict(campaign: Campaign, userId: number, requestId: string): ShortCircuitVerdict | undefined {
+    const winners = this.winnersOf(campaign);
+    if (winners === undefined) return undefined;
+    const won = winners.get(userId);
+    if (won === requestId) return undefined;
+    return judge(won !== undefined, 0);
   }
 
-  private async winnersOf(campaign: Campaign): Promise<Set<number>> {
-    const cached = this.winners.get(campaign.id);
-    if (cached) {
-      const winners = await cached;
-      if (winners.size === campaign.successCount) return winners;
-      if (this.winners.get(campaign.id) === cached) this.winners.delete(campaign.id);
+  private winnersOf(campaign: Campaign): ReadonlyMap<number, string> | undefined {
+    let entry = this.campaigns.get(campaign.id);
+    if (entry === undefined) {
+      if (this.campaigns.size >= MAX_CAMPAIGNS) this.campaigns.clear();
+      entry = {};
+      this.campaigns.set(campaign.id, entry);
     }
-    let loading = this.winners.get(campaign.id);
-    if (!loading) {
-      if (this.winners.size >= MAX_CAMPAIGNS) this.winners.clear();
-      loading = this.deps.winnersOf(campaign.id);
-      loading.catch(() => this.winners.delete(campaign.id));
-      this.winners.set(campaign.id, loading);
+    if (entry.map !== undefined && entry.map.size === campaign.successCount) return entry.map;
+    if (entry.loading === undefined && (entry.failedAt === undefined || this.now() - entry.failedAt >= this.retryMs)) {
+      const target = entry;
+      target.loading = this.deps
+        .winnersOf(campaign.id)
+        .then(
+          (map) => {
+            target.map = map;
+            target.failedAt = undefined;
+          },
+          (err: unknown) => {
+            target.failedAt = this.now();
+            this.deps.onLoadFailed?.(campaign.id, err);
+          },
+        )
+        .finally(() => (target.loading = undefined));
     }
-    return loading;
+    return undefined;
   }
 }

@@ -11,8 +11,8 @@ export interface Broker {
   readonly kafka: Kafka;
   /** One admin connection, opened on first use and reused (kafkajs reconnects it after outages). */
   readonly admin: () => Promise<Admin>;
-  /** Partitions of the participation topic, as last prepared (1 until then). */
-  readonly partitions: () => number;
+  /** Partitions of the participation topic, as last prepared; undefined until then. */
+  readonly partitions: () => number | undefined;
   /** Throws while the broker is unreachable or the topics are not prepared yet. */
   readonly check: () => Promise<void>;
   /** No more attempts to prepare the topics (the API is stopping). */
@@ -39,14 +39,12 @@ export async function connectBroker(config: ApiConfig, logger: Logger): Promise<
       }
     })());
 
-  let partitions = 1;
-  let topicsReady = false;
+  let partitions: number | undefined;
   let stopped = false;
   let topicTimer: NodeJS.Timeout | undefined;
   const prepare = async () => {
     try {
       partitions = await prepareTopics(await getAdmin(), { topic: config.KAFKA_TOPIC, dlqTopic: dlqTopicOf(config), partitions: config.KAFKA_TOPIC_PARTITIONS });
-      topicsReady = true;
     } catch (err) {
       logger.warn({ err }, 'broker not reachable yet; ingest answers 503 until it is');
       // a close() that came while this attempt was under way must not be followed by another one
@@ -61,7 +59,7 @@ export async function connectBroker(config: ApiConfig, logger: Logger): Promise<
     partitions: () => partitions,
     check: async () => {
       await (await getAdmin()).describeCluster();
-      if (!topicsReady) throw new Error(`topic ${config.KAFKA_TOPIC} not prepared yet`);
+      if (partitions === undefined) throw new Error(`topic ${config.KAFKA_TOPIC} not prepared yet`);
     },
     stopPreparing: () => {
       stopped = true;

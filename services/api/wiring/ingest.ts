@@ -66,9 +66,15 @@ export function createIngest(deps: { config: ApiConfig; storage: Storage; broker
   const { config, storage, broker, registry, logger, clock } = deps;
   const producer = createProducer(config, broker, registry, logger);
   const accepts = new AcceptCounter({ store: storage.accepts, intervalMs: config.ACCEPT_FLUSH_INTERVAL_MS, logger });
-  const cache = new CampaignCache({ load: (id) => storage.campaigns.findById(id), ttlMs: config.CAMPAIGN_CACHE_TTL_MS });
-  const participations = storage.participations;
-  const soldOut = new SoldOutAnswers({ winnersOf: (id) => participations.winnersOf(id), record: (answers) => participations.recordShortCircuit(answers) });
-  const ingest = new IngestService({ campaigns: cache, decided: participations, producer, accepts, soldOut, partitions: broker.partitions, partitionKey: config.PARTITION_KEY, clock });
+  const cache = new CampaignCache({
+    load: (id) => storage.campaigns.findById(id),
+    ttlMs: config.CAMPAIGN_CACHE_TTL_MS,
+    onRefreshFailed: (id, err) => logger.warn({ err, campaignId: id }, 'could not refresh a campaign; serving what the cache has'),
+  });
+  const soldOut = new SoldOutAnswers({
+    winnersOf: (id) => storage.participations.winnersOf(id),
+    onLoadFailed: (id, err) => logger.warn({ err, campaignId: id }, 'could not load the winners of a sold-out campaign; its requests go to the log'),
+  });
+  const ingest = new IngestService({ campaigns: cache, producer, accepts, soldOut, partitions: broker.partitions, partitionKey: config.PARTITION_KEY, clock });
   return { ingest, producer, accepts };
 }

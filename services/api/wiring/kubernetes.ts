@@ -1,4 +1,5 @@
 import { createKubeClients, type KubeClients } from '../../platform/k8s/clients.js';
+import { UnavailableError } from '../../platform/errors.js';
 import type { Logger } from '../../platform/logger.js';
 import { kafkaTopicPartitions } from '../admin-tools/kafka-topic-partitions.js';
 import type { PartitionSource } from '../admin-tools/routes.js';
@@ -17,7 +18,7 @@ export interface KubernetesWiring {
 export function createKubernetes(deps: {
   config: ApiConfig;
   storage: Storage;
-  brokerPartitions: () => number;
+  brokerPartitions: () => number | undefined;
   logger: Logger;
   clock: () => Date;
 }): KubernetesWiring {
@@ -28,8 +29,13 @@ export function createKubernetes(deps: {
     config.KAFKA_TOPIC_RESOURCE !== undefined && config.KAFKA_TOPIC_RESOURCE_NAMESPACE !== undefined
       ? { name: config.KAFKA_TOPIC_RESOURCE, namespace: config.KAFKA_TOPIC_RESOURCE_NAMESPACE }
       : undefined;
+  const brokerCount = () => {
+    const count = deps.brokerPartitions();
+    if (count === undefined) throw new UnavailableError('BROKER_UNAVAILABLE', 'the partition count is not known yet: the broker has not been reached');
+    return count;
+  };
   const partitions: PartitionSource = async () =>
-    kube && topicResource ? { count: await kafkaTopicPartitions(kube, topicResource), source: 'KafkaTopic' } : { count: deps.brokerPartitions(), source: 'broker' };
+    kube && topicResource ? { count: await kafkaTopicPartitions(kube, topicResource), source: 'KafkaTopic' } : { count: brokerCount(), source: 'broker' };
   const launcher =
     kube && config.AGGREGATION_RUNNER === 'kubernetes-job' && config.AGGREGATION_CRONJOB !== undefined && config.POD_NAMESPACE !== undefined
       ? new KubernetesAggregationLauncher({
