@@ -25,18 +25,46 @@ export class ProduceFailedError extends Error {
   }
 }
 
+/**
+ * What a record costs in a record batch beyond its key and value, at most: length, attributes,
+ * timestamp and offset deltas, key and value lengths (varints) and an empty header count.
+ */
+export const RECORD_OVERHEAD_BYTES = 32;
+/** The record batch's own header (v2 format). */
+export const BATCH_OVERHEAD_BYTES = 61;
+
+/** How many of the queued messages, from the front, make one produce request within both limits (at least one). */
+export function batchLength(queue: readonly { readonly message: OutgoingMessage }[], maxCount: number, maxBytes: number): number {
+  let count = 0;
+  let bytes = BATCH_OVERHEAD_BYTES;
+  const limit = Math.min(queue.length, maxCount);
+  while (count < limit) {
+    const m = (queue[count] as { readonly message: OutgoingMessage }).message;
+    const size = m.value.length + m.key.length + RECORD_OVERHEAD_BYTES;
+    // always at least one message, so that an oversized one fails alone instead of blocking the queue
+    if (count > 0 && bytes + size > maxBytes) break;
+    bytes += size;
+    count += 1;
+  }
+  return count;
+}
+
 export interface BatchingProducerOptions {
   topic: string;
   /** Messages per produce request at most. */
   maxBatch: number;
-  /** Payload bytes per produce request at most; the broker refuses record batches over message.max.bytes (1 MiB by default). */
+  /** Bytes of one record batch at most, overheads counted; capped further by `brokerMaxBatchBytes`. */
   maxBatchBytes: number;
+  /** The broker's own limit for one record batch (the topic's max.message.bytes), once known. */
+  brokerMaxBatchBytes?: () => number | undefined;
+  /** Produce requests in flight at once, each from an idempotent producer of its own. */
+  lanes: number;
   /** How long one produce request may take before its callers are told it failed. */
   sendTimeoutMs: number;
-  /** After a failure, new messages are refused at once for this long instead of piling up. */
+  /** After the broker could not be reached, new messages are refused at once for this long instead of piling up. */
   cooldownMs: number;
   onBatch?: (size: number, seconds: number) => void;
-  onFailure?: (err: Error, size: number) => void;
+  onFailure?: (err: ProduceFailedError, size: number) => void;
 }
 
 interface Waiting {
@@ -45,94 +73,105 @@ interface Waiting {
   readonly reject: (err: Error) => void;
 }
 
+/** One idempotent producer with at most one request in flight: the broker keeps its batches in order. */
+interface Lane {
+  producer: Promise<Producer> | undefined;
+  busy: boolean;
+  inFlight: number;
+}
+
 /**
- * Many concurrent callers, few produce requests: while one request is in flight every new message
- * queues, and the whole queue leaves as the next request. Batches grow with load by themselves,
- * with no linger timer adding latency when the system is idle. One request in flight keeps the
- * idempotent producer's ordering guarantee. After a failure the producer is replaced, so a
- * restarted broker is picked up without restarting the process.
+ * Many concurrent callers, few produce requests: every lane that is free takes the whole queue
+ * (within the limits) as its next request, so batches grow with load by themselves, with no linger
+ * timer adding latency when the system is idle, and up to `lanes` requests are in flight at once.
+ * Each lane is its own idempotent producer, so the broker drops a retried duplicate and keeps each
+ * lane's batches in send order; batches of different lanes are concurrent requests whose order
+ * the log decides. A lane whose request failed gets a new producer; a request that timed out
+ * fails alone (its late write may still land, which its callers are told), while a broker that
+ * cannot be reached fails the queue and refuses new messages for a moment.
  */
 export class BatchingProducer {
   private queue: Waiting[] = [];
-  private inFlight = 0;
-  private sending = false;
-  private producer: Promise<Producer> | undefined;
+  private readonly lanes: Lane[];
   private refuseUntil = 0;
   private closed = false;
 
   constructor(
     private readonly kafka: Kafka,
     private readonly options: BatchingProducerOptions,
-  ) {}
+  ) {
+    this.lanes = Array.from({ length: options.lanes }, () => ({ producer: undefined, busy: false, inFlight: 0 }));
+  }
 
-  /** Callers waiting for an acknowledgement: queued plus in the request in flight. */
+  /** Callers waiting for an acknowledgement: queued plus in the requests in flight. */
   get waiting(): number {
-    return this.queue.length + this.inFlight;
+    let n = this.queue.length;
+    for (const lane of this.lanes) n += lane.inFlight;
+    return n;
   }
 
   send(message: OutgoingMessage): Promise<Acknowledged> {
     if (this.closed) return Promise.reject(new ProduceFailedError('producer closed', false));
-    if (Date.now() < this.refuseUntil) return Promise.reject(new ProduceFailedError('broker unavailable (recent failure)', false));
+    if (this.refuseUntil !== 0 && Date.now() < this.refuseUntil) return Promise.reject(new ProduceFailedError('broker unavailable (recent failure)', false));
     return new Promise((resolve, reject) => {
       this.queue.push({ message, resolve, reject });
-      if (!this.sending) void this.drain();
+      for (const lane of this.lanes) {
+        if (!lane.busy) {
+          void this.drain(lane);
+          break;
+        }
+      }
     });
   }
 
-  private connect(): Promise<Producer> {
-    this.producer ??= (async () => {
+  private connect(lane: Lane): Promise<Producer> {
+    lane.producer ??= (async () => {
       const producer = createIdempotentProducer(this.kafka);
       await producer.connect();
       return producer;
     })();
-    return this.producer;
+    return lane.producer;
   }
 
-  private discardProducer(): void {
-    const old = this.producer;
-    this.producer = undefined;
+  private discardProducer(lane: Lane): void {
+    const old = lane.producer;
+    lane.producer = undefined;
     void old?.then((p) => p.disconnect()).catch(() => undefined);
   }
 
-  private async drain(): Promise<void> {
-    this.sending = true;
+  private async drain(lane: Lane): Promise<void> {
+    lane.busy = true;
+    const { maxBatch, maxBatchBytes, brokerMaxBatchBytes } = this.options;
     try {
-      while (this.queue.length > 0) await this.sendBatch(this.takeBatch());
+      while (this.queue.length > 0) {
+        const maxBytes = Math.min(maxBatchBytes, brokerMaxBatchBytes?.() ?? maxBatchBytes);
+        await this.sendBatch(lane, this.queue.splice(0, batchLength(this.queue, maxBatch, maxBytes)));
+      }
     } finally {
-      this.sending = false;
+      lane.busy = false;
     }
   }
 
-  private takeBatch(): Waiting[] {
-    let count = 0;
-    let bytes = 0;
-    // always at least one message, so that an oversized one fails alone instead of blocking the queue
-    while (count < this.queue.length && count < this.options.maxBatch) {
-      const w = this.queue[count];
-      if (w === undefined) break;
-      const size = w.message.value.length + w.message.key.length;
-      if (count > 0 && bytes + size > this.options.maxBatchBytes) break;
-      bytes += size;
-      count += 1;
-    }
-    return this.queue.splice(0, count);
-  }
-
-  private async sendBatch(batch: Waiting[]): Promise<void> {
+  private async sendBatch(lane: Lane, batch: Waiting[]): Promise<void> {
     const started = process.hrtime.bigint();
-    this.inFlight = batch.length;
+    lane.inFlight = batch.length;
     let timer: NodeJS.Timeout | undefined;
+    // set from the send's callbacks, read after the race
+    const progress = { handedOver: false, abandoned: false };
     try {
       const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new ProduceFailedError(`no acknowledgement within ${this.options.sendTimeoutMs} ms`, true)), this.options.sendTimeoutMs);
+        timer = setTimeout(() => reject(new ProduceFailedError(`no acknowledgement within ${this.options.sendTimeoutMs} ms`, progress.handedOver)), this.options.sendTimeoutMs);
       });
-      const send = this.connect().then((producer) =>
-        producer.send({
+      const send = this.connect(lane).then((producer) => {
+        // a connection that came after the timeout must not send what its callers were told was not sent
+        if (progress.abandoned) throw new ProduceFailedError('abandoned after the timeout', false);
+        progress.handedOver = true;
+        return producer.send({
           topic: this.options.topic,
           acks: -1,
           messages: batch.map((w) => ({ key: w.message.key, value: w.message.value, partition: w.message.partition })),
-        }),
-      );
+        });
+      });
       const metadata = await Promise.race([send, timeout]);
       // kafkajs reports one base offset per partition; messages keep their order within it.
       const next = new Map(metadata.map((m) => [m.partition, Number(m.baseOffset)]));
@@ -147,25 +186,32 @@ export class BatchingProducer {
       }
       this.options.onBatch?.(batch.length, Number(process.hrtime.bigint() - started) / 1e9);
     } catch (err) {
-      const failure = err instanceof ProduceFailedError ? err : new ProduceFailedError(err instanceof Error ? err.message : String(err), true);
+      progress.abandoned = true;
+      const failure = err instanceof ProduceFailedError ? err : new ProduceFailedError(err instanceof Error ? err.message : String(err), progress.handedOver);
       this.options.onFailure?.(failure, batch.length);
-      this.discardProducer();
-      this.refuseUntil = Date.now() + this.options.cooldownMs;
+      this.discardProducer(lane);
       for (const w of batch) w.reject(failure);
-      // Everyone queued behind a failed request would only wait for the same failure; theirs were never sent.
-      const notSent = new ProduceFailedError(`not sent: ${failure.message}`, false);
-      for (const w of this.queue.splice(0)) w.reject(notSent);
+      if (!progress.handedOver) {
+        // The broker could not be reached: everyone queued would only wait for the same failure.
+        this.refuseUntil = Date.now() + this.options.cooldownMs;
+        const notSent = new ProduceFailedError(`not sent: ${failure.message}`, false);
+        for (const w of this.queue.splice(0)) w.reject(notSent);
+      }
     } finally {
       clearTimeout(timer);
-      this.inFlight = 0;
+      lane.inFlight = 0;
     }
   }
 
   async close(): Promise<void> {
     this.closed = true;
-    while (this.sending) await new Promise((r) => setTimeout(r, 10));
-    const producer = this.producer;
-    this.producer = undefined;
-    if (producer) await (await producer.catch(() => undefined))?.disconnect();
+    while (this.lanes.some((l) => l.busy)) await new Promise((r) => setTimeout(r, 10));
+    await Promise.all(
+      this.lanes.map(async (lane) => {
+        const producer = lane.producer;
+        lane.producer = undefined;
+        if (producer) await (await producer.catch(() => undefined))?.disconnect();
+      }),
+    );
   }
 }

@@ -1,4 +1,4 @@
-import type { Admin } from 'kafkajs';
+import kafkajs, { type Admin } from 'kafkajs';
 import { isRetriableKafkaError } from './client.js';
 
 export class TopicError extends Error {
@@ -22,6 +22,17 @@ export async function partitionCount(admin: Admin, topic: string): Promise<numbe
   const found = metadata.topics.find((t) => t.name === topic);
   if (!found) throw new TopicError(`topic ${topic} does not exist`);
   return found.partitions.length;
+}
+
+/** The largest record batch the broker takes for the topic (its max.message.bytes, the broker's default unless set). */
+export async function maxMessageBytes(admin: Admin, topic: string): Promise<number> {
+  const described = await admin.describeConfigs({
+    resources: [{ type: kafkajs.ConfigResourceTypes.TOPIC, name: topic, configNames: ['max.message.bytes'] }],
+    includeSynonyms: false,
+  });
+  const value = Number(described.resources[0]?.configEntries.find((e) => e.configName === 'max.message.bytes')?.configValue);
+  if (!Number.isSafeInteger(value) || value <= 0) throw new TopicError(`topic ${topic}: the broker reported no max.message.bytes`);
+  return value;
 }
 
 /**

@@ -39,6 +39,8 @@ function createProducer(config: ApiConfig, broker: Broker, registry: Registry, l
     topic: config.KAFKA_TOPIC,
     maxBatch: config.PRODUCE_MAX_BATCH,
     maxBatchBytes: config.PRODUCE_MAX_BATCH_BYTES,
+    brokerMaxBatchBytes: broker.maxMessageBytes,
+    lanes: config.PRODUCE_CONCURRENCY,
     sendTimeoutMs: config.PRODUCE_TIMEOUT_MS,
     cooldownMs: 250,
     onBatch: (size, seconds) => {
