@@ -166,9 +166,11 @@ export class LogConsumer {
       if (offset >= expected) records.push({ offset, key: m.key, value: m.value });
     }
     const first = records[0];
-    if (first === undefined) return;
-    if (first.offset > expected) {
-      this.deps.logger.warn({ partition, expected, got: first.offset }, 'log position ahead of the stored offset; seeking back');
+    if (first === undefined || first.offset > expected) {
+      // Everything fetched lies below the stored offset when the position trails it (its read
+      // failed on joining): nothing is resolved, so without a seek kafkajs fetches the same
+      // records again, forever.
+      if (first) this.deps.logger.warn({ partition, expected, got: first.offset }, 'log position ahead of the stored offset; seeking back');
       this.consumer?.seek({ topic: this.options.topic, partition, offset: String(expected) });
       return;
     }
