@@ -81,7 +81,16 @@ const consumer = new LogConsumer(
     sessionTimeoutMs: config.CONSUMER_SESSION_TIMEOUT_MS,
   },
 );
-const lag = new LagMonitor({ kafka, store, topic: config.KAFKA_TOPIC, group, metrics, logger, intervalMs: config.CONSUMER_LAG_INTERVAL_MS });
+const lag = new LagMonitor({
+  kafka,
+  store,
+  topic: config.KAFKA_TOPIC,
+  group,
+  metrics,
+  logger,
+  intervalMs: config.CONSUMER_LAG_INTERVAL_MS,
+  onLogEnd: (partition, end) => consumer.observeLogEnd(partition, end),
+});
 const ops = await startOpsServer(config.HOST, config.METRICS_PORT, registry, () => consumer.health());
 relay.kick(); // letters a previous process committed but did not copy
 lag.start();

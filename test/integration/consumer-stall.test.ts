@@ -28,6 +28,12 @@ describe('consumer progress', () => {
     return { status: res.status, body: (await res.json()) as { problem?: string | null } };
   };
 
+  const metric = async (consumer: TestConsumer, name: string) => {
+    const text = await (await fetch(`${consumer.metricsUrl}/metrics`)).text();
+    const line = text.split('\n').find((l) => l.startsWith(`${name} `) || l.startsWith(`${name}{`));
+    return line === undefined ? undefined : Number(line.split(' ').at(-1));
+  };
+
   it('joining while the database refuses connections, it still resumes from a stored offset more than one fetch past the log start', async () => {
     // More than one fetch (8 MiB per partition) of log below the offset a previous consumer stored.
     const RECORDS = 96;
@@ -69,6 +75,37 @@ describe('consumer progress', () => {
     } finally {
       await consumer.stop();
       await proxy.close();
+    }
+  });
+
+  it('a batch that waits on a lock without failing is a stall too: readiness fails and the metric says so, until it moves again', async () => {
+    const id = await createCampaign(10);
+    const consumer = await startTestConsumer(fx().db.config, fx().topic, { CONSUMER_STALL_AFTER_MS: '1000' });
+    try {
+      assert.equal((await participate(id, 1)).status, 202);
+      await waitForDecisions(fx().db.sequelize, id, 1);
+      const [limits] = await fx().db.sequelize.query<{ wait: number }>('SELECT @@innodb_lock_wait_timeout AS wait', { type: QueryTypes.SELECT });
+      // The consumer's statement must still be waiting, not failing, while the test looks.
+      assert.ok(Number(limits?.wait) >= 40, `innodb_lock_wait_timeout is ${limits?.wait} s`);
+
+      const held = await fx().db.sequelize.transaction();
+      try {
+        // The row every batch locks first: the next batch waits for it, with no error to report.
+        await fx().db.sequelize.query('SELECT next_offset FROM consumer_offsets WHERE topic = ? FOR UPDATE', { replacements: [fx().topic], transaction: held });
+        assert.equal((await participate(id, 2)).status, 202);
+        await waitFor('readiness to report the stall', async () => (await readiness(consumer)).status === 503, 20_000);
+        const { body } = await readiness(consumer);
+        assert.match(String(body.problem), /stalled at partition 0 offset \d+ for \d+ s: no progress while the log ends at \d+/);
+        assert.equal(await metric(consumer, 'fcfs_consumer_stalled'), 1);
+        assert.equal((await decisionsOf(fx().db.sequelize, id)).length, 1, 'nothing decided while the lock is held');
+      } finally {
+        await held.commit();
+      }
+      await waitForDecisions(fx().db.sequelize, id, 2);
+      await waitFor('ready again', async () => (await readiness(consumer)).status === 200);
+      assert.equal(await metric(consumer, 'fcfs_consumer_stalled'), 0);
+    } finally {
+      await consumer.stop();
     }
   });
 });
