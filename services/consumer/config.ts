@@ -24,6 +24,11 @@ export const consumerConfigShape = {
   CONSUMER_SESSION_TIMEOUT_MS: env.int(10_000, 6_000, 300_000),
   /** How often the lag (log end - stored offset) is measured. */
   CONSUMER_LAG_INTERVAL_MS: env.int(2_000, 100, 60_000),
+  /**
+   * How often the dead-letter outbox is drained on its own, besides after every batch that set
+   * letters aside: a commit whose acknowledgement was lost leaves letters nobody kicks the relay for.
+   */
+  CONSUMER_DEAD_LETTER_DRAIN_INTERVAL_MS: env.int(10_000, 100, 600_000),
   METRICS_PORT: env.listenPort(9464),
   SHUTDOWN_TIMEOUT_MS: env.int(15_000, 0, 120_000),
 };

@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { Kafka, logLevel } from 'kafkajs';
 import { QueryTypes } from 'sequelize';
 import { startTestConsumer } from './support/consumer.js';
+import { startDbProxy } from './support/db-proxy.js';
 import { createTestDatabase, type TestDatabase } from './support/database.js';
 import { startOwnBroker, type OwnBroker } from './support/own-broker.js';
 import { waitFor } from './support/process.js';
@@ -115,6 +116,37 @@ describe('dead-letter relay', () => {
       assert.deepEqual(await copiesOnTopic(from, 3), [from, from + 1, from + 2]);
     } finally {
       await consumer.stop();
+    }
+  });
+
+  it('letters of a batch whose COMMIT acknowledgement was lost are copied all the same', async () => {
+    const proxy = await startDbProxy(db.config.DB_HOST, db.config.DB_PORT);
+    await proxy.open();
+    const consumer = await startTestConsumer(db.config, topic, {
+      KAFKA_BROKERS: broker.brokers,
+      DB_PORT: String(proxy.port),
+      CONSUMER_DEAD_LETTER_DRAIN_INTERVAL_MS: '500',
+    });
+    try {
+      const from = await logEnd();
+      // The server commits the batch; the consumer only sees its connection cut, retries, and
+      // finds the offset already moved.
+      const lost = proxy.loseNextCommitAck();
+      await poison(1);
+      await lost;
+      await waitFor('the retried batch to be fenced', () => Promise.resolve(consumer.output().includes('stored offset moved under us')));
+      const [stored] = await db.sequelize.query<{ next_offset: number }>('SELECT next_offset FROM consumer_offsets', { type: QueryTypes.SELECT });
+      assert.equal(stored?.next_offset, from + 1, 'committed once');
+
+      await waitFor('the letter copied', async () => (await letters(from))[0]?.published_at != null, 20_000);
+      assert.deepEqual(
+        (await letters(from)).map((l) => [l.log_offset, l.publish_error]),
+        [[from, null]],
+      );
+      assert.deepEqual(await copiesOnTopic(from, 1), [from]);
+    } finally {
+      await consumer.stop();
+      await proxy.close();
     }
   });
 });
