@@ -49,7 +49,7 @@ export function overviewDashboard(): Dashboard {
     ]))
     .withRow(new RowBuilder('Anything wrong?'))
     .withPanel(stat('Alerts firing', 'Alerts of this system firing now.', 'short', { expr: 'count(ALERTS{alertstate="firing", alertname=~"Fcfs.*"}) or vector(0)' }))
-    .withPanel(stat('Consumer stalled', '1 when a batch keeps failing and nothing is decided (see the consumer /readyz).', 'short', { expr: 'max(fcfs_consumer_stalled)' }))
+    .withPanel(stat('Consumer stalled', '1 when nothing is decided while entries wait in the log (see the consumer /readyz).', 'short', { expr: 'max(fcfs_consumer_stalled)' }))
     .withPanel(stat('Dead letters (1 h)', 'Entries set aside instead of decided in the last hour.', 'short', { expr: 'sum(increase(fcfs_consumer_dead_letters_total[1h]))' }))
     .withPanel(stat('Consumers up', 'Consumer processes scraped successfully (exactly 1 expected).', 'short', { expr: 'sum(up{component="consumer"})' }))
     .build();

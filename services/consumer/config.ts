@@ -15,12 +15,20 @@ export const consumerConfigShape = {
    * locks); a campaign keeps its order only if it lives on one partition (api PARTITION_KEY=campaign).
    */
   CONSUMER_PARTITIONS_CONCURRENTLY: env.int(1, 1, 64),
-  /** A batch failing for this long makes the consumer report itself stalled (/readyz 503, metric). */
+  /**
+   * No progress for this long while the log has entries beyond the stored offset makes the
+   * consumer report itself stalled (/readyz 503, metric), whatever keeps it from advancing.
+   */
   CONSUMER_STALL_AFTER_MS: env.int(30_000, 1_000, 3_600_000),
   /** Kafka session timeout of the consumer's own membership; a replacement never waits for it. */
   CONSUMER_SESSION_TIMEOUT_MS: env.int(10_000, 6_000, 300_000),
   /** How often the lag (log end - stored offset) is measured. */
   CONSUMER_LAG_INTERVAL_MS: env.int(2_000, 100, 60_000),
+  /**
+   * How often the dead-letter outbox is drained on its own, besides after every batch that set
+   * letters aside: a commit whose acknowledgement was lost leaves letters nobody kicks the relay for.
+   */
+  CONSUMER_DEAD_LETTER_DRAIN_INTERVAL_MS: env.int(10_000, 100, 600_000),
   METRICS_PORT: env.listenPort(9464),
   SHUTDOWN_TIMEOUT_MS: env.int(15_000, 0, 120_000),
 };

@@ -19,6 +19,11 @@ export interface DeadLetterRelayDeps {
   isRetriable: (err: unknown) => boolean;
   logger: Logger;
   clock: () => Date;
+  /**
+   * How often the outbox is drained without a kick: a batch whose COMMIT acknowledgement was lost
+   * is committed with its letters, yet its retry is fenced and kicks nothing.
+   */
+  drainIntervalMs: number;
   onBacklog?: (unpublished: number) => void;
   onRefused?: () => void;
 }
@@ -37,10 +42,20 @@ export class DeadLetterRelay {
   private running: Promise<void> | undefined;
   private again = false;
   private retryTimer: NodeJS.Timeout | undefined;
+  private drainTimer: NodeJS.Timeout | undefined;
   private failures = 0;
   private closed = false;
 
   constructor(private readonly deps: DeadLetterRelayDeps) {}
+
+  /** Copies what a previous process left, then drains on its own every drainIntervalMs. */
+  start(): void {
+    this.kick();
+    // While copies fail, the backoff's retry timer is the one that tries again.
+    this.drainTimer = setInterval(() => {
+      if (!this.running && this.failures === 0) this.kick();
+    }, this.deps.drainIntervalMs);
+  }
 
   /** Copies whatever is waiting; cheap to call after every batch. */
   kick(): void {
@@ -102,6 +117,7 @@ export class DeadLetterRelay {
 
   async close(): Promise<void> {
     this.closed = true;
+    clearInterval(this.drainTimer);
     clearTimeout(this.retryTimer);
     await this.running;
   }

@@ -11,6 +11,8 @@ export interface LagMonitorDeps {
   metrics: ConsumerMetrics;
   logger: Logger;
   intervalMs: number;
+  /** Each partition's log end, as measured, before the stored offsets are read. */
+  onLogEnd?: (partition: number, end: number) => void;
 }
 
 /**
@@ -39,6 +41,7 @@ export class LagMonitor {
       this.admin = admin;
     }
     const ends = await this.admin.fetchTopicOffsets(this.deps.topic);
+    for (const e of ends) this.deps.onLogEnd?.(e.partition, Number(e.high));
     const stored = await this.deps.store.storedOffsets(this.deps.group, this.deps.topic);
     for (const [partition, lag] of backlog(ends, stored)) this.deps.metrics.lag.set({ partition: String(partition) }, lag);
   }

@@ -5,6 +5,7 @@ import { isConnectivityError, isRetryableTransactionError } from '../db/errors.j
 import type { Logger } from '../platform/logger.js';
 import type { BatchProcessor, BatchResult, LogRecord } from './batch-processor.js';
 import type { ConsumerMetrics, FailureCause } from './metrics.js';
+import { ProgressWatch } from './progress-watch.js';
 
 export interface LogConsumerOptions {
   topic: string;
@@ -13,7 +14,7 @@ export interface LogConsumerOptions {
   maxBatch: number;
   /** Partitions decided at once, each in its own transactions (1 = strictly one after another). */
   partitionsConcurrently: number;
-  /** How long a batch may keep failing before the consumer reports itself stalled. */
+  /** How long the consumer may make no progress, with entries beyond its offset, before it reports itself stalled. */
   stallAfterMs: number;
   /** kafkajs session timeout of this process's membership. */
   sessionTimeoutMs: number;
@@ -32,11 +33,13 @@ export interface LogConsumerDeps {
 
 export interface ConsumerHealth {
   readonly ready: boolean;
-  /** A batch has kept failing for longer than the stall limit: the log is not advancing. */
+  /** No progress for longer than the stall limit while the log has entries beyond the offset. */
   readonly stalled: boolean;
   /** Why the consumer is not ready, or is not advancing. */
   readonly problem: string | null;
 }
+
+const messageOf = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 function failureCause(err: unknown): FailureCause {
   if (isConnectivityError(err)) return 'database_unavailable';
@@ -65,25 +68,25 @@ export class LogConsumer {
   private readonly expected = new Map<number, number>();
   private stopping = false;
   private assigned = false;
-  /** Per partition: since when its batch has kept failing, and why. */
-  private readonly failing = new Map<number, { since: number; error: string }>();
+  private readonly progress: ProgressWatch;
   private groupOffsetAt = 0;
   private groupOffsetInFlight = false;
 
   constructor(
     private readonly deps: LogConsumerDeps,
     private readonly options: LogConsumerOptions,
-  ) {}
+  ) {
+    this.progress = new ProgressWatch(options.stallAfterMs, deps.clock);
+  }
 
   private position(partition: number): LogPosition {
     return { group: this.options.group, topic: this.options.topic, partition };
   }
 
   health(): ConsumerHealth {
-    const now = this.deps.clock();
-    const stalled = [...this.failing].filter(([, f]) => now - f.since >= this.options.stallAfterMs);
-    if (stalled.length > 0) {
-      const problems = stalled.map(([p, f]) => `partition ${p} offset ${this.expected.get(p) ?? '?'} for ${Math.round((now - f.since) / 1000)} s: ${f.error}`);
+    const stalls = this.progress.stalls();
+    if (stalls.length > 0) {
+      const problems = stalls.map((s) => `partition ${s.partition} offset ${s.offset ?? '?'} for ${Math.round(s.forMs / 1000)} s: ${s.reason}`);
       return { ready: false, stalled: true, problem: `stalled at ${problems.join('; ')}` };
     }
     if (this.stopping) return { ready: false, stalled: false, problem: 'stopping' };
@@ -151,6 +154,7 @@ export class LogConsumer {
       next = await this.deps.store.initOffset(at, low, new Date(this.deps.clock()));
     }
     this.expected.set(partition, next);
+    this.progress.position(partition, next);
     this.deps.metrics.nextOffset.set({ partition: String(partition) }, next);
     return next;
   }
@@ -159,16 +163,24 @@ export class LogConsumer {
     const { batch } = payload;
     const partition = batch.partition;
     const at = this.position(partition);
-    let expected = this.expected.get(partition) ?? (await this.loadExpected(partition));
+    this.progress.logEnd(partition, Number(batch.highWatermark));
+    let expected =
+      this.expected.get(partition) ??
+      (await this.loadExpected(partition).catch((err: unknown) => {
+        this.progress.failed(partition, messageOf(err));
+        throw err;
+      }));
     const records: LogRecord[] = [];
     for (const m of batch.messages) {
       const offset = Number(m.offset);
       if (offset >= expected) records.push({ offset, key: m.key, value: m.value });
     }
     const first = records[0];
-    if (first === undefined) return;
-    if (first.offset > expected) {
-      this.deps.logger.warn({ partition, expected, got: first.offset }, 'log position ahead of the stored offset; seeking back');
+    if (first === undefined || first.offset > expected) {
+      // Everything fetched lies below the stored offset when the position trails it (its read
+      // failed on joining): nothing is resolved, so without a seek kafkajs fetches the same
+      // records again, forever.
+      if (first) this.deps.logger.warn({ partition, expected, got: first.offset }, 'log position ahead of the stored offset; seeking back');
       this.consumer?.seek({ topic: this.options.topic, partition, offset: String(expected) });
       return;
     }
@@ -183,7 +195,7 @@ export class LogConsumer {
           timer();
           expected = result.next;
           this.expected.set(partition, expected);
-          this.failing.delete(partition);
+          this.progress.position(partition, expected);
           this.record(partition, chunk.length, result);
           this.deps.onCommitted?.(result);
           break;
@@ -196,7 +208,7 @@ export class LogConsumer {
             this.consumer?.seek({ topic: this.options.topic, partition, offset: String(next) });
             return;
           }
-          this.failing.set(partition, { since: this.failing.get(partition)?.since ?? this.deps.clock(), error: err instanceof Error ? err.message : String(err) });
+          this.progress.failed(partition, messageOf(err));
           this.deps.metrics.failures.inc({ cause: failureCause(err) });
           const wait = Math.min(BACKOFF_MAX_MS, BACKOFF_MIN_MS * 2 ** attempt);
           this.deps.logger.warn({ err, partition, offset: expected, attempt, retryInMs: wait }, 'batch failed; retrying without moving on');
@@ -209,6 +221,11 @@ export class LogConsumer {
       await payload.heartbeat();
     }
     this.publishGroupOffset(partition, expected);
+  }
+
+  /** The log end measured on its own clock: a fetch loop that stopped shows no batch to learn it from. */
+  observeLogEnd(partition: number, end: number): void {
+    this.progress.logEnd(partition, end);
   }
 
   /** Informational only, for lag tools; the database holds the real position. */

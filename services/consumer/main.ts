@@ -57,6 +57,7 @@ const relay = new DeadLetterRelay({
   isRetriable: isRetriableKafkaError,
   logger,
   clock,
+  drainIntervalMs: config.CONSUMER_DEAD_LETTER_DRAIN_INTERVAL_MS,
   onBacklog: (n) => metrics.deadLettersUnpublished.set(n),
   onRefused: () => metrics.deadLetterCopiesRefused.inc(),
 });
@@ -81,9 +82,18 @@ const consumer = new LogConsumer(
     sessionTimeoutMs: config.CONSUMER_SESSION_TIMEOUT_MS,
   },
 );
-const lag = new LagMonitor({ kafka, store, topic: config.KAFKA_TOPIC, group, metrics, logger, intervalMs: config.CONSUMER_LAG_INTERVAL_MS });
+const lag = new LagMonitor({
+  kafka,
+  store,
+  topic: config.KAFKA_TOPIC,
+  group,
+  metrics,
+  logger,
+  intervalMs: config.CONSUMER_LAG_INTERVAL_MS,
+  onLogEnd: (partition, end) => consumer.observeLogEnd(partition, end),
+});
 const ops = await startOpsServer(config.HOST, config.METRICS_PORT, registry, () => consumer.health());
-relay.kick(); // letters a previous process committed but did not copy
+relay.start();
 lag.start();
 await consumer.start();
 logger.info({ topic: config.KAFKA_TOPIC, group, metricsPort: ops.port }, 'consumer started');

@@ -46,9 +46,35 @@ export function createIdempotentProducer(kafka: Kafka): Producer {
   });
 }
 
-/** Whether trying again could help: a broker that said "never" (e.g. record too large) will say it again. */
+/**
+ * Whether trying again could help. Only a live broker refusing the request is final (a record too
+ * large, an invalid topic, not authorised): asked again, it says the same. Anything else is
+ * retriable, an outage above all, however kafkajs marks it: when its own retries run out, or a
+ * reconnect fails inside a retry, it throws KafkaJSNumberOfRetriesExceeded or
+ * KafkaJSNonRetriableError, both `retriable: false`, around the connection error that caused it.
+ */
 export function isRetriableKafkaError(err: unknown): boolean {
-  // kafkajs errors carry `retriable`; its error classes are not importable from ESM.
-  const retriable = typeof err === 'object' && err !== null ? (err as { retriable?: unknown }).retriable : undefined;
-  return typeof retriable === 'boolean' ? retriable : true;
+  const root = rootCause(err);
+  return !(isBrokerAnswer(root) && root.retriable === false);
+}
+
+/** The innermost `cause` (kafkajs wraps the broker's answer or the connection error in it). */
+function rootCause(err: unknown): unknown {
+  let current = err;
+  for (let depth = 0; depth < 10; depth++) {
+    const cause = typeof current === 'object' && current !== null ? (current as { cause?: unknown }).cause : undefined;
+    if (cause === undefined || cause === null || cause === current) break;
+    current = cause;
+  }
+  return current;
+}
+
+/**
+ * An error code the broker sent back (KafkaJSProtocolError and its subclasses carry the protocol's
+ * numeric code and its name); its classes are not importable from ESM, so it is told by shape.
+ */
+function isBrokerAnswer(err: unknown): err is { code: number; type: string; retriable?: unknown } {
+  if (typeof err !== 'object' || err === null) return false;
+  const { code, type } = err as { code?: unknown; type?: unknown };
+  return typeof code === 'number' && typeof type === 'string';
 }
