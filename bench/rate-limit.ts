@@ -1,5 +1,5 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { rateLimit } from '../services/api/http/rate-limit.js';
+import { createRateLimiter, rateLimit } from '../services/api/http/rate-limit.js';
 
 export interface LimiterCost {
   calls: number;
@@ -14,7 +14,7 @@ export interface LimiterCost {
  * so each call also creates a bucket and evicts the least recently used one: its worst case.
  */
 export function limiterCost(calls = 500_000): LimiterCost {
-  const limiter = rateLimit({ userPerSec: 1e6, userBurst: 1e6, addressPerSec: 1e9, addressBurst: 1e9, maxKeys: 100_000 });
+  const limiter = rateLimit(createRateLimiter({ userPerSec: 1e6, userBurst: 1e6, addressPerSec: 1e9, addressBurst: 1e9, maxKeys: 100_000 }));
   const noop: RequestHandler = (_req, _res, next) => next();
   const res = { setHeader: () => undefined } as unknown as Response;
   const body = { userId: 0 };

@@ -3,7 +3,7 @@
 # under the state dir, so it never collides with (or touches) a system
 # MariaDB on :3306.
 #
-# usage: scripts/mariadb.sh start|stop|status|env
+# usage: scripts/mariadb.sh start|stop|status|env|pid   (pid: the running server's, for fault tests)
 set -euo pipefail
 # shellcheck source=lib/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
@@ -212,8 +212,10 @@ case "${1:-}" in
   stop) cmd_stop ;;
   status) cmd_status ;;
   env) cmd_env ;;
+  # for fault tests that freeze or kill the server they run against
+  pid) running_pid ;;
   *)
-    echo "usage: $0 start|stop|status|env" >&2
+    echo "usage: $0 start|stop|status|env|pid" >&2
     exit 2
     ;;
 esac

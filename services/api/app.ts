@@ -1,4 +1,5 @@
-import express, { type Express } from 'express';
+import type { RequestListener } from 'node:http';
+import express from 'express';
 import type { Registry } from 'prom-client';
 import type { Logger } from '../platform/logger.js';
 import { adminCampaignRoutes, campaignStatusRoutes, type StatusSource } from './campaigns/routes.js';
@@ -9,7 +10,8 @@ import { sendOk } from './http/envelope.js';
 import { errorHandler, notFound } from './http/error-handler.js';
 import { httpMetrics } from './http/http-metrics.js';
 import { adminAuth, onlyMethods, requireJson } from './http/middleware.js';
-import { rateLimit, type RateLimitOptions } from './http/rate-limit.js';
+import { createRateLimiter, rateLimit, type RateLimitOptions } from './http/rate-limit.js';
+import { leanIngestRoute } from './participation/lean-route.js';
 import { openApiDocument } from './openapi.js';
 import { adminToolRoutes, type PartitionSource } from './admin-tools/routes.js';
 import { aggregationRunRoutes, type AggregationRunDeps } from './aggregation-runs/routes.js';
@@ -17,8 +19,8 @@ import { statsRoutes, type StatsDeps } from './stats/routes.js';
 import { deadLetterRoutes } from './dead-letters/routes.js';
 import type { DeadLetterStore } from '../db/dead-letter-store.js';
 import type { IngestService } from './participation/ingest-service.js';
-import { ingestOutcomes } from './participation/ingest-metrics.js';
-import { INGEST_PATH, PARTICIPATION_MOUNT, participationRoutes } from './participation/routes.js';
+import { INGEST_ROUTE, ingestOutcomes } from './participation/ingest-metrics.js';
+import { PARTICIPATION_MOUNT, participationRoutes } from './participation/routes.js';
 import type { ParticipationService } from './participation/service.js';
 
 export interface AppDeps {
@@ -44,18 +46,22 @@ export interface AppDeps {
   /** Proxy hops whose X-Forwarded-For is believed for the client address. */
   trustProxy: number;
   benchNoopRoute?: boolean;
+  /** Serve POST /participation without express (LEAN_INGEST_ROUTE); express takes it otherwise. */
+  leanIngestRoute: boolean;
   clock?: () => Date;
 }
 
-export function createApp(deps: AppDeps): Express {
+/** The API's HTTP handler: the lean participation route first (when on), express for everything it does not take. */
+export function createApp(deps: AppDeps): RequestListener {
   const clock = deps.clock ?? (() => new Date());
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('trust proxy', deps.trustProxy);
   const ingestCounter = ingestOutcomes(deps.registry);
-  app.use(httpMetrics(deps.registry, [ingestCounter.onFinish]));
-  app.use(PARTICIPATION_MOUNT + INGEST_PATH, ingestCounter.scope);
+  const metrics = httpMetrics(deps.registry, [ingestCounter.onClose]);
+  app.use(metrics.middleware);
+  app.use(INGEST_ROUTE, ingestCounter.scope);
   app.use(onlyMethods(['GET', 'HEAD', 'POST']));
   // While draining, finish the current request but tell keep-alive clients to reconnect elsewhere.
   app.use((_req, res, next) => {
@@ -84,9 +90,23 @@ export function createApp(deps: AppDeps): Express {
   admin.use(adminToolRoutes(deps.ingest, deps.topic, deps.partitions, deps.bulkMaxCount));
   app.use('/api/admin', admin);
   app.use('/api/campaigns', campaignStatusRoutes(deps.campaigns, deps.status));
-  app.use(PARTICIPATION_MOUNT, participationRoutes(deps.participations, deps.ingest, deps.rateLimit ? [rateLimit(deps.rateLimit)] : []));
+  const limiter = deps.rateLimit ? createRateLimiter(deps.rateLimit) : undefined;
+  app.use(PARTICIPATION_MOUNT, participationRoutes(deps.participations, deps.ingest, limiter ? [rateLimit(limiter)] : []));
 
   app.use(notFound);
   app.use(errorHandler(deps.logger));
-  return app;
+  if (!deps.leanIngestRoute) return app;
+  const lean = leanIngestRoute({
+    ingest: deps.ingest,
+    limiter,
+    bodyLimitBytes: deps.bodyLimitBytes,
+    trustProxy: deps.trustProxy,
+    lifecycle: deps.lifecycle,
+    metrics,
+    outcomes: ingestCounter,
+    logger: deps.logger,
+  });
+  return (req, res) => {
+    if (!lean(req, res)) app(req, res);
+  };
 }

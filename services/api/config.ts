@@ -27,6 +27,11 @@ export const apiConfigShape = {
   PORT: env.listenPort(8080),
   /** Processes sharing the port (node:cluster). 1 in Kubernetes, where replicas scale out; more on a single box. */
   API_WORKERS: env.int(1, 1, 64),
+  /**
+   * Serves POST /api/campaigns/{id}/participation straight from node:http, without express (which
+   * still takes the route's uncommon forms); `false` leaves all of it to express, e.g. for an A/B run.
+   */
+  LEAN_INGEST_ROUTE: env.bool(true),
   /** Mounts POST /api/bench/noop (parse JSON, answer 202): the baseline of `make bench`. */
   BENCH_NOOP_ROUTE: env.bool(false),
   /** `token` (default) requires ADMIN_TOKEN; `disabled` leaves /api/admin/* open, for local experiments only. */

@@ -57,6 +57,7 @@ export async function startApi(config: ApiConfig, logger: Logger): Promise<Runni
     adminToken: config.ADMIN_AUTH === 'token' ? config.ADMIN_TOKEN : undefined,
     bodyLimitBytes: config.BODY_LIMIT_BYTES,
     benchNoopRoute: config.BENCH_NOOP_ROUTE,
+    leanIngestRoute: config.LEAN_INGEST_ROUTE,
     bulkMaxCount: config.BULK_MAX_COUNT,
     trustProxy: config.TRUST_PROXY,
     rateLimit: config.RATE_LIMIT_ENABLED

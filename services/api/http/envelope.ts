@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import type { Response } from 'express';
 import { httpStatusOf, type ErrorCode, type FieldProblem } from './errors.js';
 
@@ -14,9 +15,25 @@ export interface ErrorEnvelope {
   data: Readonly<Record<string, unknown>> | null;
 }
 
-export function sendOk(res: Response, status: number, message: string, data: unknown): void {
-  const body: SuccessEnvelope = { success: true, message, data };
-  res.status(status).json(body);
+/**
+ * Every JSON answer, on both HTTP paths (express and the lean participation route), is written
+ * here, so their status lines, headers and bytes cannot drift apart.
+ */
+export function writeJson(res: ServerResponse, status: number, body: SuccessEnvelope | ErrorEnvelope): void {
+  const json = JSON.stringify(body);
+  res.statusCode = status;
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.setHeader('Content-Length', Buffer.byteLength(json));
+  res.end(json);
+}
+
+export function sendOk(res: ServerResponse, status: number, message: string, data: unknown): void {
+  writeJson(res, status, { success: true, message, data });
+}
+
+export function errorEnvelope(errorCode: ErrorCode, message: string, details?: readonly FieldProblem[], extra?: Readonly<Record<string, unknown>>): ErrorEnvelope {
+  const data = details || extra ? { ...extra, ...(details ? { details } : {}) } : null;
+  return { success: false, message, errorCode, data };
 }
 
 /** The status is the code's, from the one table in errors.ts, so the two cannot disagree. */
@@ -27,9 +44,7 @@ export function sendError(
   details?: readonly FieldProblem[],
   extra?: Readonly<Record<string, unknown>>,
 ): void {
-  const data = details || extra ? { ...extra, ...(details ? { details } : {}) } : null;
-  const body: ErrorEnvelope = { success: false, message, errorCode, data };
   // for metrics that classify answers without parsing them
   (res.locals as { errorCode?: ErrorCode }).errorCode = errorCode;
-  res.status(httpStatusOf(errorCode)).json(body);
+  writeJson(res, httpStatusOf(errorCode), errorEnvelope(errorCode, message, details, extra));
 }

@@ -2,9 +2,10 @@ import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from '../../platform/logger.js';
 import { asDatabaseUnavailable } from '../../db/errors.js';
 import { QueryCancelledError } from '../../db/heavy-query.js';
-import { sendError } from './envelope.js';
+import type { ServerResponse } from 'node:http';
+import { errorEnvelope, sendError, writeJson } from './envelope.js';
 import { DomainError } from '../../platform/errors.js';
-import { httpStatusOf } from './errors.js';
+import { httpStatusOf, type ErrorCode } from './errors.js';
 
 interface BodyParserError {
   type: string;
@@ -26,17 +27,28 @@ export const notFound: RequestHandler = (req, res) => {
   sendError(res, 'ROUTE_NOT_FOUND', `no route for ${req.method} ${req.path}`);
 };
 
+/** A domain error (or a database outage, which becomes one), else undefined. */
+export function domainErrorOf(err: unknown): DomainError | undefined {
+  return err instanceof DomainError ? err : asDatabaseUnavailable(err);
+}
+
+/** What every path does with a domain error: log a 5xx, tell a retriable one when to retry, answer in the envelope. */
+export function answerDomainError(res: ServerResponse, domain: DomainError, logger: Logger, path: string): void {
+  if (httpStatusOf(domain.code) >= 500) logger.warn({ err: domain.cause ?? domain, path }, domain.message);
+  if (domain.retriable) res.setHeader('Retry-After', '1');
+  writeJson(res, httpStatusOf(domain.code), errorEnvelope(domain.code, domain.message, domain.details, domain.data));
+}
+
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err: unknown, req, res, next) => {
     if (res.headersSent) {
       next(err);
       return;
     }
-    const domain = err instanceof DomainError ? err : asDatabaseUnavailable(err);
+    const domain = domainErrorOf(err);
     if (domain) {
-      if (httpStatusOf(domain.code) >= 500) logger.warn({ err: domain.cause ?? domain, path: req.path }, domain.message);
-      if (domain.retriable) res.setHeader('Retry-After', '1');
-      sendError(res, domain.code, domain.message, domain.details, domain.data);
+      (res.locals as { errorCode?: ErrorCode }).errorCode = domain.code;
+      answerDomainError(res, domain, logger, req.path);
       return;
     }
     if (isBodyParserError(err)) {

@@ -3,6 +3,9 @@ import { Counter, type Registry } from 'prom-client';
 import { METRIC_PREFIX } from '../../platform/metrics.js';
 import type { ErrorCode } from '../http/errors.js';
 
+/** The Kafka-path endpoint's route template, as the HTTP metrics label it. */
+export const INGEST_ROUTE = '/api/campaigns/:campaignId/participation';
+
 const INGEST_OUTCOMES = [
   'accepted',
   'short_circuit_sold_out',
@@ -14,8 +17,10 @@ const INGEST_OUTCOMES = [
   'unavailable_broker',
   'unavailable_database',
   'error',
+  /** The client left (or was cut off) before the answer was out; the request may still have been accepted. */
+  'unanswered',
 ] as const;
-type IngestOutcome = (typeof INGEST_OUTCOMES)[number];
+export type IngestOutcome = (typeof INGEST_OUTCOMES)[number];
 
 /** Set by the route when its answer is a success, so the counter need not read the body. */
 export function setIngestOutcome(res: Response, outcome: IngestOutcome): void {
@@ -35,10 +40,14 @@ const BY_ERROR: Partial<Record<ErrorCode, IngestOutcome>> = {
   RATE_LIMITED: 'rate_limited',
 };
 
+/** The outcome of an error answer. */
+export function outcomeOfError(code: ErrorCode | undefined): IngestOutcome {
+  return (code && BY_ERROR[code]) ?? 'error';
+}
+
 function outcomeOf(res: Response): IngestOutcome {
   const locals = res.locals as { ingestOutcome?: IngestOutcome; errorCode?: ErrorCode };
-  if (locals.ingestOutcome) return locals.ingestOutcome;
-  return (locals.errorCode && BY_ERROR[locals.errorCode]) ?? 'error';
+  return locals.ingestOutcome ?? outcomeOfError(locals.errorCode);
 }
 
 export interface IngestOutcomes {
@@ -47,8 +56,10 @@ export interface IngestOutcomes {
    * is reached (unreadable body, wrong media type) are counted too.
    */
   readonly scope: RequestHandler;
-  /** For the HTTP metrics' finish handler: one listener per request is enough for both. */
-  readonly onFinish: (req: Request, res: Response) => void;
+  /** For the HTTP metrics' close handler: one listener per request is enough for both. */
+  readonly onClose: (res: Response, answered: boolean) => void;
+  /** For the lean route, which knows its outcome itself. */
+  readonly count: (outcome: IngestOutcome) => void;
 }
 
 /** Counts every answer of the Kafka-path participation endpoint by what it told the client. */
@@ -62,11 +73,17 @@ export function ingestOutcomes(registry: Registry): IngestOutcomes {
   for (const outcome of INGEST_OUTCOMES) counter.inc({ outcome }, 0);
   return {
     scope: (req: Request, res: Response, next: NextFunction) => {
-      if (req.method === 'POST') (res.locals as { ingestCounted?: boolean }).ingestCounted = true;
+      if (req.method === 'POST') {
+        const locals = res.locals as { ingestCounted?: boolean; route?: string };
+        locals.ingestCounted = true;
+        // labelled with the route even when refused before reaching it (body, media type), as the lean route does
+        locals.route = INGEST_ROUTE;
+      }
       next();
     },
-    onFinish: (_req, res) => {
-      if ((res.locals as { ingestCounted?: boolean }).ingestCounted) counter.inc({ outcome: outcomeOf(res) });
+    onClose: (res, answered) => {
+      if ((res.locals as { ingestCounted?: boolean }).ingestCounted) counter.inc({ outcome: answered ? outcomeOf(res) : 'unanswered' });
     },
+    count: (outcome) => counter.inc({ outcome }),
   };
 }

@@ -1,10 +1,10 @@
-import { Router, type Request, type RequestHandler } from 'express';
+import { Router, type RequestHandler } from 'express';
 import { z } from 'zod';
 import { sendOk } from '../http/envelope.js';
 import { badBody, badInput, campaignIdParameter, databaseDown, fail, idempotencyKeyParameter, idPathParameter, ok, operation } from '../http/openapi-declare.js';
 import { idParam, requestId, userId } from '../http/schemas.js';
 import { parse } from '../http/validate.js';
-import { setIngestOutcome } from './ingest-metrics.js';
+import { setIngestOutcome, type IngestOutcome } from './ingest-metrics.js';
 import type { IngestService } from './ingest-service.js';
 import { PENDING, type ParticipationService } from './service.js';
 import {
@@ -134,8 +134,7 @@ export const participationOperations = [
 ];
 
 /** The body's requestId and the Idempotency-Key header are the same thing; if both, they must agree. */
-function clientRequestId(req: Request, fromBody: string | undefined): string | undefined {
-  const header = req.headers['idempotency-key'];
+function clientRequestId(header: string | string[] | undefined, fromBody: string | undefined): string | undefined {
   if (header === undefined) return fromBody;
   const fromHeader = parse(requestId, header, 'header.Idempotency-Key');
   if (fromBody !== undefined && fromBody !== fromHeader) {
@@ -148,35 +147,54 @@ function clientRequestId(req: Request, fromBody: string | undefined): string | u
 export const PARTICIPATION_MOUNT = '/api';
 export const INGEST_PATH = '/campaigns/:campaignId/participation';
 
+export interface IngestAnswer {
+  readonly status: 200 | 202;
+  readonly message: string;
+  readonly data: unknown;
+  readonly outcome: IngestOutcome;
+}
+
+/**
+ * The Kafka-path participation from its raw inputs to its answer, for both HTTP paths (the
+ * express route and the lean one in lean-route.ts). Throws a DomainError for any refusal.
+ */
+export async function ingestAnswer(ingest: IngestService, rawCampaignId: unknown, rawBody: unknown, idempotencyKey: string | string[] | undefined): Promise<IngestAnswer> {
+  const campaignId = parse(idParam, rawCampaignId, 'path');
+  const body = parse(participationBody, rawBody, 'body');
+  const result = await ingest.participate(campaignId, body.userId, clientRequestId(idempotencyKey, body.requestId));
+  if (result.kind === 'accepted') {
+    return {
+      status: 202,
+      message: 'accepted; the decision follows in log order',
+      data: { requestId: result.requestId, status: PENDING, sequence: result.ack.offset, partition: result.ack.partition },
+      outcome: 'accepted',
+    };
+  }
+  const soldOut = result.status === 'SOLD_OUT';
+  return {
+    status: 200,
+    message: soldOut ? 'sold out' : 'already won (sold out since)',
+    data: { requestId: result.requestId, status: result.status },
+    outcome: soldOut ? 'short_circuit_sold_out' : 'short_circuit_duplicate',
+  };
+}
+
 /** `limits` run before each participation, after the body is parsed (the user limit reads its userId). */
 export function participationRoutes(service: ParticipationService, ingest: IngestService, limits: readonly RequestHandler[] = []): Router {
   const router = Router();
 
+  // What the lean route leaves to express: the uncommon forms (another encoding or charset, a
+  // chunked body, a trailing slash, …) and every request while the lean route is off.
   router.post(INGEST_PATH, ...limits, async (req, res) => {
-    const campaignId = parse(idParam, req.params.campaignId, 'path');
-    const body = parse(participationBody, req.body, 'body');
-    const result = await ingest.participate(campaignId, body.userId, clientRequestId(req, body.requestId));
-    switch (result.kind) {
-      case 'accepted':
-        setIngestOutcome(res, 'accepted');
-        sendOk(res, 202, 'accepted; the decision follows in log order', {
-          requestId: result.requestId,
-          status: PENDING,
-          sequence: result.ack.offset,
-          partition: result.ack.partition,
-        });
-        return;
-      case 'short-circuit':
-        setIngestOutcome(res, result.status === 'SOLD_OUT' ? 'short_circuit_sold_out' : 'short_circuit_duplicate');
-        sendOk(res, 200, result.status === 'SOLD_OUT' ? 'sold out' : 'already won (sold out since)', { requestId: result.requestId, status: result.status });
-        return;
-    }
+    const answer = await ingestAnswer(ingest, req.params.campaignId, req.body, req.headers['idempotency-key']);
+    setIngestOutcome(res, answer.outcome);
+    sendOk(res, answer.status, answer.message, answer.data);
   });
 
   router.post('/campaigns/:campaignId/participation-sync', ...limits, async (req, res) => {
     const campaignId = parse(idParam, req.params.campaignId, 'path');
     const body = parse(participationBody, req.body, 'body');
-    const { participation, replayed } = await service.participateSync(campaignId, body.userId, clientRequestId(req, body.requestId));
+    const { participation, replayed } = await service.participateSync(campaignId, body.userId, clientRequestId(req.headers['idempotency-key'], body.requestId));
     sendOk(res, 200, replayed ? 'already decided (same requestId)' : 'decided', participationView(participation));
   });
 

@@ -1,6 +1,5 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Express } from 'express';
 import type { ApiConfig } from '../config.js';
 import { guardConnections } from '../http/connections.js';
 
@@ -17,7 +16,7 @@ export interface Listening {
 /** Pending connections the kernel queues for us (it caps this at net.core.somaxconn). */
 const LISTEN_BACKLOG = 4_096;
 
-export async function listen(app: Express, config: ApiConfig): Promise<Listening> {
+export async function listen(app: RequestListener, config: ApiConfig): Promise<Listening> {
   const server = createServer(
     {
       headersTimeout: config.HEADERS_TIMEOUT_MS,
