@@ -18,12 +18,12 @@ export interface LoadResult {
 const THREADS = 2;
 let userBase = 0;
 
-/** wrk with keep-alive connections; every request carries a fresh userId (bench/participate.lua). */
-export async function runLoad(label: string, url: string, connections: number, durationSec: number): Promise<LoadResult> {
+/** wrk with keep-alive connections; every request carries a fresh userId, and with `requestId` its own requestId (bench/participate.lua). */
+export async function runLoad(label: string, url: string, connections: number, durationSec: number, options: { requestId?: boolean } = {}): Promise<LoadResult> {
   // users never repeat across runs, so no run measures the duplicate path by accident
   userBase += 100_000_000;
   const { stdout } = await run('wrk', ['-t', String(THREADS), '-c', String(connections), '-d', `${durationSec}s`, '--timeout', '10s', '-s', 'bench/participate.lua', url], {
-    env: { ...process.env, WRK_THREADS: String(THREADS), WRK_USER_BASE: String(userBase / THREADS) },
+    env: { ...process.env, WRK_THREADS: String(THREADS), WRK_USER_BASE: String(userBase / THREADS), WRK_REQUEST_ID: options.requestId ? '1' : '0' },
     maxBuffer: 1024 * 1024,
   });
   const line = stdout.split('\n').find((l) => l.startsWith('RESULT '));

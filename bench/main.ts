@@ -8,9 +8,10 @@ import { fmt } from '../experiments/report.js';
 import { startTestConsumer } from '../test/integration/support/consumer.js';
 import { createTestDatabase } from '../test/integration/support/database.js';
 import { deleteTopics, testKafka, uniqueTopic } from '../test/integration/support/kafka.js';
-import { waitFor } from '../test/integration/support/process.js';
+import { freePort, spawnEntrypoint, waitFor } from '../test/integration/support/process.js';
 import { spawnBenchApi as spawnApi } from './api.js';
 import { runLoad, type LoadResult } from './load.js';
+import { treeCpuSec } from './proc-cpu.js';
 import { limiterCost } from './rate-limit.js';
 import { benchStats, type StatsFigures } from './stats.js';
 
@@ -39,47 +40,86 @@ let statsFigures: StatsFigures | undefined;
 
 const spawnBenchApi = (env: Record<string, string>) => spawnApi(db.config, ingestTopic, env);
 
+/** CPU seconds the API's processes used while `work` ran. */
+async function apiCpu<T>(pid: number | undefined, work: () => Promise<T>): Promise<{ result: T; cpuSec: number }> {
+  const before = pid === undefined ? 0 : treeCpuSec(pid);
+  const result = await work();
+  return { result, cpuSec: pid === undefined ? 0 : treeCpuSec(pid) - before };
+}
+
 async function benchHttp(): Promise<void> {
-  const { port, api } = await spawnBenchApi({ BENCH_NOOP_ROUTE: 'true' });
-  const base = `http://127.0.0.1:${port}`;
+  // the same API twice: the lean participation route (the default) and express alone (LEAN_INGEST_ROUTE=false)
+  const lean = await spawnBenchApi({ BENCH_NOOP_ROUTE: 'true' });
+  const viaExpress = await spawnBenchApi({ BENCH_NOOP_ROUTE: 'true', LEAN_INGEST_ROUTE: 'false' });
+  const barePort = await freePort();
+  const bare = spawnEntrypoint('bench/bare-noop.ts', { PORT: String(barePort), WORKERS: process.env.BENCH_API_WORKERS ?? '2' });
+  const base = `http://127.0.0.1:${lean.port}`;
+  const expressBase = `http://127.0.0.1:${viaExpress.port}`;
+  const bareUrl = `http://127.0.0.1:${barePort}/`;
   await waitFor('api ready', async () => (await fetch(`${base}/readyz`)).status === 200, 60_000);
+  await waitFor('express-only api ready', async () => (await fetch(`${expressBase}/readyz`)).status === 200, 60_000);
+  await waitFor('bare node:http ready', async () => (await fetch(bareUrl, { method: 'POST', body: '{}' })).status === 202, 60_000);
   const campaign = async (stock: number) => {
     const res = await fetch(`${base}/api/admin/campaigns`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'bench', totalStock: stock }) });
     return ((await res.json()) as { data: { id: number } }).data.id;
   };
+  const versus = (figure: string, r: LoadResult, baseline: string, b: LoadResult) =>
+    rows.push({ figure, value: fmt(r.rps), baseline, baselineValue: fmt(b.rps), ratio: fmt(r.rps / b.rps, 2) });
 
   for (const c of SECTIONS.has('http') ? CONNECTIONS : []) {
     const kafkaCampaign = await campaign(10_000_000);
     const syncCampaign = await campaign(10_000_000);
+    const kafkaPath = `/api/campaigns/${kafkaCampaign}/participation`;
     log(`warm-up at ${c} connections`);
-    await runLoad('warm-up', `${base}/api/bench/noop`, c, 2);
-    log(`no-op route, ${c} connections, ${DURATION}s`);
-    const noop = await runLoad('express no-op route', `${base}/api/bench/noop`, c, DURATION);
-    log(`Kafka path, ${c} connections, ${DURATION}s`);
-    const kafka = await runLoad('Kafka path (202 after broker ack)', `${base}/api/campaigns/${kafkaCampaign}/participation`, c, DURATION);
-    log(`sync path, ${c} connections, ${DURATION}s`);
-    const sync = await runLoad('sync path (one DB transaction)', `${base}/api/campaigns/${syncCampaign}/participation-sync`, c, DURATION);
-    loads.push(noop, kafka, sync);
-    for (const [r, name] of [[kafka, 'Kafka path'], [sync, 'sync path']] as const) {
-      rows.push({
-        figure: `${name} accepted req/s @${c}`,
-        value: fmt(r.rps),
-        baseline: `no-op route @${c}`,
-        baselineValue: fmt(noop.rps),
-        ratio: fmt(r.rps / noop.rps, 2),
-      });
+    for (const url of [`${base}/api/bench/noop`, `${base}${kafkaPath}`, `${expressBase}${kafkaPath}`, bareUrl]) await runLoad('warm-up', url, c, 2);
+    const measure = async (label: string, url: string, pid: number | undefined, requestId = false) => {
+      log(`${label}, ${c} connections, ${DURATION}s`);
+      const { result, cpuSec } = await apiCpu(pid, () => runLoad(label, url, c, DURATION, { requestId }));
+      loads.push(result);
+      return { ...result, cpuMsPerRequest: (cpuSec * 1000) / Math.max(1, result.rps * DURATION) };
+    };
+    // alternated, so that drift on a shared machine touches both sides of each comparison
+    const bareNoop = await measure('bare node:http no-op', bareUrl, bare.child.pid);
+    const noop = await measure('express no-op route', `${base}/api/bench/noop`, lean.api.child.pid);
+    const leanPlain = await measure('Kafka path, lean route', `${base}${kafkaPath}`, lean.api.child.pid);
+    const expressPlain = await measure('Kafka path, express only', `${expressBase}${kafkaPath}`, viaExpress.api.child.pid);
+    const leanId = await measure('Kafka path, lean route, with requestId', `${base}${kafkaPath}`, lean.api.child.pid, true);
+    const expressId = await measure('Kafka path, express only, with requestId', `${expressBase}${kafkaPath}`, viaExpress.api.child.pid, true);
+    const sync = await measure('sync path (one DB transaction)', `${base}/api/campaigns/${syncCampaign}/participation-sync`, lean.api.child.pid);
+    versus(`Kafka path req/s @${c} (lean route)`, leanPlain, `express no-op route @${c}`, noop);
+    versus(`Kafka path req/s with requestId @${c} (lean route)`, leanId, `express no-op route @${c}`, noop);
+    versus(`Kafka path req/s @${c} (lean route)`, leanPlain, `bare node:http no-op @${c}`, bareNoop);
+    versus(`Kafka path req/s with requestId @${c} (lean route)`, leanId, `bare node:http no-op @${c}`, bareNoop);
+    versus(`Kafka path req/s @${c}, lean route`, leanPlain, `same, express only @${c}`, expressPlain);
+    versus(`Kafka path req/s with requestId @${c}, lean route`, leanId, `same, express only @${c}`, expressId);
+    versus(`express no-op route req/s @${c}`, noop, `bare node:http no-op @${c}`, bareNoop);
+    versus(`sync path req/s @${c}`, sync, `express no-op route @${c}`, noop);
+    rows.push({
+      figure: `api CPU ms per accepted request @${c}, Kafka path (lean route / with requestId)`,
+      value: `${fmt(leanPlain.cpuMsPerRequest, 3)} / ${fmt(leanId.cpuMsPerRequest, 3)}`,
+      baseline: 'express only (plain / with requestId)',
+      baselineValue: `${fmt(expressPlain.cpuMsPerRequest, 3)} / ${fmt(expressId.cpuMsPerRequest, 3)}`,
+      ratio: fmt(leanPlain.cpuMsPerRequest / expressPlain.cpuMsPerRequest, 2),
+    });
+    for (const [r, name] of [
+      [leanPlain, 'Kafka path'],
+      [leanId, 'Kafka path with requestId'],
+      [sync, 'sync path'],
+    ] as const) {
       rows.push({
         figure: `${name} p50 / p95 / p99 ms @${c}`,
         value: `${fmt(r.p50, 1)} / ${fmt(r.p95, 1)} / ${fmt(r.p99, 1)}`,
-        baseline: `no-op route @${c}`,
+        baseline: `express no-op route @${c}`,
         baselineValue: `${fmt(noop.p50, 1)} / ${fmt(noop.p95, 1)} / ${fmt(noop.p99, 1)}`,
         ratio: fmt(r.p99 / noop.p99, 1),
       });
     }
   }
   if (SECTIONS.has('open')) await benchOpenModel(base, await campaign(10_000_000));
-  api.child.kill('SIGTERM');
-  await api.exited();
+  for (const api of [lean.api, viaExpress.api, bare]) {
+    api.child.kill('SIGTERM');
+    await api.exited();
+  }
 }
 
 /**

@@ -1,4 +1,5 @@
 -- Every request a new user: thread t sends users t, t+threads, t+2*threads, ...
+-- WRK_REQUEST_ID=1 adds a requestId to each.
 local threads = {}
 local id, step, n = 0, 1, 0
 
@@ -13,9 +14,15 @@ function init(args)
   n = tonumber(os.getenv("WRK_USER_BASE") or "0")
 end
 
+local withRequestId = os.getenv("WRK_REQUEST_ID") == "1"
+
 function request()
   n = n + 1
   local user = (n * step) + id
+  if withRequestId then
+    -- what a client that retries safely sends: every request its own id
+    return wrk.format("POST", nil, { ["Content-Type"] = "application/json" }, '{"userId":' .. user .. ',"requestId":"w' .. user .. '"}')
+  end
   return wrk.format("POST", nil, { ["Content-Type"] = "application/json" }, '{"userId":' .. user .. '}')
 end
 
