@@ -17,8 +17,12 @@ export const apiConfigShape = {
   PRODUCE_MAX_BATCH: env.int(10_000, 1, 100_000),
   /** Bytes of one produce request's record batch, overheads counted; never more than the topic's max.message.bytes. */
   PRODUCE_MAX_BATCH_BYTES: env.int(900_000, 1_000, 100_000_000),
-  /** Produce requests in flight at once per process, each from an idempotent producer of its own. */
-  PRODUCE_CONCURRENCY: env.int(4, 1, 64),
+  /**
+   * Produce requests in flight at once per process, each from an idempotent producer of its own.
+   * 1 keeps the log in this process's order of acceptance; more lets concurrent batches land in
+   * either order (as requests from two API replicas always can).
+   */
+  PRODUCE_CONCURRENCY: env.int(1, 1, 64),
   /** How stale the ingest path's view of a campaign (exists, window, sold out) may be. */
   CAMPAIGN_CACHE_TTL_MS: env.int(200, 0, 60_000),
   ACCEPT_FLUSH_INTERVAL_MS: env.int(500, 10, 60_000),

@@ -191,7 +191,12 @@ describe('Campaign resources on a real kube-apiserver', { timeout: 10 * 60_000 }
     assert.match(condition.message, /totalStock 3 is below the 5 winners already decided; keeping 5/);
     assert.equal((await row(id))?.total_stock, 5);
     await cp.kubectl(['patch', 'campaign', 'launch', '--type=merge', '-p', '{"spec":{"totalStock":8}}']);
-    const raised = await until('Open again with 3 left', 'launch', (c) => c.status?.phase === 'Open' && c.status.remainingStock === 3);
+    // the phase and the condition are written by one status update, but wait for both rather than assume it
+    const raised = await until(
+      'Open again with 3 left, the stock accepted',
+      'launch',
+      (c) => c.status?.phase === 'Open' && c.status.remainingStock === 3 && c.status.conditions?.some((x) => x.type === 'StockAccepted' && x.status === 'True') === true,
+    );
     assert.equal(raised.status?.conditions?.find((x) => x.type === 'StockAccepted')?.status, 'True');
     assert.deepEqual({ total: (await row(id))?.total_stock, current: (await row(id))?.current_stock }, { total: 8, current: 3 });
     assert.equal(dataOf(await participate(id, 7)).status, 'SUCCESS');
