@@ -19,8 +19,8 @@ import { statsRoutes, type StatsDeps } from './stats/routes.js';
 import { deadLetterRoutes } from './dead-letters/routes.js';
 import type { DeadLetterStore } from '../db/dead-letter-store.js';
 import type { IngestService } from './participation/ingest-service.js';
-import { INGEST_ROUTE, ingestOutcomes } from './participation/ingest-metrics.js';
-import { PARTICIPATION_MOUNT, participationRoutes } from './participation/routes.js';
+import { ingestOutcomes } from './participation/ingest-metrics.js';
+import { INGEST_ROUTE, PARTICIPATION_MOUNT, participationRoutes } from './participation/routes.js';
 import type { ParticipationService } from './participation/service.js';
 
 export interface AppDeps {
@@ -58,7 +58,7 @@ export function createApp(deps: AppDeps): RequestListener {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('trust proxy', deps.trustProxy);
-  const ingestCounter = ingestOutcomes(deps.registry);
+  const ingestCounter = ingestOutcomes(deps.registry, INGEST_ROUTE);
   const metrics = httpMetrics(deps.registry, [ingestCounter.onClose]);
   app.use(metrics.middleware);
   app.use(INGEST_ROUTE, ingestCounter.scope);

@@ -3,9 +3,6 @@ import { Counter, type Registry } from 'prom-client';
 import { METRIC_PREFIX } from '../../platform/metrics.js';
 import type { ErrorCode } from '../http/errors.js';
 
-/** The Kafka-path endpoint's route template, as the HTTP metrics label it. */
-export const INGEST_ROUTE = '/api/campaigns/:campaignId/participation';
-
 const INGEST_OUTCOMES = [
   'accepted',
   'short_circuit_sold_out',
@@ -62,8 +59,8 @@ export interface IngestOutcomes {
   readonly count: (outcome: IngestOutcome) => void;
 }
 
-/** Counts every answer of the Kafka-path participation endpoint by what it told the client. */
-export function ingestOutcomes(registry: Registry): IngestOutcomes {
+/** Counts every answer of the Kafka-path participation endpoint (`route`, its template) by what it told the client. */
+export function ingestOutcomes(registry: Registry, route: string): IngestOutcomes {
   const counter = new Counter({
     name: `${METRIC_PREFIX}api_ingest_outcomes_total`,
     help: 'Answers of POST /participation by outcome (accepted, short-circuit, refused, 503 by cause)',
@@ -77,7 +74,7 @@ export function ingestOutcomes(registry: Registry): IngestOutcomes {
         const locals = res.locals as { ingestCounted?: boolean; route?: string };
         locals.ingestCounted = true;
         // labelled with the route even when refused before reaching it (body, media type), as the lean route does
-        locals.route = INGEST_ROUTE;
+        locals.route = route;
       }
       next();
     },

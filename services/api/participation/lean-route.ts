@@ -6,9 +6,9 @@ import { errorEnvelope, writeJson } from '../http/envelope.js';
 import { answerDomainError, domainErrorOf } from '../http/error-handler.js';
 import type { HttpMetrics } from '../http/http-metrics.js';
 import type { RateLimiter } from '../http/rate-limit.js';
-import { INGEST_ROUTE, outcomeOfError, type IngestOutcome, type IngestOutcomes } from './ingest-metrics.js';
+import { outcomeOfError, type IngestOutcome, type IngestOutcomes } from './ingest-metrics.js';
 import type { IngestService } from './ingest-service.js';
-import { ingestAnswer } from './routes.js';
+import { ingestAnswer, INGEST_ROUTE } from './routes.js';
 
 export interface LeanRouteDeps {
   ingest: IngestService;

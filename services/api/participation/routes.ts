@@ -146,6 +146,8 @@ function clientRequestId(header: string | string[] | undefined, fromBody: string
 /** Where participationRoutes is mounted, and its Kafka-path endpoint beneath it. */
 export const PARTICIPATION_MOUNT = '/api';
 export const INGEST_PATH = '/campaigns/:campaignId/participation';
+/** The endpoint's whole template, as the HTTP metrics label it on both HTTP paths. */
+export const INGEST_ROUTE = PARTICIPATION_MOUNT + INGEST_PATH;
 
 export interface IngestAnswer {
   readonly status: 200 | 202;
