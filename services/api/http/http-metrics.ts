@@ -12,8 +12,8 @@ export const UNANSWERED = 'unanswered';
 export interface HttpMetrics {
   /** For express: the route template is read once the answer is out. */
   readonly middleware: RequestHandler;
-  /** For a route served without express, whose template is known up front. */
-  readonly track: (req: IncomingMessage, res: ServerResponse, route: string) => void;
+  /** For a route served without express, whose template is known up front; `observe` sees the same close. */
+  readonly track: (req: IncomingMessage, res: ServerResponse, route: string, observe: (answered: boolean) => void) => void;
 }
 
 /**
@@ -49,9 +49,12 @@ export function httpMetrics(registry: Registry, onClose: readonly ((res: Respons
       });
       next();
     },
-    track: (req, res, route) => {
+    track: (req, res, route, observe) => {
       const end = duration.startTimer();
-      res.once('close', () => end({ method: req.method, route, status_class: statusClass(res) }));
+      res.once('close', () => {
+        end({ method: req.method, route, status_class: statusClass(res) });
+        observe(res.writableFinished);
+      });
     },
   };
 }

@@ -2,8 +2,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import proxyAddr from 'proxy-addr';
 import { DomainError } from '../../platform/errors.js';
 import type { Logger } from '../../platform/logger.js';
-import { errorEnvelope, writeJson } from '../http/envelope.js';
-import { answerDomainError, domainErrorOf } from '../http/error-handler.js';
+import { writeJson } from '../http/envelope.js';
+import { answerError } from '../http/error-handler.js';
 import type { HttpMetrics } from '../http/http-metrics.js';
 import type { RateLimiter } from '../http/rate-limit.js';
 import { outcomeOfError, type IngestOutcome, type IngestOutcomes } from './ingest-metrics.js';
@@ -59,17 +59,9 @@ export function leanIngestRoute(deps: LeanRouteDeps): (req: IncomingMessage, res
   const hops = deps.trustProxy;
   const trust = (_address: string, i: number) => i < hops;
 
-  /** The outcome is noted before the answer is written, so that the close that follows can count it. */
+  // The close that counts the outcome comes after the answer's write completes, never before this returns.
   const fail = (res: ServerResponse, state: Served, err: unknown, path: string): void => {
-    const domain = domainErrorOf(err);
-    if (domain) {
-      state.outcome = outcomeOfError(domain.code);
-      answerDomainError(res, domain, logger, path);
-      return;
-    }
-    state.outcome = 'error';
-    logger.error({ err, path }, 'unhandled error');
-    writeJson(res, 500, errorEnvelope('INTERNAL_ERROR', 'internal error'));
+    state.outcome = outcomeOfError(answerError(res, err, logger, path));
   };
 
   const serve = async (req: IncomingMessage, res: ServerResponse, state: Served, campaignId: string, body: Buffer, path: string): Promise<void> => {
@@ -115,9 +107,8 @@ export function leanIngestRoute(deps: LeanRouteDeps): (req: IncomingMessage, res
     const expected = Number(length);
     if (expected === 0 || expected > bodyLimitBytes) return false;
 
-    metrics.track(req, res, INGEST_ROUTE);
     const state: Served = { outcome: undefined };
-    res.once('close', () => outcomes.count(res.writableFinished && state.outcome !== undefined ? state.outcome : 'unanswered'));
+    metrics.track(req, res, INGEST_ROUTE, (answered) => outcomes.count(answered && state.outcome !== undefined ? state.outcome : 'unanswered'));
     if (lifecycle.draining) res.setHeader('Connection', 'close');
 
     const path = url.length === match[0].length ? url : url.slice(0, url.indexOf('?'));
