@@ -1,7 +1,8 @@
 export const VERDICTS = ['SUCCESS', 'SOLD_OUT', 'DUPLICATE'] as const;
 export type Verdict = (typeof VERDICTS)[number];
 /** The verdicts an answer given before the decision can carry: with no stock left, only refusals. */
-export type ShortCircuitVerdict = Exclude<Verdict, 'SUCCESS'>;
+export const SHORT_CIRCUIT_VERDICTS = ['SOLD_OUT', 'DUPLICATE'] as const satisfies readonly Verdict[];
+export type ShortCircuitVerdict = (typeof SHORT_CIRCUIT_VERDICTS)[number];
 
 /** What decided a participation: the consumer in log order, participation-sync, or the sold-out short circuit. */
 export const DECISION_SOURCES = ['KAFKA', 'SYNC', 'SHORT_CIRCUIT'] as const;

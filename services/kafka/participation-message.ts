@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ShortCircuitVerdict } from '../core/verdict.js';
+import { SHORT_CIRCUIT_VERDICTS, type ShortCircuitVerdict } from '../core/verdict.js';
 
 /** The event on the participation topic. Versioned so that the format can evolve. */
 export interface ParticipationMessage {
@@ -23,7 +23,7 @@ const schema = z.object({
   campaignId: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
   userId: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
   acceptedAt: z.iso.datetime(),
-  answered: z.enum(['SOLD_OUT', 'DUPLICATE']).optional(),
+  answered: z.enum(SHORT_CIRCUIT_VERDICTS).optional(),
 });
 
 export class PoisonMessageError extends Error {

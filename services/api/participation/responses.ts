@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DEAD_LETTER_REASON_CODES } from '../../core/dead-letter.js';
-import { DECISION_SOURCES, VERDICTS } from '../../core/verdict.js';
+import { DECISION_SOURCES, SHORT_CIRCUIT_VERDICTS, VERDICTS } from '../../core/verdict.js';
 import { count, instant, positiveId } from '../http/response-schemas.js';
 import { requestId, userId } from '../http/schemas.js';
 
@@ -18,7 +18,7 @@ export const ParticipationAcceptedJson = z
 export const ParticipationSoldOutJson = z
   .object({
     requestId,
-    status: z.enum(['SOLD_OUT', 'DUPLICATE']).meta({ description: 'DUPLICATE for a user who won before the campaign sold out, SOLD_OUT for anyone else.' }),
+    status: z.enum(SHORT_CIRCUIT_VERDICTS).meta({ description: 'DUPLICATE for a user who won before the campaign sold out, SOLD_OUT for anyone else.' }),
   })
   .meta({ id: 'ParticipationSoldOut' });
 
@@ -31,7 +31,7 @@ export const ParticipationJson = z
     userId,
     status: z.enum(VERDICTS).meta({ description: 'A user who already won is a DUPLICATE, even once stock is gone.' }),
     source: z.enum(DECISION_SOURCES).meta({
-      description: 'KAFKA: decided by the consumer in log order; SYNC: by participation-sync; SHORT_CIRCUIT: answered without the log because the campaign was sold out.',
+      description: 'KAFKA: decided by the consumer in log order; SYNC: by participation-sync; SHORT_CIRCUIT: answered at once because the campaign was sold out, and recorded through the log without a decision.',
     }),
     sequence: logOffset.nullable().meta({ description: 'Log offset; null for SYNC and SHORT_CIRCUIT, which bypass the log.' }),
     partition: count.nullable().meta({ description: 'Log partition; null for SYNC and SHORT_CIRCUIT.' }),
