@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
 import { request as httpRequest } from 'node:http';
+import { createConnection } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import type { RunningApi } from '../../services/api/server.js';
 import { startTestApi } from './support/api.js';
 import { createTestDatabase, type TestDatabase } from './support/database.js';
 import { dataOf, request } from './support/http.js';
 import { deleteTopics, uniqueTopic } from './support/kafka.js';
+import { waitFor } from './support/process.js';
 
 interface Raw {
   status: number;
@@ -134,7 +136,6 @@ describe('the lean participation route answers exactly as express does', () => {
   });
 
   it('counts a request whose client left before the answer as unanswered', async () => {
-    const { createConnection } = await import('node:net');
     const { port } = new URL(lean.url);
     await new Promise<void>((resolve) => {
       const socket = createConnection(Number(port), '127.0.0.1', () => {
@@ -146,7 +147,6 @@ describe('the lean participation route answers exactly as express does', () => {
       });
     });
     const metrics = async () => (await (await fetch(`${lean.url}/metrics`)).text()).split('\n');
-    const { waitFor } = await import('./support/process.js');
     await waitFor('the unanswered request counted', async () => (await metrics()).some((l) => l.startsWith('fcfs_api_ingest_outcomes_total{') && l.includes('outcome="unanswered"') && l.endsWith(' 1')));
     assert.ok((await metrics()).some((l) => l.includes('status_class="unanswered"') && l.startsWith('fcfs_http_request_duration_seconds_count')));
   });

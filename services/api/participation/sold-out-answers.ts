@@ -16,7 +16,7 @@ const MAX_CAMPAIGNS = 1_000;
 interface Winners {
   /** Settled: the winners as loaded. */
   map?: ReadonlyMap<number, string>;
-  loading?: Promise<void>;
+  loading?: boolean;
   failedAt?: number;
 }
 
@@ -58,9 +58,10 @@ export class SoldOutAnswers {
       this.campaigns.set(campaign.id, entry);
     }
     if (entry.map !== undefined && entry.map.size === campaign.successCount) return entry.map;
-    if (entry.loading === undefined && (entry.failedAt === undefined || this.now() - entry.failedAt >= this.retryMs)) {
+    if (!entry.loading && (entry.failedAt === undefined || this.now() - entry.failedAt >= this.retryMs)) {
       const target = entry;
-      target.loading = this.deps
+      target.loading = true;
+      void this.deps
         .winnersOf(campaign.id)
         .then(
           (map) => {
@@ -72,7 +73,7 @@ export class SoldOutAnswers {
             this.deps.onLoadFailed?.(campaign.id, err);
           },
         )
-        .finally(() => (target.loading = undefined));
+        .finally(() => (target.loading = false));
     }
     return undefined;
   }
