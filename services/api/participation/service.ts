@@ -87,7 +87,7 @@ export class ParticipationService {
 }
 
 /** A reused request id must describe the same request, or the client has a bug worth hearing about. */
-export function assertSameRequest(earlier: Participation, campaignId: number, userId: number): Participation {
+function assertSameRequest(earlier: Participation, campaignId: number, userId: number): Participation {
   if (earlier.campaignId !== campaignId || earlier.userId !== userId) {
     throw new DomainError('IDEMPOTENCY_KEY_REUSED', `requestId ${earlier.requestId} was already used for another campaign or user`);
   }
