@@ -7,7 +7,7 @@ import { METRIC_PREFIX } from '../../platform/metrics.js';
 const UNMEASURED = new Set(['/metrics', '/healthz', '/readyz']);
 
 /** The status class of a request that ended without a full answer: the client went away, or it was cut off. */
-export const UNANSWERED = 'unanswered';
+const UNANSWERED = 'unanswered';
 
 export interface HttpMetrics {
   /** For express: the route template is read once the answer is out. */

@@ -10,7 +10,7 @@ import { outcomeOfError, type IngestOutcome, type IngestOutcomes } from './inges
 import type { IngestService } from './ingest-service.js';
 import { ingestAnswer, INGEST_ROUTE } from './routes.js';
 
-export interface LeanRouteDeps {
+interface LeanRouteDeps {
   ingest: IngestService;
   /** The same limiter as the express route's, so that a client has one budget on both. */
   limiter: RateLimiter | undefined;

@@ -149,7 +149,7 @@ export const INGEST_PATH = '/campaigns/:campaignId/participation';
 /** The endpoint's whole template, as the HTTP metrics label it on both HTTP paths. */
 export const INGEST_ROUTE = PARTICIPATION_MOUNT + INGEST_PATH;
 
-export interface IngestAnswer {
+interface IngestAnswer {
   readonly status: 200 | 202;
   readonly message: string;
   readonly data: unknown;
