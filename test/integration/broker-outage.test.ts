@@ -25,7 +25,14 @@ describe('broker outage', () => {
     const retryWith = dataOf(refused).requestId;
     assert.equal(typeof retryWith, 'string', 'the 503 names the requestId to retry with');
     console.log(`# 503 answered in ${elapsedMs} ms with the broker down`);
-    assert.equal((await fetch(`${api.url}/readyz`)).status, 503);
+    // still ready: taken out of the Service, it could not give the 503 above to anyone
+    const readiness = await fetch(`${api.url}/readyz`);
+    const ready = (await readiness.json()) as { status: string; checks: Record<string, string> };
+    assert.equal(readiness.status, 200);
+    assert.equal(ready.status, 'degraded');
+    assert.match(ready.checks.broker ?? '', /^down: /);
+    assert.equal(ready.checks.database, 'up');
+    assert.match(await (await fetch(`${api.url}/metrics`)).text(), /^fcfs_api_dependency_up\{dependency="broker",service="api"\} 0$/m);
     // the synchronous path does not need the broker
     assert.equal((await request(`${api.url}/api/campaigns/${id}/participation-sync`, { body: { userId: 50 } })).status, 200);
 
