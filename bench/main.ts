@@ -20,6 +20,8 @@ const CONNECTIONS = (process.env.BENCH_CONNECTIONS ?? '100,500').split(',').map(
 const BACKLOG = Number(process.env.BENCH_BACKLOG ?? 100_000);
 const SECTIONS = new Set((process.env.BENCH_SECTIONS ?? 'http,open,ratelimit,consumer,stats').split(','));
 const OPEN_RATE = Number(process.env.BENCH_OPEN_RATE ?? 3_000);
+/** Each comparison is measured A/B/A/B…: this many rounds of every side, reported as their mean. */
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 
 const log = (msg: string) => process.stderr.write(`[bench] ${msg}\n`);
 
@@ -47,6 +49,25 @@ async function apiCpu<T>(pid: number | undefined, work: () => Promise<T>): Promi
   return { result, cpuSec: pid === undefined ? 0 : treeCpuSec(pid) - before };
 }
 
+type Measured = LoadResult & { cpuMsPerRequest: number };
+
+/** The mean of every figure over the rounds of one side. */
+function meanOf(runs: readonly Measured[]): Measured {
+  const first = runs[0];
+  if (first === undefined) throw new Error('no run measured');
+  const mean = (f: (r: Measured) => number) => runs.reduce((sum, r) => sum + f(r), 0) / runs.length;
+  return {
+    ...first,
+    rps: mean((r) => r.rps),
+    p50: mean((r) => r.p50),
+    p95: mean((r) => r.p95),
+    p99: mean((r) => r.p99),
+    non2xx: mean((r) => r.non2xx),
+    errors: mean((r) => r.errors),
+    cpuMsPerRequest: mean((r) => r.cpuMsPerRequest),
+  };
+}
+
 async function benchHttp(): Promise<void> {
   // the same API twice: the lean participation route (the default) and express alone (LEAN_INGEST_ROUTE=false)
   const lean = await spawnBenchApi({ BENCH_NOOP_ROUTE: 'true' });
@@ -72,20 +93,26 @@ async function benchHttp(): Promise<void> {
     const kafkaPath = `/api/campaigns/${kafkaCampaign}/participation`;
     log(`warm-up at ${c} connections`);
     for (const url of [`${base}/api/bench/noop`, `${base}${kafkaPath}`, `${expressBase}${kafkaPath}`, bareUrl]) await runLoad('warm-up', url, c, 2);
-    const measure = async (label: string, url: string, pid: number | undefined, requestId = false) => {
-      log(`${label}, ${c} connections, ${DURATION}s`);
-      const { result, cpuSec } = await apiCpu(pid, () => runLoad(label, url, c, DURATION, { requestId }));
-      loads.push(result);
-      return { ...result, cpuMsPerRequest: (cpuSec * 1000) / Math.max(1, result.rps * DURATION) };
-    };
-    // alternated, so that drift on a shared machine touches both sides of each comparison
-    const bareNoop = await measure('bare node:http no-op', bareUrl, bare.child.pid);
-    const noop = await measure('express no-op route', `${base}/api/bench/noop`, lean.api.child.pid);
-    const leanPlain = await measure('Kafka path, lean route', `${base}${kafkaPath}`, lean.api.child.pid);
-    const expressPlain = await measure('Kafka path, express only', `${expressBase}${kafkaPath}`, viaExpress.api.child.pid);
-    const leanId = await measure('Kafka path, lean route, with requestId', `${base}${kafkaPath}`, lean.api.child.pid, true);
-    const expressId = await measure('Kafka path, express only, with requestId', `${expressBase}${kafkaPath}`, viaExpress.api.child.pid, true);
-    const sync = await measure('sync path (one DB transaction)', `${base}/api/campaigns/${syncCampaign}/participation-sync`, lean.api.child.pid);
+    const sides = [
+      { label: 'bare node:http no-op', url: bareUrl, pid: bare.child.pid },
+      { label: 'express no-op route', url: `${base}/api/bench/noop`, pid: lean.api.child.pid },
+      { label: 'Kafka path, lean route', url: `${base}${kafkaPath}`, pid: lean.api.child.pid },
+      { label: 'Kafka path, express only', url: `${expressBase}${kafkaPath}`, pid: viaExpress.api.child.pid },
+      { label: 'Kafka path, lean route, with requestId', url: `${base}${kafkaPath}`, pid: lean.api.child.pid, requestId: true },
+      { label: 'Kafka path, express only, with requestId', url: `${expressBase}${kafkaPath}`, pid: viaExpress.api.child.pid, requestId: true },
+      { label: 'sync path (one DB transaction)', url: `${base}/api/campaigns/${syncCampaign}/participation-sync`, pid: lean.api.child.pid },
+    ];
+    const measured = sides.map(() => [] as Measured[]);
+    // every side once per round, the rounds one after another: drift on a shared machine touches all sides alike
+    for (let round = 1; round <= ROUNDS; round++) {
+      for (const [i, side] of sides.entries()) {
+        log(`${side.label}, ${c} connections, ${DURATION}s, round ${round} of ${ROUNDS}`);
+        const { result, cpuSec } = await apiCpu(side.pid, () => runLoad(side.label, side.url, c, DURATION, { requestId: side.requestId === true }));
+        loads.push(result);
+        measured[i]?.push({ ...result, cpuMsPerRequest: (cpuSec * 1000) / Math.max(1, result.rps * DURATION) });
+      }
+    }
+    const [bareNoop, noop, leanPlain, expressPlain, leanId, expressId, sync] = measured.map(meanOf) as [Measured, Measured, Measured, Measured, Measured, Measured, Measured];
     versus(`Kafka path req/s @${c} (lean route)`, leanPlain, `express no-op route @${c}`, noop);
     versus(`Kafka path req/s with requestId @${c} (lean route)`, leanId, `express no-op route @${c}`, noop);
     versus(`Kafka path req/s @${c} (lean route)`, leanPlain, `bare node:http no-op @${c}`, bareNoop);
@@ -217,8 +244,19 @@ async function benchOpenModel(base: string, campaignId: number): Promise<void> {
   // first runs on a fresh api pay for connections, JIT and the campaign cache: not measured
   await run('noop', 2);
   await run('kafka', 2);
-  const noop = await run('noop');
-  const kafka = await run('kafka');
+  const noops: Awaited<ReturnType<typeof run>>[] = [];
+  const kafkas: typeof noops = [];
+  for (let round = 1; round <= ROUNDS; round++) {
+    noops.push(await run('noop'));
+    kafkas.push(await run('kafka'));
+  }
+  const mean = (runs: typeof noops) => ({
+    p99: runs.reduce((sum, r) => sum + r.p99, 0) / runs.length,
+    errors: runs.reduce((sum, r) => sum + r.errors, 0) / runs.length,
+    sent: runs.reduce((sum, r) => sum + r.sent, 0) / runs.length,
+  });
+  const noop = mean(noops);
+  const kafka = mean(kafkas);
   rows.push(
     {
       figure: `Kafka path p99 ms, open model @${fmt(OPEN_RATE)} req/s`,
@@ -413,7 +451,7 @@ const detail = [
 const seeded = statsFigures
   ? `\nGenerated history: ${fmt(statsFigures.seeded.rows)} rows (${statsFigures.seeded.campaigns} campaigns x ${statsFigures.seeded.days} days) loaded in ${fmt(statsFigures.seeded.seconds, 1)} s.\n`
   : '';
-const report = `Machine: ${machine}\nDuration per load run: ${DURATION}s; ratio for latency rows is p99 / baseline p99.\n\n${table}\n${loads.length > 0 ? `\n${detail}\n` : ''}${seeded}`;
+const report = `Machine: ${machine}\nDuration per load run: ${DURATION}s; HTTP and open-model figures are the mean of ${ROUNDS} rounds, every side once per round (A/B/A/B); ratio for latency rows is p99 / baseline p99.\n\n${table}\n${loads.length > 0 ? `\n${detail}\n` : ''}${seeded}`;
 process.stdout.write(`\n${report}`);
 mkdirSync('.local/bench', { recursive: true });
 writeFileSync('.local/bench/latest.md', report);
