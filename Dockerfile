@@ -2,7 +2,7 @@
 # One image for every deployable; the first argument picks it:
 #   docker run IMAGE api | consumer | operator | aggregator --date 2026-11-20 | migrate
 # Without Docker, scripts/image/build.sh assembles the same layout (see README).
-ARG NODE_IMAGE=node:20-bookworm-slim
+ARG NODE_IMAGE=node:24-bookworm-slim
 
 # Compile TypeScript to dist/ with the full dependency tree.
 FROM ${NODE_IMAGE} AS build

@@ -4,6 +4,14 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 MAKEFLAGS += --no-print-directory
 
+# Every recipe runs on the pinned Node.js LTS, fetched once into the tool cache by
+# scripts/install-node.sh (whichever Node.js and npm the machine has only bootstrap it).
+NODE_BIN := $(shell scripts/install-node.sh)
+ifeq ($(NODE_BIN),)
+$(error scripts/install-node.sh could not provide Node.js, see its message above)
+endif
+export PATH := $(NODE_BIN):$(PATH)
+
 STACK := scripts/stack.sh
 WITH_STACK := scripts/with-stack.sh
 STACK_ENV := set -a; eval "$$($(STACK) env)"; set +a

@@ -2,12 +2,16 @@
 # Builds the project's image without Docker, with the layout of the Dockerfile's runtime stage:
 # compiled JavaScript in /app/dist, production dependencies without tsx, the entrypoint that picks
 # the deployable, numeric user 10001, nothing written to the root file system. The Node.js
-# runtime is this machine's node binary with the libraries it links, and busybox for /bin/sh.
+# runtime is the pinned LTS binary of scripts/install-node.sh with the libraries it links, and
+# busybox for /bin/sh.
 #
 # usage: scripts/image/build.sh NAME:TAG ARCHIVE   (writes a docker-archive for `ctr images import`)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/oci.sh"
+
+# the same runtime for the build steps below and in the image, whoever calls this
+PATH="$("${SCRIPTS_DIR}/install-node.sh"):${PATH}"
 
 ref="${1:?usage: build.sh NAME:TAG ARCHIVE}"
 archive="${2:?usage: build.sh NAME:TAG ARCHIVE}"

@@ -12,6 +12,8 @@ TOOLS_CACHE="${FCFS_TOOLS_CACHE:-${XDG_CACHE_HOME:-${HOME}/.cache}/fcfs-campaign
 TOOLS_BIN="${TOOLS_CACHE}/bin"
 mkdir -p "${TOOLS_BIN}"
 
+# The Node.js every make target runs on (an LTS line); scripts/install-node.sh fetches it.
+NODE_VERSION=24.22.3
 HELM_VERSION=v3.22.0
 KUBECONFORM_VERSION=v0.8.0
 KUBERNETES_VERSION=v1.34.10
