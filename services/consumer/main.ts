@@ -91,6 +91,7 @@ const consumer = new LogConsumer(
 const lag = new LagMonitor({
   kafka,
   store,
+  clock,
   topic: config.KAFKA_TOPIC,
   group,
   metrics,

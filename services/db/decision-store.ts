@@ -1,6 +1,7 @@
 import { QueryTypes, Transaction, type Sequelize } from 'sequelize';
 import type { CampaignDelta, RequestOwner } from '../core/decide.js';
 import type { DeadLetterRow } from '../core/dead-letter.js';
+import type { DeciderPosition } from '../core/day-decided.js';
 import type { ShortCircuitVerdict, Verdict } from '../core/verdict.js';
 import { counterUpdate } from './campaign-counters.js';
 import { sqlDateTime } from './datetime.js';
@@ -49,6 +50,15 @@ export async function readStoredOffsets(sequelize: Sequelize, group: string, top
     { replacements: [group, topic], type: QueryTypes.SELECT },
   );
   return new Map(rows.map((r) => [r.log_partition, r.next_offset]));
+}
+
+/** Every decider's progress in time, each partition as it recorded with its offset. */
+export async function readDeciderPositions(sequelize: Sequelize): Promise<DeciderPosition[]> {
+  const rows = await sequelize.query<{ consumer_group: string; topic: string; log_partition: number; decided_through: Date | null; caught_up_at: Date | null }>(
+    'SELECT consumer_group, topic, log_partition, decided_through, caught_up_at FROM consumer_offsets ORDER BY consumer_group, topic, log_partition',
+    { type: QueryTypes.SELECT },
+  );
+  return rows.map((r) => ({ group: r.consumer_group, topic: r.topic, partition: r.log_partition, decidedThrough: r.decided_through, caughtUpAt: r.caught_up_at }));
 }
 
 /** Rows per multi-row INSERT at most, whatever their size: beyond it a statement gains nothing. */
@@ -122,6 +132,20 @@ export class DecisionStore {
     const stored = await this.readOffset(at);
     if (stored === null) throw new Error('offset row vanished');
     return stored;
+  }
+
+  /**
+   * Records that everything the log held at `measuredAt` is decided, if the stored offset has
+   * reached `logEnd`, the end measured after that instant. The condition is checked by the same
+   * statement that writes, so a rewound or fenced offset cannot claim it.
+   */
+  async markCaughtUp(at: LogPosition, logEnd: number, measuredAt: Date): Promise<void> {
+    const when = sqlDateTime(measuredAt);
+    await this.sequelize.query(
+      `UPDATE consumer_offsets SET caught_up_at = ?
+       WHERE consumer_group = ? AND topic = ? AND log_partition = ? AND next_offset >= ? AND (caught_up_at IS NULL OR caught_up_at < ?)`,
+      { replacements: [when, at.group, at.topic, at.partition, logEnd, when] },
+    );
   }
 
   transaction<T>(work: (tx: DecisionTransaction) => Promise<T>): Promise<T> {
@@ -263,13 +287,11 @@ export class DecisionTransaction {
     await this.insertRows(head, DEAD_LETTER_ROW, rows.map((r) => deadLetterValues(fitDeadLetter(r, room, created), created)));
   }
 
-  async setOffset(at: LogPosition, next: number, now: Date): Promise<void> {
-    await this.run('UPDATE consumer_offsets SET next_offset = ?, updated_at = ? WHERE consumer_group = ? AND topic = ? AND log_partition = ?', [
-      next,
-      sqlDateTime(now),
-      at.group,
-      at.topic,
-      at.partition,
-    ]);
+  /** `decidedThrough`: acceptedAt of the batch's last readable entry (null: none was readable, the old value stays). */
+  async setOffset(at: LogPosition, next: number, now: Date, decidedThrough: Date | null): Promise<void> {
+    await this.run(
+      'UPDATE consumer_offsets SET next_offset = ?, updated_at = ?, decided_through = COALESCE(?, decided_through) WHERE consumer_group = ? AND topic = ? AND log_partition = ?',
+      [next, sqlDateTime(now), decidedThrough === null ? null : sqlDateTime(decidedThrough), at.group, at.topic, at.partition],
+    );
   }
 }
