@@ -13,6 +13,7 @@ import { spawnBenchApi as spawnApi } from './api.js';
 import { runLoad, type LoadResult } from './load.js';
 import { treeCpuSec } from './proc-cpu.js';
 import { limiterCost } from './rate-limit.js';
+import { benchDeciderDuringAggregation } from './decider-aggregation.js';
 import { benchStats, type StatsFigures } from './stats.js';
 
 const DURATION = Number(process.env.BENCH_DURATION_SEC ?? 10);
@@ -377,7 +378,7 @@ async function insertBaseline(fromCampaign: number, count: number): Promise<numb
     "INSERT INTO campaigns (name, total_stock, current_stock) VALUES ('insert-baseline', 1000, 1000) RETURNING id",
     { type: QueryTypes.SELECT },
   ).then((r) => r as [{ id: number }]);
-  const store = new DecisionStore(db.sequelize);
+  const store = await DecisionStore.forServer(db.sequelize);
   const now = new Date();
   const batch = 5_000;
   const started = performance.now();
@@ -430,6 +431,28 @@ try {
       );
     } finally {
       await statsDb.drop();
+    }
+  }
+  // not in the default sections: it seeds a day of 1,000,000 rows and wants a quiet machine
+  if (SECTIONS.has('aggregation')) {
+    const aggDb = await createTestDatabase();
+    try {
+      const f = await benchDeciderDuringAggregation(aggDb, log);
+      const mean = (aggregating: boolean) => {
+        const rates = f.phases.filter((p) => p.aggregating === aggregating).map((p) => p.decisionsPerSec);
+        return rates.reduce((a, b) => a + b, 0) / rates.length;
+      };
+      const during = mean(true);
+      const without = mean(false);
+      rows.push({
+        figure: `consumer decisions/s while a day of ${fmt(f.dayRows)} rows is aggregated (A/B/A/B: ${f.phases.map((p) => fmt(p.decisionsPerSec)).join(' / ')})`,
+        value: fmt(during),
+        baseline: 'same decider, same backlog, no aggregation',
+        baselineValue: fmt(without),
+        ratio: fmt(during / without, 2),
+      });
+    } finally {
+      await aggDb.drop();
     }
   }
 } finally {

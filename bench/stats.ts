@@ -45,7 +45,7 @@ export async function benchStats(db: TestDatabase, log: (msg: string) => void): 
   const stats = new StatsStore(db.sequelize);
   const job = new AggregationJob(
     { stats, executions: new AggregationRunStore(db.sequelize), logger: createLogger('bench', 'silent') },
-    { timeZone: ZONE, retentionDays: 90, staleAfterMs: 600_000 },
+    { timeZone: ZONE, retentionDays: 90, staleAfterMs: 600_000, decidedMarginMs: 300_000 },
   );
   const aggregate = async (date: string) => (await (await job.start(date)).done).rows;
 

@@ -189,7 +189,7 @@ async function statistics(rows: number): Promise<StatsRow> {
     const stats = new StatsStore(db.sequelize);
     const job = new AggregationJob(
       { stats, executions: new AggregationRunStore(db.sequelize), logger: createLogger('experiments', 'silent') },
-      { timeZone: 'UTC', retentionDays: 3650, staleAfterMs: 600_000 },
+      { timeZone: 'UTC', retentionDays: 3650, staleAfterMs: 600_000, decidedMarginMs: 300_000 },
     );
     const dayRows = await (await job.start(day)).done;
     const time = async (work: () => Promise<unknown>) => {

@@ -5,7 +5,7 @@ import { StatsStore } from '../db/stats-store.js';
 import { createLogger } from '../platform/logger.js';
 import { configOrExit } from '../platform/process.js';
 import { AggregationJob } from '../daily-stats/aggregation-job.js';
-import { statsConfigShape } from '../daily-stats/config.js';
+import { aggregationOptionsOf, statsConfigShape } from '../daily-stats/config.js';
 import { commonConfigShape, dbConfigShape, loadConfig } from '../platform/config.js';
 import { InvalidDateError, yesterdayIn } from '../platform/day-window.js';
 
@@ -31,7 +31,7 @@ try {
 const sequelize = createSequelize(config);
 const job = new AggregationJob(
   { stats: new StatsStore(sequelize), executions: new AggregationRunStore(sequelize), logger },
-  { timeZone: config.STATS_TIME_ZONE, retentionDays: config.AGGREGATION_RETENTION_DAYS, staleAfterMs: config.AGGREGATION_STALE_AFTER_MS },
+  aggregationOptionsOf(config),
 );
 try {
   const outcome = claimed === undefined ? await (await job.start(date)).done : await job.runClaimed(claimed, date);

@@ -107,7 +107,7 @@ export class BatchProcessor {
       await tx.insertAnswers(answers);
       await tx.applyDeltas(deltas.values(), resolved);
       await tx.insertDeadLetters(deadLettered, now);
-      await tx.setOffset(at, last.offset + 1, now);
+      await tx.setOffset(at, last.offset + 1, now, requests.at(-1)?.acceptedAt ?? null);
       return { next: last.offset + 1, skipped, deadLettered, verdicts, acceptedAt: rows.map((r) => r.acceptedAt), committedAt: now };
     });
   }

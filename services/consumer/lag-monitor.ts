@@ -1,11 +1,18 @@
 import type { Admin, Kafka } from 'kafkajs';
+import type { LogPosition } from '../db/decision-store.js';
 import { backlog, type StoredOffsets } from '../kafka/log-progress.js';
 import type { Logger } from '../platform/logger.js';
 import type { ConsumerMetrics } from './metrics.js';
 
+/** Where the consumer notes that it had decided everything the log held at an instant. */
+export interface CaughtUpRecord {
+  markCaughtUp(at: LogPosition, logEnd: number, measuredAt: Date): Promise<void>;
+}
+
 export interface LagMonitorDeps {
   kafka: Kafka;
-  store: StoredOffsets;
+  store: StoredOffsets & CaughtUpRecord;
+  clock: () => Date;
   topic: string;
   group: string;
   metrics: ConsumerMetrics;
@@ -18,6 +25,9 @@ export interface LagMonitorDeps {
 /**
  * Lag is the log end minus the stored offset, measured on its own clock: a consumer that cannot
  * commit anything still shows its backlog growing, instead of the last value it managed to report.
+ * A partition found at the log end is recorded caught up as of the instant before the log end was
+ * asked for: every entry acknowledged before it is decided, however quiet the log has been since
+ * (the aggregation waits for that, see core/day-decided.ts).
  */
 export class LagMonitor {
   private timer: NodeJS.Timeout | undefined;
@@ -40,10 +50,15 @@ export class LagMonitor {
       await admin.connect();
       this.admin = admin;
     }
+    const measuredAt = this.deps.clock();
     const ends = await this.admin.fetchTopicOffsets(this.deps.topic);
     for (const e of ends) this.deps.onLogEnd?.(e.partition, Number(e.high));
     const stored = await this.deps.store.storedOffsets(this.deps.group, this.deps.topic);
-    for (const [partition, lag] of backlog(ends, stored)) this.deps.metrics.lag.set({ partition: String(partition) }, lag);
+    for (const [partition, lag] of backlog(ends, stored)) {
+      this.deps.metrics.lag.set({ partition: String(partition) }, lag);
+      const end = Number(ends.find((e) => e.partition === partition)?.high);
+      if (lag === 0 && stored.has(partition)) await this.deps.store.markCaughtUp({ group: this.deps.group, topic: this.deps.topic, partition }, end, measuredAt);
+    }
   }
 
   async stop(): Promise<void> {

@@ -49,7 +49,13 @@ try {
   await admin.disconnect();
 }
 
-const store = new DecisionStore(sequelize);
+let store: DecisionStore;
+try {
+  store = await DecisionStore.forServer(sequelize);
+} catch (err) {
+  logger.fatal({ err }, 'cannot read or use the database server\'s max_allowed_packet');
+  process.exit(1);
+}
 const publisher = new DeadLetterPublisher(kafka, dlqTopic);
 const relay = new DeadLetterRelay({
   outbox: new DeadLetterStore(sequelize),
@@ -85,6 +91,7 @@ const consumer = new LogConsumer(
 const lag = new LagMonitor({
   kafka,
   store,
+  clock,
   topic: config.KAFKA_TOPIC,
   group,
   metrics,

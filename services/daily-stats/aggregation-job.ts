@@ -1,3 +1,4 @@
+import { dayReadiness } from '../core/day-decided.js';
 import { AGGREGATION_JOB, type AggregationRunStore, type ExecutionStatus } from '../db/aggregation-run-store.js';
 import type { StatsStore } from '../db/stats-store.js';
 import type { Logger } from '../platform/logger.js';
@@ -8,6 +9,8 @@ export interface AggregationOptions {
   retentionDays: number;
   /** A run whose heartbeat is older than this is considered dead and may be taken over. */
   staleAfterMs: number;
+  /** How far the log's order may lag the API's acceptance stamps (clock skew, produce time): see core/day-decided.ts. */
+  decidedMarginMs: number;
 }
 
 export interface AggregationDeps {
@@ -31,6 +34,10 @@ export interface AggregationOutcome {
 /**
  * The 02:00 job: every campaign's day aggregated in its own transaction, so one campaign failing
  * leaves the others committed (PARTIAL), and the execution records each campaign's outcome.
+ * A day that has ended is aggregated only once the decider has passed every entry accepted before
+ * its end (plus the margin); until then the run ends PARTIAL with the reason and writes nothing,
+ * and a later run does the day. Today, not over yet, is aggregated as far as it is decided, as a
+ * preview the run after the day rewrites.
  */
 export class AggregationJob {
   private readonly clock: () => Date;
@@ -65,6 +72,14 @@ export class AggregationJob {
     let rows = 0;
     let campaigns: number[] = [];
     try {
+      if (window.end.getTime() <= this.clock().getTime()) {
+        const readiness = dayReadiness(window.end, this.options.decidedMarginMs, await executions.deciderPositions());
+        if (!readiness.ready) {
+          await executions.finish(executionId, 'PARTIAL', readiness.reason, this.clock());
+          logger.warn({ executionId, date, reason: readiness.reason }, 'day not aggregated: not fully decided yet');
+          return { executionId, status: 'PARTIAL', campaigns: 0, failed: 0, rows: 0, seconds: (performance.now() - started) / 1000 };
+        }
+      }
       campaigns = await stats.campaignIds();
       let lastBeat = performance.now();
       for (const campaignId of campaigns) {

@@ -1,5 +1,7 @@
 import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
+import type { DeciderPosition } from '../core/day-decided.js';
 import { sqlDateTime } from './datetime.js';
+import { readDeciderPositions } from './decision-store.js';
 import { DomainError } from '../platform/errors.js';
 import { violatedUniqueKey } from './errors.js';
 
@@ -103,6 +105,11 @@ export class AggregationRunStore {
       }
     }
     throw new Error(`could not claim ${key}`);
+  }
+
+  /** How far the decider has come, which decides whether a day can be aggregated yet. */
+  deciderPositions(): Promise<DeciderPosition[]> {
+    return readDeciderPositions(this.sequelize);
   }
 
   async heartbeat(id: number, now: Date): Promise<void> {

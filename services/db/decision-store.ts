@@ -1,9 +1,11 @@
 import { QueryTypes, Transaction, type Sequelize } from 'sequelize';
 import type { CampaignDelta, RequestOwner } from '../core/decide.js';
 import type { DeadLetterRow } from '../core/dead-letter.js';
+import type { DeciderPosition } from '../core/day-decided.js';
 import type { ShortCircuitVerdict, Verdict } from '../core/verdict.js';
 import { counterUpdate } from './campaign-counters.js';
 import { sqlDateTime } from './datetime.js';
+import { chunkBySize, readMaxAllowedPacket, sqlTextBytes, statementBudget } from './statement-size.js';
 
 export interface LogPosition {
   readonly group: string;
@@ -50,32 +52,64 @@ export async function readStoredOffsets(sequelize: Sequelize, group: string, top
   return new Map(rows.map((r) => [r.log_partition, r.next_offset]));
 }
 
-const INSERT_CHUNK = 2_000;
-/** A dead letter may carry up to 1 MiB of payload, sent hex-encoded: this keeps a statement far below max_allowed_packet. */
-const DEAD_LETTER_CHUNK_BYTES = 8 * 1024 * 1024;
+/** Every decider's progress in time, each partition as it recorded with its offset. */
+export async function readDeciderPositions(sequelize: Sequelize): Promise<DeciderPosition[]> {
+  const rows = await sequelize.query<{ consumer_group: string; topic: string; log_partition: number; decided_through: Date | null; caught_up_at: Date | null }>(
+    'SELECT consumer_group, topic, log_partition, decided_through, caught_up_at FROM consumer_offsets ORDER BY consumer_group, topic, log_partition',
+    { type: QueryTypes.SELECT },
+  );
+  return rows.map((r) => ({ group: r.consumer_group, topic: r.topic, partition: r.log_partition, decidedThrough: r.decided_through, caughtUpAt: r.caught_up_at }));
+}
 
-/** Splits rows in log order into statements bounded by row count and by payload size; an oversized row goes alone. */
-export function deadLetterChunks(rows: readonly DeadLetterRow[]): DeadLetterRow[][] {
-  const chunks: DeadLetterRow[][] = [];
-  let chunk: DeadLetterRow[] = [];
-  let bytes = 0;
-  for (const r of rows) {
-    const size = (r.payload?.length ?? 0) + (r.key?.length ?? 0);
-    if (chunk.length > 0 && (chunk.length >= INSERT_CHUNK || bytes + size > DEAD_LETTER_CHUNK_BYTES)) {
-      chunks.push(chunk);
-      chunk = [];
-      bytes = 0;
-    }
-    chunk.push(r);
-    bytes += size;
-  }
-  if (chunk.length > 0) chunks.push(chunk);
-  return chunks;
+/** Rows per multi-row INSERT at most, whatever their size: beyond it a statement gains nothing. */
+const INSERT_CHUNK = 2_000;
+
+const DEAD_LETTER_ROW = '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
+
+function deadLetterValues(r: DeadLetterRow, created: string): unknown[] {
+  return [
+    r.topic,
+    r.partition,
+    r.offset,
+    r.reasonCode,
+    r.reason.slice(0, 500),
+    r.subject?.requestId ?? null,
+    r.subject?.campaignId ?? null,
+    r.subject?.userId ?? null,
+    r.key,
+    r.payload,
+    r.payloadBytes,
+    created,
+  ];
+}
+
+/** One row of a multi-row VALUES list: its placeholders' text, the separator and the values. */
+const rowBytes = (template: string, values: readonly unknown[]) => template.length + 2 + values.reduce<number>((sum, v) => sum + sqlTextBytes(v), 0);
+
+/**
+ * A dead letter whose row would not fit a statement of `room` bytes keeps only the first bytes of
+ * its payload that do (`payloadBytes` still says how large it was): a letter the server refuses
+ * would stop the stream, and the log keeps the whole entry until retention removes it.
+ */
+export function fitDeadLetter(r: DeadLetterRow, room: number, created: string): DeadLetterRow {
+  if (r.payload === null || rowBytes(DEAD_LETTER_ROW, deadLetterValues(r, created)) <= room) return r;
+  const fixed = rowBytes(DEAD_LETTER_ROW, deadLetterValues({ ...r, payload: Buffer.alloc(0) }, created));
+  const keep = Math.max(0, Math.floor((room - fixed) / 2));
+  return { ...r, payload: r.payload.subarray(0, keep) };
 }
 
 /** The consumer's side of the database: everything a batch reads and writes, in one transaction. */
 export class DecisionStore {
-  constructor(private readonly sequelize: Sequelize) {}
+  /** `statementBytes`: the longest statement the server accepts, with margin (see statement-size.ts). */
+  constructor(
+    private readonly sequelize: Sequelize,
+    private readonly statementBytes: number,
+  ) {}
+
+  /** Sized by the server's max_allowed_packet as it is now: read once, at start. */
+  static async forServer(sequelize: Sequelize): Promise<DecisionStore> {
+    return new DecisionStore(sequelize, statementBudget(await readMaxAllowedPacket(sequelize)));
+  }
 
   async readOffset(at: LogPosition): Promise<number | null> {
     const rows = await this.sequelize.query<{ next_offset: number }>(
@@ -100,9 +134,23 @@ export class DecisionStore {
     return stored;
   }
 
+  /**
+   * Records that everything the log held at `measuredAt` is decided, if the stored offset has
+   * reached `logEnd`, the end measured after that instant. The condition is checked by the same
+   * statement that writes, so a rewound or fenced offset cannot claim it.
+   */
+  async markCaughtUp(at: LogPosition, logEnd: number, measuredAt: Date): Promise<void> {
+    const when = sqlDateTime(measuredAt);
+    await this.sequelize.query(
+      `UPDATE consumer_offsets SET caught_up_at = ?
+       WHERE consumer_group = ? AND topic = ? AND log_partition = ? AND next_offset >= ? AND (caught_up_at IS NULL OR caught_up_at < ?)`,
+      { replacements: [when, at.group, at.topic, at.partition, logEnd, when] },
+    );
+  }
+
   transaction<T>(work: (tx: DecisionTransaction) => Promise<T>): Promise<T> {
     return this.sequelize.transaction({ isolationLevel: Transaction.ISOLATION_LEVELS.READ_COMMITTED }, (t) =>
-      work(new DecisionTransaction(this.sequelize, t)),
+      work(new DecisionTransaction(this.sequelize, t, this.statementBytes)),
     );
   }
 }
@@ -111,7 +159,26 @@ export class DecisionTransaction {
   constructor(
     private readonly sequelize: Sequelize,
     private readonly t: Transaction,
+    private readonly statementBytes: number,
   ) {}
+
+  /** Runs `sql` (one `IN (?)` list) over `items` in as many statements as fit, each with `copies` of its list. */
+  private async selectIn<R extends object>(sql: string, items: readonly unknown[], copies = 1, before: unknown[] = []): Promise<R[]> {
+    const room = Math.floor((this.statementBytes - sql.length - sqlTextBytes(before)) / copies);
+    const rows: R[] = [];
+    for (const chunk of chunkBySize(items, (v) => sqlTextBytes(v) + 2, room, Number.MAX_SAFE_INTEGER)) {
+      rows.push(...(await this.select<R>(sql, [...before, ...Array.from({ length: copies }, () => chunk)])));
+    }
+    return rows;
+  }
+
+  /** `head VALUES (row), (row), ...` in as many statements as fit, in order. */
+  private async insertRows(head: string, row: string, rows: readonly (readonly unknown[])[]): Promise<void> {
+    const room = this.statementBytes - head.length - ' VALUES '.length;
+    for (const chunk of chunkBySize(rows, (values) => rowBytes(row, values), room, INSERT_CHUNK)) {
+      await this.run(`${head} VALUES ${chunk.map(() => row).join(', ')}`, chunk.flat());
+    }
+  }
 
   private select<R extends object>(sql: string, replacements: unknown[]): Promise<R[]> {
     return this.sequelize.query<R>(sql, { replacements, type: QueryTypes.SELECT, transaction: this.t });
@@ -134,9 +201,9 @@ export class DecisionTransaction {
   /** Remaining stock of the given campaigns, their rows locked (in id order, so lockers never deadlock). */
   async lockCampaigns(ids: readonly number[]): Promise<Map<number, number>> {
     if (ids.length === 0) return new Map();
-    const rows = await this.select<{ id: number; current_stock: number }>(
+    const rows = await this.selectIn<{ id: number; current_stock: number }>(
       'SELECT id, current_stock FROM campaigns WHERE id IN (?) ORDER BY id FOR UPDATE',
-      [[...ids]],
+      [...ids].sort((a, b) => a - b),
     );
     return new Map(rows.map((r) => [r.id, r.current_stock]));
   }
@@ -150,9 +217,11 @@ export class DecisionTransaction {
     for (const id of campaignIds) for (const u of usersByCampaign.get(id) ?? []) userIds.add(u);
     // One statement while the campaign rows are locked; the cross product may name a user who only
     // asked for another campaign, so each row is kept only if its pair was asked for.
-    const rows = await this.select<{ campaign_id: number | string; winner_user_id: number | string }>(
+    const rows = await this.selectIn<{ campaign_id: number | string; winner_user_id: number | string }>(
       'SELECT campaign_id, winner_user_id FROM participations WHERE campaign_id IN (?) AND winner_user_id IN (?)',
-      [campaignIds, [...userIds]],
+      [...userIds],
+      1,
+      [campaignIds],
     );
     for (const r of rows) {
       const campaignId = Number(r.campaign_id);
@@ -168,40 +237,31 @@ export class DecisionTransaction {
   /** Which of these request ids were decided or answered before, and for whom. */
   async findDecidedRequestIds(requestIds: readonly string[]): Promise<Map<string, RequestOwner>> {
     if (requestIds.length === 0) return new Map();
-    const ids = [...requestIds];
-    const rows = await this.select<{ request_id: string; campaign_id: number | string; user_id: number | string }>(
+    const rows = await this.selectIn<{ request_id: string; campaign_id: number | string; user_id: number | string }>(
       `SELECT request_id, campaign_id, user_id FROM participations WHERE request_id IN (?)
        UNION ALL SELECT request_id, campaign_id, user_id FROM short_circuit_answers WHERE request_id IN (?)`,
-      [ids, ids],
+      requestIds,
+      2,
     );
     return new Map(rows.map((r) => [r.request_id, { campaignId: Number(r.campaign_id), userId: Number(r.user_id) }]));
   }
 
   async insertDecisions(rows: readonly DecisionRow[], decidedAt: Date): Promise<void> {
-    for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
-      const chunk = rows.slice(i, i + INSERT_CHUNK);
-      const values: unknown[] = [];
-      const decided = sqlDateTime(decidedAt);
-      for (const r of chunk) values.push(r.requestId, r.campaignId, r.userId, r.status, r.partition, r.offset, sqlDateTime(r.acceptedAt), decided);
-      await this.run(
-        `INSERT INTO participations (request_id, campaign_id, user_id, status, source, log_partition, log_offset, accepted_at, decided_at)
-         VALUES ${chunk.map(() => "(?, ?, ?, ?, 'KAFKA', ?, ?, ?, ?)").join(', ')}`,
-        values,
-      );
-    }
+    const decided = sqlDateTime(decidedAt);
+    await this.insertRows(
+      'INSERT INTO participations (request_id, campaign_id, user_id, status, source, log_partition, log_offset, accepted_at, decided_at)',
+      "(?, ?, ?, ?, 'KAFKA', ?, ?, ?, ?)",
+      rows.map((r) => [r.requestId, r.campaignId, r.userId, r.status, r.partition, r.offset, sqlDateTime(r.acceptedAt), decided]),
+    );
   }
 
   /** IGNORE: an answer already stored (the same request short-circuited by the API before) keeps its first form. */
   async insertAnswers(rows: readonly AnswerRow[]): Promise<void> {
-    for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
-      const chunk = rows.slice(i, i + INSERT_CHUNK);
-      const values: unknown[] = [];
-      for (const r of chunk) values.push(r.requestId, r.campaignId, r.userId, r.status, sqlDateTime(r.answeredAt));
-      await this.run(
-        `INSERT IGNORE INTO short_circuit_answers (request_id, campaign_id, user_id, status, answered_at) VALUES ${chunk.map(() => '(?, ?, ?, ?, ?)').join(', ')}`,
-        values,
-      );
-    }
+    await this.insertRows(
+      'INSERT IGNORE INTO short_circuit_answers (request_id, campaign_id, user_id, status, answered_at)',
+      '(?, ?, ?, ?, ?)',
+      rows.map((r) => [r.requestId, r.campaignId, r.userId, r.status, sqlDateTime(r.answeredAt)]),
+    );
   }
 
   /** Applies counter changes; `resolved` counts every message of the campaign taken off the log. */
@@ -220,41 +280,18 @@ export class DecisionTransaction {
   /** Unpublished until the relay has copied them to the dead-letter topic after the commit. */
   async insertDeadLetters(rows: readonly DeadLetterRow[], at: Date): Promise<void> {
     const created = sqlDateTime(at);
-    for (const chunk of deadLetterChunks(rows)) {
-      const values: unknown[] = [];
-      for (const r of chunk) {
-        values.push(
-          r.topic,
-          r.partition,
-          r.offset,
-          r.reasonCode,
-          r.reason.slice(0, 500),
-          r.subject?.requestId ?? null,
-          r.subject?.campaignId ?? null,
-          r.subject?.userId ?? null,
-          r.key,
-          r.payload,
-          r.payloadBytes,
-          created,
-        );
-      }
-      // IGNORE: a log position re-read from an earlier offset keeps the dead letter it was first given.
-      await this.run(
-        `INSERT IGNORE INTO dead_letters
-           (topic, log_partition, log_offset, reason_code, reason, request_id, campaign_id, user_id, message_key, payload, payload_bytes, created_at)
-         VALUES ${chunk.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
-        values,
-      );
-    }
+    // IGNORE: a log position re-read from an earlier offset keeps the dead letter it was first given.
+    const head = `INSERT IGNORE INTO dead_letters
+           (topic, log_partition, log_offset, reason_code, reason, request_id, campaign_id, user_id, message_key, payload, payload_bytes, created_at)`;
+    const room = this.statementBytes - head.length - ' VALUES '.length;
+    await this.insertRows(head, DEAD_LETTER_ROW, rows.map((r) => deadLetterValues(fitDeadLetter(r, room, created), created)));
   }
 
-  async setOffset(at: LogPosition, next: number, now: Date): Promise<void> {
-    await this.run('UPDATE consumer_offsets SET next_offset = ?, updated_at = ? WHERE consumer_group = ? AND topic = ? AND log_partition = ?', [
-      next,
-      sqlDateTime(now),
-      at.group,
-      at.topic,
-      at.partition,
-    ]);
+  /** `decidedThrough`: acceptedAt of the batch's last readable entry (null: none was readable, the old value stays). */
+  async setOffset(at: LogPosition, next: number, now: Date, decidedThrough: Date | null): Promise<void> {
+    await this.run(
+      'UPDATE consumer_offsets SET next_offset = ?, updated_at = ?, decided_through = COALESCE(?, decided_through) WHERE consumer_group = ? AND topic = ? AND log_partition = ?',
+      [next, sqlDateTime(now), decidedThrough === null ? null : sqlDateTime(decidedThrough), at.group, at.topic, at.partition],
+    );
   }
 }

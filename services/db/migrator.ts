@@ -5,6 +5,7 @@ import * as kafkaPath from './migrations/0002-kafka-path.js';
 import * as dailyStats from './migrations/0003-daily-stats.js';
 import * as truthfulAnswers from './migrations/0004-truthful-answers.js';
 import * as campaignResources from './migrations/0005-campaign-resources.js';
+import * as deciderProgress from './migrations/0006-decider-progress.js';
 
 interface MigrationModule {
   up(qi: QueryInterface): Promise<void>;
@@ -18,6 +19,7 @@ const migrations: ReadonlyArray<readonly [string, MigrationModule]> = [
   ['0003-daily-stats', dailyStats],
   ['0004-truthful-answers', truthfulAnswers],
   ['0005-campaign-resources', campaignResources],
+  ['0006-decider-progress', deciderProgress],
 ];
 
 export function createMigrator(sequelize: Sequelize): Umzug<QueryInterface> {

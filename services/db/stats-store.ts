@@ -1,5 +1,5 @@
 import type { HeavyQueries } from './heavy-query.js';
-import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
+import { QueryTypes, Transaction, type Sequelize } from 'sequelize';
 import { sqlDateTime } from './datetime.js';
 
 export interface DayStats {
@@ -88,7 +88,13 @@ export class StatsStore {
     at: Date,
     alsoCommit: (rows: number, transaction: Transaction) => Promise<void>,
   ): Promise<number> {
-    return this.sequelize.transaction(async (transaction) => {
+    // READ COMMITTED: at REPEATABLE READ, InnoDB reads the SELECT side of an INSERT … SELECT with
+    // shared next-key locks on every index entry of the day and the gap after it, held until
+    // COMMIT, so the consumer's insert of a history row into that range (a late entry of the day,
+    // or any new entry of a campaign whose day was its last) waits for the aggregation, and a long
+    // day stops decisions. At READ COMMITTED the SELECT is a consistent non-locking read, and one
+    // statement sees one snapshot, so the day's numbers are still read consistently.
+    return this.sequelize.transaction({ isolationLevel: Transaction.ISOLATION_LEVELS.READ_COMMITTED }, async (transaction) => {
       await this.sequelize.query(
         `INSERT INTO campaign_stats (campaign_id, stat_date, time_zone, ${STORED_COLUMNS}, execution_id, aggregated_at)
          SELECT p.campaign_id, :date, :zone, ${AGGREGATES}, :execution, :at

@@ -8,7 +8,7 @@ import { sqlDateTime } from '../../services/db/datetime.js';
 import { StatsStore } from '../../services/db/stats-store.js';
 import { createLogger } from '../../services/platform/logger.js';
 import { dbEnv } from './support/api.js';
-import { startTestConsumer, type TestConsumer } from './support/consumer.js';
+import { startTestConsumer, waitForCaughtUp, type TestConsumer } from './support/consumer.js';
 import { waitForDecisions } from './support/decisions.js';
 import { useApiFixture } from './support/fixture.js';
 import { dataOf, request, type JsonResponse } from './support/http.js';
@@ -27,7 +27,10 @@ describe('daily aggregation and statistics', () => {
   const fx = useApiFixture('stats', { STATS_TIME_ZONE: ZONE });
   let consumer: TestConsumer;
   before(async () => {
-    consumer = await startTestConsumer(fx().db.config, fx().topic);
+    const started = new Date();
+    consumer = await startTestConsumer(fx().db.config, fx().topic, { CONSUMER_LAG_INTERVAL_MS: '200' });
+    // the days these cases aggregate ended long ago: decided once the consumer has been at the log end since
+    await waitForCaughtUp(fx().db.sequelize, fx().topic, started);
   });
   after(async () => {
     await consumer.stop();
@@ -39,7 +42,7 @@ describe('daily aggregation and statistics', () => {
   const job = (beforeCampaign?: (id: number) => Promise<void>) =>
     new AggregationJob(
       { stats: new StatsStore(fx().db.sequelize), executions: new AggregationRunStore(fx().db.sequelize), logger: createLogger('test', 'silent'), beforeCampaign },
-      { timeZone: ZONE, retentionDays: 90, staleAfterMs: 600_000 },
+      { timeZone: ZONE, retentionDays: 90, staleAfterMs: 600_000, decidedMarginMs: 300_000 },
     );
   /** History rows written directly, for days other than today. */
   const insertHistory = async (campaignId: number, rows: { userId: number; status: string; acceptedAt: Date }[]) => {

@@ -1,4 +1,5 @@
 import { AggregationJob, type AggregationOutcome } from '../../daily-stats/aggregation-job.js';
+import { aggregationOptionsOf } from '../../daily-stats/config.js';
 import type { Logger } from '../../platform/logger.js';
 import type { AggregationRunDeps } from '../aggregation-runs/routes.js';
 import type { ApiConfig } from '../config.js';
@@ -23,7 +24,7 @@ export function createAggregation(deps: {
   const running = new Set<Promise<AggregationOutcome>>();
   const job = new AggregationJob(
     { stats: storage.stats, executions: storage.executions, logger, clock },
-    { timeZone: config.STATS_TIME_ZONE, retentionDays: config.AGGREGATION_RETENTION_DAYS, staleAfterMs: config.AGGREGATION_STALE_AFTER_MS },
+    aggregationOptionsOf(config),
   );
   return {
     routes: { job, executions: storage.executions, timeZone: config.STATS_TIME_ZONE, clock, running, launcher: deps.launcher },

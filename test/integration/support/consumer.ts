@@ -1,3 +1,4 @@
+import { QueryTypes, type Sequelize } from 'sequelize';
 import type { DbConfig } from '../../../services/db/sequelize.js';
 import { dbEnv } from './api.js';
 import { brokers } from './kafka.js';
@@ -40,4 +41,22 @@ export async function startTestConsumer(db: DbConfig, topic: string, env: Record
       return proc.exited();
     },
   };
+}
+
+/**
+ * Until the consumer of `topic` has recorded itself at the log end after `since`: from then on a
+ * day that ended (with its margin) before `since` counts as decided, and the aggregation does it.
+ */
+export async function waitForCaughtUp(sequelize: Sequelize, topic: string, since: Date, timeoutMs = 60_000): Promise<void> {
+  await waitFor(
+    `the consumer of ${topic} caught up after ${since.toISOString()}`,
+    async () => {
+      const [row] = await sequelize.query<{ caught_up_at: Date | null }>('SELECT MIN(caught_up_at) AS caught_up_at FROM consumer_offsets WHERE topic = ?', {
+        replacements: [topic],
+        type: QueryTypes.SELECT,
+      });
+      return row?.caught_up_at != null && row.caught_up_at.getTime() >= since.getTime();
+    },
+    timeoutMs,
+  );
 }
