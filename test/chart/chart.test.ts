@@ -181,7 +181,12 @@ describe('Helm chart (static)', () => {
     assert.equal(api.spec?.replicas, undefined, 'the HPA owns the replica count');
     const hpa = find(objectsOf('defaults'), 'HorizontalPodAutoscaler');
     assert.equal(hpa.apiVersion, 'autoscaling/v2');
-    find(objectsOf('defaults'), 'PodDisruptionBudget');
+  });
+
+  it('lets a node drain evict unready API pods: the PodDisruptionBudget counts only healthy ones', () => {
+    const pdb = find(objectsOf('defaults'), 'PodDisruptionBudget', '-api');
+    assert.equal(pdb.spec?.minAvailable, 1);
+    assert.equal(pdb.spec.unhealthyPodEvictionPolicy, 'AlwaysAllow');
   });
 
   it('takes the admin token from a Secret, and keeps the database password out of the manifests', () => {
