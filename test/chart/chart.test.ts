@@ -318,6 +318,25 @@ describe('Helm chart (static)', () => {
       const kinds = parseManifests(tools, auto.stdout).filter((o) => o.metadata.name.includes('loadtest')).map((o) => o.kind).sort();
       assert.deepEqual(kinds, ['ConfigMap', 'TestRun']);
     });
+
+    it('gives the TestRun runner (and so the initializer the operator copies from it) and the starter a writable /tmp and the release hardening', () => {
+      interface TestRunPod {
+        securityContext?: Record<string, unknown>;
+        containerSecurityContext?: Record<string, unknown>;
+        volumes?: { name: string; emptyDir?: unknown }[];
+        volumeMounts?: { name: string; mountPath: string }[];
+      }
+      const spec = find(objectsOf('k6 load test as a k6-operator TestRun'), 'TestRun').spec as { runner: TestRunPod; starter?: TestRunPod };
+      for (const [role, pod] of [['runner', spec.runner], ['starter', spec.starter]] as const) {
+        assert.ok(pod, role);
+        assert.equal(pod.securityContext?.runAsNonRoot, true, role);
+        assert.deepEqual(pod.securityContext.seccompProfile, { type: 'RuntimeDefault' }, role);
+        assert.equal(pod.containerSecurityContext?.readOnlyRootFilesystem, true, role);
+        const mount = pod.volumeMounts?.find((m) => m.mountPath === '/tmp');
+        assert.ok(mount, `${role}: /tmp mounted`);
+        assert.ok(pod.volumes?.find((v) => v.name === mount.name)?.emptyDir, `${role}: /tmp is an emptyDir`);
+      }
+    });
   });
 
   it('ships a helm test hook that checks the release through its Service', () => {
