@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { lstatSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { before, describe, it } from 'node:test';
-import { chartDir, conform, installChartTools, parseManifests, run, template, type ChartTools, type KubeObject } from './support/chart.js';
+import { chartDir, conform, dryRun, installChartTools, parseManifests, run, template, type ChartTools, type KubeObject } from './support/chart.js';
 
 interface Container {
   name: string;
@@ -219,6 +219,27 @@ describe('Helm chart (static)', () => {
     assert.equal(envOf(find(objectsOf('partition experiment'), 'Deployment', '-api')).get('PARTITION_KEY'), 'campaign');
   });
 
+  it('replaces a stalled consumer at once (Parallel), in the Guaranteed QoS class, with a priority class when given', async () => {
+    const consumer = find(objectsOf('defaults'), 'StatefulSet', '-consumer');
+    assert.equal(consumer.spec?.podManagementPolicy, 'Parallel');
+    const pod = podSpecOf(consumer) as PodSpec & { priorityClassName?: string };
+    const resources = pod.containers[0]?.resources;
+    assert.ok(resources?.requests?.cpu && resources.requests.memory);
+    assert.deepEqual(resources.requests, resources.limits, 'requests equal to limits: Guaranteed');
+    assert.equal(pod.priorityClassName, undefined);
+    const prioritized = template(tools, [], ['consumer.priorityClassName=fcfs-decider']);
+    assert.equal(prioritized.status, 0, prioritized.stderr);
+    assert.equal((podSpecOf(find(parseManifests(tools, prioritized.stdout), 'StatefulSet')) as { priorityClassName?: string }).priorityClassName, 'fcfs-decider');
+
+    const installed = await dryRun(tools, 1, []);
+    assert.equal(installed.status, 0, installed.stderr);
+    assert.doesNotMatch(installed.notes, /Guaranteed/);
+    const burstable = await dryRun(tools, 1, [], ['consumer.resources.requests.cpu=200m']);
+    assert.equal(burstable.status, 0, burstable.stderr);
+    assert.match(burstable.notes, /WARNING: consumer\.resources/);
+    assert.match(burstable.notes, /Guaranteed/);
+  });
+
   it('declares a one-partition Strimzi topic and its dead-letter topic, or uses external brokers', () => {
     const topics = objectsOf('defaults').filter((o) => o.kind === 'KafkaTopic');
     assert.deepEqual(topics.map((t) => t.metadata.name).sort(), ['campaign-participation', 'campaign-participation-dlq']);
@@ -313,7 +334,7 @@ describe('Helm chart (static)', () => {
       assert.deepEqual(run.spec?.script, { configMap: { name: find(objectsOf('k6 load test as a k6-operator TestRun'), 'ConfigMap', '-loadtest').metadata.name, file: 'rush.ts' } });
       assert.equal(run.spec.parallelism, 2);
       assert.deepEqual(objectsOf('k6 load test as a k6-operator TestRun').filter((o) => o.kind === 'Job' && o.metadata.name.includes('loadtest')), []);
-      const auto = template(tools, [], ['loadtest.enabled=true'], ['--api-versions', 'k6.io/v1alpha1/TestRun']);
+      const auto = template(tools, [], ['loadtest.enabled=true'], { args: ['--api-versions', 'k6.io/v1alpha1/TestRun'] });
       assert.equal(auto.status, 0, auto.stderr);
       const kinds = parseManifests(tools, auto.stdout).filter((o) => o.metadata.name.includes('loadtest')).map((o) => o.kind).sort();
       assert.deepEqual(kinds, ['ConfigMap', 'TestRun']);
