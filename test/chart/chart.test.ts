@@ -189,6 +189,33 @@ describe('Helm chart (static)', () => {
     assert.equal(pdb.spec.unhealthyPodEvictionPolicy, 'AlwaysAllow');
   });
 
+  it('limits each user by default but not each address, which an ingress or a SNAT shares among every client', async () => {
+    const env = envOf(find(objectsOf('defaults'), 'Deployment', '-api'));
+    assert.equal(env.get('RATE_LIMIT_ENABLED'), 'true');
+    assert.equal(env.get('RATE_LIMIT_USER_PER_SEC'), '5');
+    assert.equal(env.get('TRUST_PROXY'), '0');
+    // the API's largest values: no bucket a replica could empty
+    assert.equal(env.get('RATE_LIMIT_ADDRESS_PER_SEC'), '1000000');
+    assert.equal(env.get('RATE_LIMIT_ADDRESS_BURST'), '1000000');
+    assert.equal(find(objectsOf('defaults'), 'Service', '-api').spec?.externalTrafficPolicy, undefined);
+    const installed = await dryRun(tools, 1, []);
+    assert.match(installed.notes, /per-address limit is off/);
+    assert.match(installed.notes, /ingress-nginx.*api\.trustProxy=1/s);
+    assert.match(installed.notes, /externalTrafficPolicy=Local/);
+
+    const ingress = template(tools, [], ['api.rateLimit.addressEnabled=true', 'api.trustProxy=1']);
+    assert.equal(ingress.status, 0, ingress.stderr);
+    const ingressEnv = envOf(find(parseManifests(tools, ingress.stdout), 'Deployment', '-api'));
+    assert.equal(ingressEnv.get('RATE_LIMIT_ADDRESS_PER_SEC'), '1000');
+    assert.equal(ingressEnv.get('RATE_LIMIT_ADDRESS_BURST'), '2000');
+    assert.equal(ingressEnv.get('TRUST_PROXY'), '1');
+    const local = template(tools, [], ['api.service.type=LoadBalancer', 'api.service.externalTrafficPolicy=Local']);
+    assert.equal(local.status, 0, local.stderr);
+    assert.equal(find(parseManifests(tools, local.stdout), 'Service', '-api').spec?.externalTrafficPolicy, 'Local');
+    const shared = await dryRun(tools, 1, [], ['api.rateLimit.addressEnabled=true']);
+    assert.match(shared.notes, /WARNING: the per-address rate limit is on with api\.trustProxy=0/);
+  });
+
   it('takes the admin token from a Secret, and keeps the database password out of the manifests', () => {
     const api = find(objectsOf('defaults'), 'Deployment', '-api');
     const env = podSpecOf(api)?.containers[0]?.env ?? [];
@@ -376,6 +403,7 @@ describe('Helm chart (static)', () => {
       ['Strimzi off without bootstrap servers', ['kafka.strimzi.enabled=false'], /kafka\/bootstrapServers/],
       ['an unknown value (a typo)', ['api.replica=3'], /api.*replica/],
       ['a Kafka topic name with spaces', ['config.topic=my topic'], /config\/topic/],
+      ['externalTrafficPolicy on a ClusterIP Service', ['api.service.externalTrafficPolicy=Local'], /externalTrafficPolicy/],
     ];
     for (const [label, sets, names] of refusals) {
       it(label, () => {

@@ -84,10 +84,18 @@ is a one-line change here. Values are quoted: every environment variable is a st
   value: {{ .Values.api.rateLimit.userPerSec | quote }}
 - name: RATE_LIMIT_USER_BURST
   value: {{ .Values.api.rateLimit.userBurst | quote }}
+{{- if .Values.api.rateLimit.addressEnabled }}
 - name: RATE_LIMIT_ADDRESS_PER_SEC
   value: {{ .Values.api.rateLimit.addressPerSec | quote }}
 - name: RATE_LIMIT_ADDRESS_BURST
   value: {{ .Values.api.rateLimit.addressBurst | quote }}
+{{- else }}
+{{- /* The API has no switch for this bucket alone: its largest values are more than a replica serves. */}}
+- name: RATE_LIMIT_ADDRESS_PER_SEC
+  value: "1000000"
+- name: RATE_LIMIT_ADDRESS_BURST
+  value: "1000000"
+{{- end }}
 - name: TRUST_PROXY
   value: {{ .Values.api.trustProxy | quote }}
 {{- if include "fcfs.api.createsJobs" . }}
