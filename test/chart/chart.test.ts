@@ -54,6 +54,7 @@ const valueSets: ReadonlyArray<readonly [string, readonly string[]]> = [
   ['Campaign controller on, aggregation in the API', ['operator.yaml']],
   ['k6 load test as a Job', ['loadtest-job.yaml']],
   ['k6 load test as a k6-operator TestRun', ['loadtest-testrun.yaml']],
+  ['numbers of seven digits and more', ['large-numbers.yaml']],
 ];
 
 describe('Helm chart (static)', () => {
@@ -283,6 +284,47 @@ describe('Helm chart (static)', () => {
     assert.equal(envOf(find(external, 'StatefulSet')).get('DB_HOST'), 'campaign.cluster-abc.eu-west-1.rds.amazonaws.com');
   });
 
+  it('names a KafkaTopic object validly for any Kafka topic name, keeping the real name in spec.topicName', () => {
+    const defaults = objectsOf('defaults').filter((o) => o.kind === 'KafkaTopic');
+    for (const t of defaults) assert.equal(t.spec?.topicName, undefined, 'a valid object name is the topic name, as Strimzi advises');
+    const result = template(tools, [], ['config.topic=Orders_V1']);
+    assert.equal(result.status, 0, result.stderr);
+    const summary = conform(tools, result.stdout);
+    assert.equal(summary.invalid + summary.errors, 0, summary.report);
+    const objects = parseManifests(tools, result.stdout);
+    const topics = new Map(objects.filter((o) => o.kind === 'KafkaTopic').map((t) => [t.spec?.topicName, t.metadata.name]));
+    assert.deepEqual([...topics.keys()].sort(), ['Orders_V1', 'Orders_V1-dlq']);
+    const names = [...topics.values()];
+    for (const name of names) assert.match(name, /^orders-v1(-dlq)?-[0-9a-f]{8}$/);
+    assert.equal(new Set(names).size, 2);
+    const api = envOf(find(objects, 'Deployment', '-api'));
+    assert.equal(api.get('KAFKA_TOPIC'), 'Orders_V1');
+    assert.equal(api.get('KAFKA_TOPIC_RESOURCE'), topics.get('Orders_V1'));
+    const role = find(objects, 'Role', '-api-kafkatopic') as KubeObject & { rules: { resourceNames: string[] }[] };
+    assert.deepEqual(role.rules[0]?.resourceNames, [topics.get('Orders_V1')]);
+  });
+
+  it('renders numbers as digits: retention.ms, environment variables, integer fields', () => {
+    const defaults = template(tools, []);
+    assert.match(defaults.stdout, /^ {4}retention\.ms: 2592000000$/m);
+    const large = objectsOf('numbers of seven digits and more');
+    const api = envOf(find(large, 'Deployment', '-api'));
+    assert.equal(api.get('AGGREGATION_STALE_AFTER_MS'), '86400000');
+    assert.equal(api.get('PRODUCE_TIMEOUT_MS'), '1000000');
+    assert.equal(api.get('RATE_LIMIT_ADDRESS_PER_SEC'), '1000000');
+    assert.equal(api.get('RATE_LIMIT_USER_PER_SEC'), '0.5');
+    const loadtest = large.find((o) => o.kind === 'Job' && o.metadata.labels?.['app.kubernetes.io/component'] === 'loadtest');
+    assert.ok(loadtest);
+    assert.equal(envOf(loadtest).get('PEAK_RATE'), '1000000');
+    const cron = find(large, 'CronJob') as KubeObject & { spec: { jobTemplate: { spec: { activeDeadlineSeconds: unknown } } } };
+    assert.equal(cron.spec.jobTemplate.spec.activeDeadlineSeconds, 1000000);
+  });
+
+  it('renders as a dependency of an umbrella chart, which hands it global values', () => {
+    const result = template(tools, [], ['global.imageRegistry=registry.example.com']);
+    assert.equal(result.status, 0, result.stderr);
+  });
+
   it('schedules the aggregation at 02:00 in its zone, never twice at once, and migrates in a pre-install/pre-upgrade hook', () => {
     const cron = find(objectsOf('defaults'), 'CronJob');
     assert.equal(cron.spec?.schedule, '0 2 * * *');
@@ -412,6 +454,19 @@ describe('Helm chart (static)', () => {
         assert.match(result.stderr, names);
       });
     }
+
+    it('no database password and no existing Secret', () => {
+      const result = template(tools, [], ['database.password=']);
+      assert.notEqual(result.status, 0);
+      assert.match(result.stderr, /database\.password or database\.existingSecret is required/);
+      assert.equal(template(tools, [], ['database.password=', 'database.existingSecret=campaign-db']).status, 0);
+    });
+
+    it('an autoscaler floor above its ceiling', () => {
+      const result = template(tools, [], ['api.autoscaling.minReplicas=5', 'api.autoscaling.maxReplicas=3']);
+      assert.notEqual(result.status, 0);
+      assert.match(result.stderr, /api\.autoscaling\.minReplicas \(5\) must not exceed api\.autoscaling\.maxReplicas \(3\)/);
+    });
 
     it('a grace period shorter than the consumer drain', () => {
       const result = template(tools, [], ['consumer.terminationGracePeriodSeconds=10']);

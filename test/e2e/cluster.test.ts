@@ -101,7 +101,8 @@ describe('the chart on a real Kubernetes cluster', { timeout: 45 * 60_000 }, () 
   it('has the Strimzi KafkaTopics accepted by the API server once their CRD is installed', async () => {
     await mustRun(c.kubectl, ['apply', '-f', path.join(repoRoot, '../shared/crds/strimzi-kafkatopic.crd.yaml')], c.env);
     await established('kafkatopics.kafka.strimzi.io');
-    const topics = await mustRun(helm, ['template', RELEASE, chart, '--namespace', NAMESPACE, '--kube-version', '1.34.10', '--show-only', 'templates/kafka/topic.yaml', '--show-only', 'templates/kafka/dlq-topic.yaml'], c.env);
+    // the defaults (Strimzi on) and a password, without which the chart refuses to render
+    const topics = await mustRun(helm, ['template', RELEASE, chart, '--namespace', NAMESPACE, '--kube-version', '1.34.10', '--set', 'database.password=unused', '--show-only', 'templates/kafka/topic.yaml', '--show-only', 'templates/kafka/dlq-topic.yaml'], c.env);
     await mustRun(c.kubectl, ['apply', '-f', '-'], c.env, topics);
     const names = (await kubectl('get', 'kafkatopics.kafka.strimzi.io', '-o', 'jsonpath={.items[*].metadata.name}')).trim().split(' ').sort();
     assert.deepEqual(names, ['campaign-participation', 'campaign-participation-dlq']);
@@ -113,7 +114,7 @@ describe('the chart on a real Kubernetes cluster', { timeout: 45 * 60_000 }, () 
     try {
       await established('testruns.k6.io');
       // --validate: helm asks this cluster which APIs it serves, as an install does
-      const testRun = await mustRun(helm, ['template', RELEASE, chart, '--namespace', NAMESPACE, '--validate', '--set', 'loadtest.enabled=true', '--show-only', 'templates/loadtest/testrun.yaml'], c.env);
+      const testRun = await mustRun(helm, ['template', RELEASE, chart, '--namespace', NAMESPACE, '--validate', '--set', 'database.password=unused', '--set', 'loadtest.enabled=true', '--show-only', 'templates/loadtest/testrun.yaml'], c.env);
       assert.match(testRun, /kind: TestRun/);
       const accepted = await mustRun(c.kubectl, ['-n', NAMESPACE, 'apply', '--dry-run=server', '-f', '-', '-o', 'name'], c.env, testRun);
       assert.match(accepted, new RegExp(`^testrun\\.k6\\.io/${RELEASE}-fcfs-campaign-loadtest-\\d+`, 'm'));

@@ -59,6 +59,41 @@ helm.sh/chart: {{ printf "%s-%s" $root.Chart.Name $root.Chart.Version | replace 
 {{- if .Values.partitionExperiment.enabled }}{{ .Values.partitionExperiment.partitions }}{{ else }}1{{ end -}}
 {{- end -}}
 
+{{/*
+The KafkaTopic object's name for a topic: the topic itself when it is a valid object name (so
+existing objects keep theirs: Strimzi deletes a topic with its object), else the topic made one
+(lower case, runs of other characters as "-") plus a hash of the topic, so that two topics never
+share an object. usage: include "fcfs.topicResourceName" "Orders_V1"
+*/}}
+{{- define "fcfs.topicResourceName" -}}
+{{- if regexMatch `^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$` . -}}
+{{- . -}}
+{{- else -}}
+{{- $base := regexReplaceAll `[^a-z0-9]+` (lower .) "-" | trimAll "-" -}}
+{{- printf "%s-%s" (default "topic" $base) (sha256sum . | trunc 8) -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+A value as text, numbers as digits: YAML numbers reach templates as float64, which print
+2592000000 as 2.592e+09 (Kafka refuses that for retention.ms, and no integer field parses it).
+*/}}
+{{- define "fcfs.scalar" -}}
+{{- if and (kindIs "float64" .) (eq . (floor .)) -}}
+{{- printf "%d" (int64 .) -}}
+{{- else -}}
+{{- toString . -}}
+{{- end -}}
+{{- end -}}
+
+{{/* usage: include "fcfs.env.extra" .Values.api.env, for a map of NAME: value */}}
+{{- define "fcfs.env.extra" -}}
+{{- range $name, $value := . }}
+- name: {{ $name }}
+  value: {{ include "fcfs.scalar" $value | quote }}
+{{- end }}
+{{- end -}}
+
 {{- define "fcfs.dlqTopic" -}}
 {{- default (printf "%s-dlq" .Values.config.topic) .Values.config.dlqTopic -}}
 {{- end -}}

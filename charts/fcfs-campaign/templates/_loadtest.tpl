@@ -17,7 +17,7 @@
 
 {{- define "fcfs.loadtest.env" -}}
 - name: BASE_URL
-  value: {{ printf "http://%s.%s.svc.%s:%v" (include "fcfs.component" (list . "api")) .Release.Namespace .Values.clusterDomain .Values.api.service.port | quote }}
+  value: {{ printf "http://%s.%s.svc.%s:%s" (include "fcfs.component" (list . "api")) .Release.Namespace .Values.clusterDomain (include "fcfs.scalar" .Values.api.service.port) | quote }}
 - name: ADMIN_TOKEN
   valueFrom:
     secretKeyRef:
@@ -29,8 +29,5 @@
 {{- /* no call home from inside the cluster */}}
 - name: K6_NO_USAGE_REPORT
   value: "true"
-{{- range $name, $value := .Values.loadtest.env }}
-- name: {{ $name }}
-  value: {{ $value | quote }}
-{{- end }}
+{{- include "fcfs.env.extra" .Values.loadtest.env }}
 {{- end -}}

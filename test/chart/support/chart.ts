@@ -60,8 +60,14 @@ export interface TemplateOptions {
   readonly release?: string;
 }
 
+/**
+ * The chart refuses to render without database.password or database.existingSecret: every render
+ * here passes a password first, which a value file or a later --set may replace or empty.
+ */
+export const DATABASE_PASSWORD_SET = 'database.password=chart-test-password';
+
 function valueArgs(valueFiles: readonly string[], sets: readonly string[]): string[] {
-  const args: string[] = [];
+  const args: string[] = ['--set', DATABASE_PASSWORD_SET];
   for (const f of valueFiles) args.push('-f', path.join(valuesDir, f));
   for (const s of sets) args.push('--set', s);
   return args;
