@@ -231,6 +231,25 @@ describe('Helm chart (static)', () => {
     assert.deepEqual(externalEnv.find((e) => e.name === 'ADMIN_TOKEN')?.valueFrom, { secretKeyRef: { name: 'campaign-admin', key: 'admin-token' } });
   });
 
+  it('renders the same manifests every time with an existing admin token Secret (GitOps), and refuses a token the API would refuse', () => {
+    const gitops = ['adminToken.existingSecret=campaign-admin'];
+    const first = template(tools, [], gitops);
+    assert.equal(first.status, 0, first.stderr);
+    assert.equal(template(tools, [], gitops).stdout, first.stdout, 'a second render is byte for byte the first');
+    const objects = parseManifests(tools, first.stdout);
+    assert.deepEqual(objects.filter((o) => o.kind === 'Secret' && o.metadata.name.endsWith('-admin-token')), []);
+    assert.deepEqual(podSpecOf(find(objects, 'Deployment', '-api'))?.containers[0]?.env?.find((e) => e.name === 'ADMIN_TOKEN')?.valueFrom, { secretKeyRef: { name: 'campaign-admin', key: 'admin-token' } });
+    // the generated default is for helm install, which keeps it on upgrade through lookup; a render without a cluster draws a new one
+    assert.notEqual(template(tools, []).stdout, template(tools, []).stdout);
+
+    const short = template(tools, [], ['adminToken.value=too-short']);
+    assert.notEqual(short.status, 0);
+    assert.match(short.stderr, /adminToken\.value has 9 characters: the API refuses a token shorter than 16/);
+    const both = template(tools, [], ['adminToken.value=a-token-of-enough-length', 'adminToken.existingSecret=campaign-admin']);
+    assert.notEqual(both.status, 0);
+    assert.match(both.stderr, /adminToken\.value and adminToken\.existingSecret are both set/);
+  });
+
   it('runs exactly one consumer, in a StatefulSet whose grace period exceeds its shutdown timeout', () => {
     const consumer = find(objectsOf('defaults'), 'StatefulSet', '-consumer');
     assert.equal(consumer.spec?.replicas, 1);

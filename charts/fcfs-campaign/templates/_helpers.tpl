@@ -44,6 +44,12 @@ helm.sh/chart: {{ printf "%s-%s" $root.Chart.Name $root.Chart.Version | replace 
 {{- end -}}
 
 {{- define "fcfs.adminTokenSecret" -}}
+{{- if and .Values.adminToken.value .Values.adminToken.existingSecret -}}
+{{- fail "adminToken.value and adminToken.existingSecret are both set: set one (existingSecret for GitOps), or neither for a generated token" -}}
+{{- end -}}
+{{- if and .Values.adminToken.value (lt (len .Values.adminToken.value) 16) -}}
+{{- fail (printf "adminToken.value has %d characters: the API refuses a token shorter than 16" (len .Values.adminToken.value)) -}}
+{{- end -}}
 {{- default (include "fcfs.component" (list . "admin-token")) .Values.adminToken.existingSecret -}}
 {{- end -}}
 
