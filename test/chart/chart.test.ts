@@ -110,6 +110,64 @@ describe('Helm chart (static)', () => {
     }
   });
 
+  describe('keeps every name and label value within what Kubernetes accepts, for long release names', () => {
+    const dnsLabel = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+    const labelValue = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+    // what the controllers append: CronJob → Job -<8 digits>, StatefulSet pods' controller-revision-hash -<10>, TestRun → -initializer
+    const maxName: Record<string, number> = { CronJob: 52, StatefulSet: 52, TestRun: 51 };
+    const labelsIn = (value: unknown, found: Array<[string, unknown]> = []): Array<[string, unknown]> => {
+      if (Array.isArray(value)) for (const v of value) labelsIn(v, found);
+      else if (value && typeof value === 'object') {
+        for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+          if ((k === 'labels' || k === 'matchLabels') && v && typeof v === 'object') found.push(...Object.entries(v as Record<string, unknown>));
+          else labelsIn(v, found);
+        }
+      }
+      return found;
+    };
+    const everything = ['operator.enabled=true', 'monitoring.serviceMonitor.enabled=true', 'monitoring.prometheusRule.enabled=true', 'monitoring.dashboards.enabled=true', 'networkPolicy.enabled=true'];
+    const cases: ReadonlyArray<readonly [string, string, readonly string[]]> = [
+      ['release checkout-campaigns-production, load test as a Job', 'checkout-campaigns-production', [...everything, 'loadtest.enabled=true', 'loadtest.runner=job']],
+      ['release checkout-campaigns-production, load test as a TestRun', 'checkout-campaigns-production', [...everything, 'loadtest.enabled=true', 'loadtest.runner=testRun']],
+      ['a fullnameOverride of 63 characters', 'fcfs', [...everything, 'loadtest.enabled=true', `fullnameOverride=${'checkout-campaigns-production-eu-west-1-fcfs-campaign-blue-green'.slice(0, 63)}`]],
+    ];
+    for (const [label, release, sets] of cases) {
+      it(label, () => {
+        const result = template(tools, [], sets, { release });
+        assert.equal(result.status, 0, result.stderr);
+        const summary = conform(tools, result.stdout);
+        assert.equal(summary.invalid + summary.errors + summary.skipped, 0, summary.report);
+        const objects = parseManifests(tools, result.stdout);
+        const seen = new Set<string>();
+        for (const o of objects) {
+          const { name } = o.metadata;
+          const where = `${o.kind}/${name}`;
+          assert.ok(!seen.has(where), `${where} twice`);
+          seen.add(where);
+          assert.match(name, dnsLabel, where);
+          assert.ok(name.length <= (maxName[o.kind] ?? 63), `${where}: ${name.length} characters, over ${maxName[o.kind] ?? 63}`);
+          for (const [key, value] of labelsIn(o)) {
+            assert.equal(typeof value, 'string', `${where}: label ${key}`);
+            assert.ok(String(value).length <= 63 && labelValue.test(String(value)), `${where}: label ${key}=${String(value)}`);
+          }
+        }
+        const cron = find(objects, 'CronJob');
+        assert.equal(envOf(find(objects, 'Deployment', '-api')).get('AGGREGATION_CRONJOB'), cron.metadata.name);
+        const statefulSet = find(objects, 'StatefulSet');
+        assert.equal(statefulSet.spec?.serviceName, find(objects, 'Service', '-consumer').metadata.name);
+      });
+    }
+
+    it('names that fit stay as they were', () => {
+      assert.deepEqual(objectsOf('defaults').filter((o) => o.metadata.name.startsWith('fcfs-')).every((o) => o.metadata.name.startsWith('fcfs-fcfs-campaign-')), true);
+      const result = template(tools, [], [], { release: 'checkout-campaigns-production' });
+      const names = parseManifests(tools, result.stdout).map((o) => `${o.kind}/${o.metadata.name}`);
+      assert.ok(names.includes('Deployment/checkout-campaigns-production-fcfs-campaign-api'), names.join(', '));
+      assert.ok(names.includes('StatefulSet/checkout-campaigns-production-fcfs-campaign-consumer'), names.join(', '));
+      assert.ok(names.some((n) => /^CronJob\/checkout-campaigns-production-fcfs-[0-9a-f]{5}-aggregator$/.test(n)), names.join(', '));
+    });
+  });
+
   it('gives each deployable its own service account and binds the API to what it calls: the aggregation CronJob, Jobs, the KafkaTopic', () => {
     const objects = objectsOf('defaults');
     const accounts = objects.filter((o) => o.kind === 'ServiceAccount').map((o) => o.metadata.name).sort();

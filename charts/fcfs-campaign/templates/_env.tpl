@@ -102,7 +102,7 @@ is a one-line change here. Values are quoted: every environment variable is a st
 - name: AGGREGATION_RUNNER
   value: kubernetes-job
 - name: AGGREGATION_CRONJOB
-  value: {{ include "fcfs.component" (list . "aggregator") | quote }}
+  value: {{ include "fcfs.aggregatorCronJob" . | quote }}
 - name: POD_NAMESPACE
   valueFrom:
     fieldRef: {fieldPath: metadata.namespace}

@@ -17,10 +17,41 @@
 {{- end -}}
 {{- end -}}
 
-{{/* usage: include "fcfs.component" (list . "api") */}}
+{{/*
+<fullname>-<component>, at most 63 characters (a DNS label: Service names, Job names, which
+become label values) or the maximum given. A name that fits is what it always was; a longer one
+keeps the component whole and shortens the fullname before it, adding a hash of the whole
+fullname, so that two long release names still get two names.
+usage: include "fcfs.component" (list . "api"), include "fcfs.component" (list . "aggregator" 52)
+*/}}
 {{- define "fcfs.component" -}}
 {{- $root := index . 0 -}}
-{{- printf "%s-%s" (include "fcfs.fullname" $root | trunc 50 | trimSuffix "-") (index . 1) -}}
+{{- $component := index . 1 -}}
+{{- $max := 63 -}}
+{{- if gt (len .) 2 }}{{ $max = index . 2 }}{{ end -}}
+{{- $fullname := include "fcfs.fullname" $root -}}
+{{- $name := printf "%s-%s" ($fullname | trunc 50 | trimSuffix "-") $component -}}
+{{- if gt (len $name) $max -}}
+{{- $kept := sub $max (add (len $component) 7) | int -}}
+{{- $name = printf "%s-%s-%s" ($fullname | trunc $kept | trimSuffix "-") (sha256sum $fullname | trunc 5) $component -}}
+{{- end -}}
+{{- $name -}}
+{{- end -}}
+
+{{/*
+The CronJob controller names each Job <cronjob>-<8 digits> and the API server refuses a CronJob
+name over 52 characters, so that Job names stay DNS labels.
+*/}}
+{{- define "fcfs.aggregatorCronJob" -}}
+{{- include "fcfs.component" (list . "aggregator" 52) -}}
+{{- end -}}
+
+{{/*
+The StatefulSet controller labels each pod controller-revision-hash: <name>-<hash of up to 10
+characters>, a label value (63 at most): 52 characters leave room for it.
+*/}}
+{{- define "fcfs.consumerStatefulSet" -}}
+{{- include "fcfs.component" (list . "consumer" 52) -}}
 {{- end -}}
 
 {{- define "fcfs.selectorLabels" -}}

@@ -10,9 +10,12 @@
 {{- end -}}
 {{- end -}}
 
-{{/* One name per revision: every upgrade with loadtest.enabled is a new run. */}}
+{{/*
+One name per revision: every upgrade with loadtest.enabled is a new run. 51 characters at most:
+the k6-operator names the TestRun's initializer Job <name>-initializer, a DNS label.
+*/}}
 {{- define "fcfs.loadtest.runName" -}}
-{{- printf "%s-%d" (include "fcfs.component" (list . "loadtest")) (int .Release.Revision) | trunc 63 | trimSuffix "-" -}}
+{{- include "fcfs.component" (list . (printf "loadtest-%d" (int .Release.Revision)) 51) -}}
 {{- end -}}
 
 {{- define "fcfs.loadtest.env" -}}
