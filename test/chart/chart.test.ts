@@ -125,7 +125,7 @@ describe('Helm chart (static)', () => {
       }
       return found;
     };
-    const everything = ['operator.enabled=true', 'monitoring.serviceMonitor.enabled=true', 'monitoring.prometheusRule.enabled=true', 'monitoring.dashboards.enabled=true', 'networkPolicy.enabled=true'];
+    const everything = ['loadtest.runId=rush-2026-11-20-1800', 'operator.enabled=true', 'monitoring.serviceMonitor.enabled=true', 'monitoring.prometheusRule.enabled=true', 'monitoring.dashboards.enabled=true', 'networkPolicy.enabled=true'];
     const cases: ReadonlyArray<readonly [string, string, readonly string[]]> = [
       ['release checkout-campaigns-production, load test as a Job', 'checkout-campaigns-production', [...everything, 'loadtest.enabled=true', 'loadtest.runner=job']],
       ['release checkout-campaigns-production, load test as a TestRun', 'checkout-campaigns-production', [...everything, 'loadtest.enabled=true', 'loadtest.runner=testRun']],
@@ -460,7 +460,7 @@ describe('Helm chart (static)', () => {
 
     it('runs the chosen script in a Job against the api Service by its cluster DNS name, with the admin token from its Secret', () => {
       const objects = objectsOf('k6 load test as a Job');
-      const job = find(objects, 'Job', '-loadtest-1');
+      const job = find(objects, 'Job', '-loadtest-rush-1');
       assert.equal(job.spec?.backoffLimit, 0, 'a retry would load the campaign twice');
       const container = podSpecOf(job)?.containers[0] as { args?: string[]; image?: string; env?: Array<{ name: string; valueFrom?: unknown }> } | undefined;
       assert.deepEqual(container?.args, ['run', '--quiet', '/scripts/participate-open.ts']);
@@ -475,15 +475,31 @@ describe('Helm chart (static)', () => {
     });
 
     it('renders a k6-operator TestRun instead when asked, or when the cluster serves its API', () => {
-      const run = find(objectsOf('k6 load test as a k6-operator TestRun'), 'TestRun', '-loadtest-1');
+      const run = find(objectsOf('k6 load test as a k6-operator TestRun'), 'TestRun', '-loadtest-rush-1');
       assert.equal(run.apiVersion, 'k6.io/v1alpha1');
       assert.deepEqual(run.spec?.script, { configMap: { name: find(objectsOf('k6 load test as a k6-operator TestRun'), 'ConfigMap', '-loadtest').metadata.name, file: 'rush.ts' } });
       assert.equal(run.spec.parallelism, 2);
       assert.deepEqual(objectsOf('k6 load test as a k6-operator TestRun').filter((o) => o.kind === 'Job' && o.metadata.name.includes('loadtest')), []);
-      const auto = template(tools, [], ['loadtest.enabled=true'], { args: ['--api-versions', 'k6.io/v1alpha1/TestRun'] });
+      const auto = template(tools, [], ['loadtest.enabled=true', 'loadtest.runId=auto'], { args: ['--api-versions', 'k6.io/v1alpha1/TestRun'] });
       assert.equal(auto.status, 0, auto.stderr);
       const kinds = parseManifests(tools, auto.stdout).filter((o) => o.metadata.name.includes('loadtest')).map((o) => o.kind).sort();
       assert.deepEqual(kinds, ['ConfigMap', 'TestRun']);
+    });
+
+    it('runs only when asked: a later revision that keeps the runId renders the same run, a new runId a new one', async () => {
+      const loadtestObjects = (manifests: string) => parseManifests(tools, manifests).filter((o) => o.metadata.labels?.['app.kubernetes.io/component'] === 'loadtest');
+      for (const file of ['loadtest-job.yaml', 'loadtest-testrun.yaml']) {
+        const installed = await dryRun(tools, 1, [file]);
+        assert.equal(installed.status, 0, installed.stderr);
+        const upgraded = await dryRun(tools, 7, [file]);
+        assert.equal(upgraded.status, 0, upgraded.stderr);
+        assert.match(upgraded.stdout, /^REVISION: 7$/m);
+        const first = loadtestObjects(installed.manifests);
+        assert.deepEqual(first.map((o) => o.kind).sort(), file === 'loadtest-job.yaml' ? ['ConfigMap', 'Job'] : ['ConfigMap', 'TestRun']);
+        assert.deepEqual(loadtestObjects(upgraded.manifests), first, `${file}: revision 7 renders the run of revision 1, unchanged`);
+        const again = await dryRun(tools, 8, [file], ['loadtest.runId=rush-2']);
+        assert.ok(loadtestObjects(again.manifests).some((o) => o.metadata.name.endsWith('-loadtest-rush-2')), file);
+      }
     });
 
     it('gives the TestRun runner (and so the initializer the operator copies from it) and the starter a writable /tmp and the release hardening', () => {
@@ -517,6 +533,8 @@ describe('Helm chart (static)', () => {
       ['two consumer replicas in the partition experiment', ['partitionExperiment.enabled=true', 'consumer.replicas=2'], /consumer\/replicas/],
       ['a load test script that does not exist', ['loadtest.script=nope.ts'], /loadtest\/script/],
       ['an unknown load test runner', ['loadtest.runner=cron'], /loadtest\/runner/],
+      ['a load test without a runId', ['loadtest.enabled=true'], /loadtest\.runId is required with loadtest\.enabled/],
+      ['a load test runId that is no DNS label', ['loadtest.enabled=true', 'loadtest.runId=Rush_1'], /loadtest\/runId/],
       ['a schedule that is not cron', ['aggregator.schedule=every night'], /aggregator\/schedule/],
       ['no database host', ['database.host='], /database\/host/],
       ['Strimzi off without bootstrap servers', ['kafka.strimzi.enabled=false'], /kafka\/bootstrapServers/],

@@ -11,11 +11,15 @@
 {{- end -}}
 
 {{/*
-One name per revision: every upgrade with loadtest.enabled is a new run. 51 characters at most:
-the k6-operator names the TestRun's initializer Job <name>-initializer, a DNS label.
+Named by loadtest.runId, not by the revision: an upgrade that keeps the runId renders the same
+run and starts nothing. 51 characters at most: the k6-operator names the TestRun's initializer
+Job <name>-initializer, a DNS label.
 */}}
 {{- define "fcfs.loadtest.runName" -}}
-{{- include "fcfs.component" (list . (printf "loadtest-%d" (int .Release.Revision)) 51) -}}
+{{- if not .Values.loadtest.runId -}}
+{{- fail "loadtest.runId is required with loadtest.enabled: it names the run. An upgrade that keeps it starts nothing; a new one (e.g. --set loadtest.runId=rush-2) starts a new run" -}}
+{{- end -}}
+{{- include "fcfs.component" (list . (printf "loadtest-%s" .Values.loadtest.runId) 51) -}}
 {{- end -}}
 
 {{- define "fcfs.loadtest.env" -}}
