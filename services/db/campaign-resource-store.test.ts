@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { planStock } from './campaign-resource-store.js';
+import type { Sequelize } from 'sequelize';
+import { CampaignResourceStore, planStock } from './campaign-resource-store.js';
 
 const locked = { totalStock: 100, currentStock: 60, successCount: 40 };
 
@@ -36,5 +37,28 @@ describe('planStock', () => {
         assert.equal(plan.kind === 'refused', wanted < winners && wanted !== total);
       }),
     );
+  });
+});
+
+describe('CampaignResourceStore.ensureForUid', () => {
+  it("stamps the new row's created_at with the caller's clock", async () => {
+    const inserts: unknown[][] = [];
+    let created = false;
+    const row = { id: 7, name: 'spring', total_stock: 10, current_stock: 10, success_count: 0, sold_out_count: 0, duplicate_count: 0, pending: 0, starts_at: null, ends_at: null, resource_uid: 'uid-1' };
+    const sequelize = {
+      query: (sql: string, options: { replacements: unknown[] }) => {
+        if (sql.trimStart().startsWith('INSERT')) {
+          inserts.push(options.replacements);
+          created = true;
+          return Promise.resolve([]);
+        }
+        return Promise.resolve(created ? [row] : []);
+      },
+    } as unknown as Sequelize;
+    const now = new Date('2031-02-03T04:05:06.000Z');
+    const linked = await new CampaignResourceStore(sequelize).ensureForUid('uid-1', { name: 'spring', totalStock: 10, startsAt: null, endsAt: null }, now);
+    assert.equal(linked.id, 7);
+    assert.equal(inserts.length, 1);
+    assert.deepEqual(inserts[0]?.[5], now);
   });
 });

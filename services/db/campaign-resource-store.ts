@@ -117,15 +117,16 @@ export class CampaignResourceStore {
   /**
    * The row for an object, created if none exists. The unique uid makes this idempotent: a retry
    * after a crash, or a second controller racing this one, finds the row the first one made.
+   * `now` is the row's created_at: the caller's clock, as for every timestamp the controller writes.
    */
-  async ensureForUid(uid: string, fields: CampaignFields): Promise<LinkedCampaign> {
+  async ensureForUid(uid: string, fields: CampaignFields, now: Date): Promise<LinkedCampaign> {
     const existing = await this.findByUid(uid);
     if (existing) return existing;
     try {
       await this.sequelize.query(
         `INSERT INTO campaigns (name, total_stock, current_stock, starts_at, ends_at, created_at, resource_uid)
          VALUES (?, ?, ?, ?, ?, ?, ?)`,
-        { replacements: [fields.name, fields.totalStock, fields.totalStock, fields.startsAt, fields.endsAt, new Date(), uid] },
+        { replacements: [fields.name, fields.totalStock, fields.totalStock, fields.startsAt, fields.endsAt, now, uid] },
       );
     } catch (err) {
       if (!(err instanceof UniqueConstraintError)) throw err;

@@ -197,7 +197,7 @@ export class CampaignController {
       totalStock: spec.totalStock,
       startsAt: spec.startsAt === undefined ? null : new Date(spec.startsAt),
       endsAt: spec.endsAt === undefined ? null : new Date(spec.endsAt),
-    });
+    }, this.clock());
     this.o.logger.info({ campaign: obj.metadata.name, id: row.id }, 'campaign created from its object');
     return row;
   }

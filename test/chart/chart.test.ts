@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { lstatSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { before, describe, it } from 'node:test';
-import { chartDir, conform, installChartTools, parseManifests, run, template, type ChartTools, type KubeObject } from './support/chart.js';
+import { chartDir, conform, dryRun, installChartTools, parseManifests, run, template, type ChartTools, type KubeObject } from './support/chart.js';
 
 interface Container {
   name: string;
@@ -54,6 +54,7 @@ const valueSets: ReadonlyArray<readonly [string, readonly string[]]> = [
   ['Campaign controller on, aggregation in the API', ['operator.yaml']],
   ['k6 load test as a Job', ['loadtest-job.yaml']],
   ['k6 load test as a k6-operator TestRun', ['loadtest-testrun.yaml']],
+  ['numbers of seven digits and more', ['large-numbers.yaml']],
 ];
 
 describe('Helm chart (static)', () => {
@@ -107,6 +108,64 @@ describe('Helm chart (static)', () => {
         }
       }
     }
+  });
+
+  describe('keeps every name and label value within what Kubernetes accepts, for long release names', () => {
+    const dnsLabel = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+    const labelValue = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+    // what the controllers append: CronJob → Job -<8 digits>, StatefulSet pods' controller-revision-hash -<10>, TestRun → -initializer
+    const maxName: Record<string, number> = { CronJob: 52, StatefulSet: 52, TestRun: 51 };
+    const labelsIn = (value: unknown, found: Array<[string, unknown]> = []): Array<[string, unknown]> => {
+      if (Array.isArray(value)) for (const v of value) labelsIn(v, found);
+      else if (value && typeof value === 'object') {
+        for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+          if ((k === 'labels' || k === 'matchLabels') && v && typeof v === 'object') found.push(...Object.entries(v as Record<string, unknown>));
+          else labelsIn(v, found);
+        }
+      }
+      return found;
+    };
+    const everything = ['loadtest.runId=rush-2026-11-20-1800', 'operator.enabled=true', 'monitoring.serviceMonitor.enabled=true', 'monitoring.prometheusRule.enabled=true', 'monitoring.dashboards.enabled=true', 'networkPolicy.enabled=true'];
+    const cases: ReadonlyArray<readonly [string, string, readonly string[]]> = [
+      ['release checkout-campaigns-production, load test as a Job', 'checkout-campaigns-production', [...everything, 'loadtest.enabled=true', 'loadtest.runner=job']],
+      ['release checkout-campaigns-production, load test as a TestRun', 'checkout-campaigns-production', [...everything, 'loadtest.enabled=true', 'loadtest.runner=testRun']],
+      ['a fullnameOverride of 63 characters', 'fcfs', [...everything, 'loadtest.enabled=true', `fullnameOverride=${'checkout-campaigns-production-eu-west-1-fcfs-campaign-blue-green'.slice(0, 63)}`]],
+    ];
+    for (const [label, release, sets] of cases) {
+      it(label, () => {
+        const result = template(tools, [], sets, { release });
+        assert.equal(result.status, 0, result.stderr);
+        const summary = conform(tools, result.stdout);
+        assert.equal(summary.invalid + summary.errors + summary.skipped, 0, summary.report);
+        const objects = parseManifests(tools, result.stdout);
+        const seen = new Set<string>();
+        for (const o of objects) {
+          const { name } = o.metadata;
+          const where = `${o.kind}/${name}`;
+          assert.ok(!seen.has(where), `${where} twice`);
+          seen.add(where);
+          assert.match(name, dnsLabel, where);
+          assert.ok(name.length <= (maxName[o.kind] ?? 63), `${where}: ${name.length} characters, over ${maxName[o.kind] ?? 63}`);
+          for (const [key, value] of labelsIn(o)) {
+            assert.equal(typeof value, 'string', `${where}: label ${key}`);
+            assert.ok(String(value).length <= 63 && labelValue.test(String(value)), `${where}: label ${key}=${String(value)}`);
+          }
+        }
+        const cron = find(objects, 'CronJob');
+        assert.equal(envOf(find(objects, 'Deployment', '-api')).get('AGGREGATION_CRONJOB'), cron.metadata.name);
+        const statefulSet = find(objects, 'StatefulSet');
+        assert.equal(statefulSet.spec?.serviceName, find(objects, 'Service', '-consumer').metadata.name);
+      });
+    }
+
+    it('names that fit stay as they were', () => {
+      assert.deepEqual(objectsOf('defaults').filter((o) => o.metadata.name.startsWith('fcfs-')).every((o) => o.metadata.name.startsWith('fcfs-fcfs-campaign-')), true);
+      const result = template(tools, [], [], { release: 'checkout-campaigns-production' });
+      const names = parseManifests(tools, result.stdout).map((o) => `${o.kind}/${o.metadata.name}`);
+      assert.ok(names.includes('Deployment/checkout-campaigns-production-fcfs-campaign-api'), names.join(', '));
+      assert.ok(names.includes('StatefulSet/checkout-campaigns-production-fcfs-campaign-consumer'), names.join(', '));
+      assert.ok(names.some((n) => /^CronJob\/checkout-campaigns-production-fcfs-[0-9a-f]{5}-aggregator$/.test(n)), names.join(', '));
+    });
   });
 
   it('gives each deployable its own service account and binds the API to what it calls: the aggregation CronJob, Jobs, the KafkaTopic', () => {
@@ -181,7 +240,39 @@ describe('Helm chart (static)', () => {
     assert.equal(api.spec?.replicas, undefined, 'the HPA owns the replica count');
     const hpa = find(objectsOf('defaults'), 'HorizontalPodAutoscaler');
     assert.equal(hpa.apiVersion, 'autoscaling/v2');
-    find(objectsOf('defaults'), 'PodDisruptionBudget');
+  });
+
+  it('lets a node drain evict unready API pods: the PodDisruptionBudget counts only healthy ones', () => {
+    const pdb = find(objectsOf('defaults'), 'PodDisruptionBudget', '-api');
+    assert.equal(pdb.spec?.minAvailable, 1);
+    assert.equal(pdb.spec.unhealthyPodEvictionPolicy, 'AlwaysAllow');
+  });
+
+  it('limits each user by default but not each address, which an ingress or a SNAT shares among every client', async () => {
+    const env = envOf(find(objectsOf('defaults'), 'Deployment', '-api'));
+    assert.equal(env.get('RATE_LIMIT_ENABLED'), 'true');
+    assert.equal(env.get('RATE_LIMIT_USER_PER_SEC'), '5');
+    assert.equal(env.get('TRUST_PROXY'), '0');
+    // the API's largest values: no bucket a replica could empty
+    assert.equal(env.get('RATE_LIMIT_ADDRESS_PER_SEC'), '1000000');
+    assert.equal(env.get('RATE_LIMIT_ADDRESS_BURST'), '1000000');
+    assert.equal(find(objectsOf('defaults'), 'Service', '-api').spec?.externalTrafficPolicy, undefined);
+    const installed = await dryRun(tools, 1, []);
+    assert.match(installed.notes, /per-address limit is off/);
+    assert.match(installed.notes, /ingress-nginx.*api\.trustProxy=1/s);
+    assert.match(installed.notes, /externalTrafficPolicy=Local/);
+
+    const ingress = template(tools, [], ['api.rateLimit.addressEnabled=true', 'api.trustProxy=1']);
+    assert.equal(ingress.status, 0, ingress.stderr);
+    const ingressEnv = envOf(find(parseManifests(tools, ingress.stdout), 'Deployment', '-api'));
+    assert.equal(ingressEnv.get('RATE_LIMIT_ADDRESS_PER_SEC'), '1000');
+    assert.equal(ingressEnv.get('RATE_LIMIT_ADDRESS_BURST'), '2000');
+    assert.equal(ingressEnv.get('TRUST_PROXY'), '1');
+    const local = template(tools, [], ['api.service.type=LoadBalancer', 'api.service.externalTrafficPolicy=Local']);
+    assert.equal(local.status, 0, local.stderr);
+    assert.equal(find(parseManifests(tools, local.stdout), 'Service', '-api').spec?.externalTrafficPolicy, 'Local');
+    const shared = await dryRun(tools, 1, [], ['api.rateLimit.addressEnabled=true']);
+    assert.match(shared.notes, /WARNING: the per-address rate limit is on with api\.trustProxy=0/);
   });
 
   it('takes the admin token from a Secret, and keeps the database password out of the manifests', () => {
@@ -196,6 +287,25 @@ describe('Helm chart (static)', () => {
     const externalEnv = podSpecOf(find(external, 'Deployment'))?.containers[0]?.env ?? [];
     assert.deepEqual(externalEnv.find((e) => e.name === 'DB_PASSWORD')?.valueFrom, { secretKeyRef: { name: 'campaign-db', key: 'password' } });
     assert.deepEqual(externalEnv.find((e) => e.name === 'ADMIN_TOKEN')?.valueFrom, { secretKeyRef: { name: 'campaign-admin', key: 'admin-token' } });
+  });
+
+  it('renders the same manifests every time with an existing admin token Secret (GitOps), and refuses a token the API would refuse', () => {
+    const gitops = ['adminToken.existingSecret=campaign-admin'];
+    const first = template(tools, [], gitops);
+    assert.equal(first.status, 0, first.stderr);
+    assert.equal(template(tools, [], gitops).stdout, first.stdout, 'a second render is byte for byte the first');
+    const objects = parseManifests(tools, first.stdout);
+    assert.deepEqual(objects.filter((o) => o.kind === 'Secret' && o.metadata.name.endsWith('-admin-token')), []);
+    assert.deepEqual(podSpecOf(find(objects, 'Deployment', '-api'))?.containers[0]?.env?.find((e) => e.name === 'ADMIN_TOKEN')?.valueFrom, { secretKeyRef: { name: 'campaign-admin', key: 'admin-token' } });
+    // the generated default is for helm install, which keeps it on upgrade through lookup; a render without a cluster draws a new one
+    assert.notEqual(template(tools, []).stdout, template(tools, []).stdout);
+
+    const short = template(tools, [], ['adminToken.value=too-short']);
+    assert.notEqual(short.status, 0);
+    assert.match(short.stderr, /adminToken\.value has 9 characters: the API refuses a token shorter than 16/);
+    const both = template(tools, [], ['adminToken.value=a-token-of-enough-length', 'adminToken.existingSecret=campaign-admin']);
+    assert.notEqual(both.status, 0);
+    assert.match(both.stderr, /adminToken\.value and adminToken\.existingSecret are both set/);
   });
 
   it('runs exactly one consumer, in a StatefulSet whose grace period exceeds its shutdown timeout', () => {
@@ -214,6 +324,27 @@ describe('Helm chart (static)', () => {
     assert.equal(envOf(find(objectsOf('partition experiment'), 'Deployment', '-api')).get('PARTITION_KEY'), 'campaign');
   });
 
+  it('replaces a stalled consumer at once (Parallel), in the Guaranteed QoS class, with a priority class when given', async () => {
+    const consumer = find(objectsOf('defaults'), 'StatefulSet', '-consumer');
+    assert.equal(consumer.spec?.podManagementPolicy, 'Parallel');
+    const pod = podSpecOf(consumer) as PodSpec & { priorityClassName?: string };
+    const resources = pod.containers[0]?.resources;
+    assert.ok(resources?.requests?.cpu && resources.requests.memory);
+    assert.deepEqual(resources.requests, resources.limits, 'requests equal to limits: Guaranteed');
+    assert.equal(pod.priorityClassName, undefined);
+    const prioritized = template(tools, [], ['consumer.priorityClassName=fcfs-decider']);
+    assert.equal(prioritized.status, 0, prioritized.stderr);
+    assert.equal((podSpecOf(find(parseManifests(tools, prioritized.stdout), 'StatefulSet')) as { priorityClassName?: string }).priorityClassName, 'fcfs-decider');
+
+    const installed = await dryRun(tools, 1, []);
+    assert.equal(installed.status, 0, installed.stderr);
+    assert.doesNotMatch(installed.notes, /Guaranteed/);
+    const burstable = await dryRun(tools, 1, [], ['consumer.resources.requests.cpu=200m']);
+    assert.equal(burstable.status, 0, burstable.stderr);
+    assert.match(burstable.notes, /WARNING: consumer\.resources/);
+    assert.match(burstable.notes, /Guaranteed/);
+  });
+
   it('declares a one-partition Strimzi topic and its dead-letter topic, or uses external brokers', () => {
     const topics = objectsOf('defaults').filter((o) => o.kind === 'KafkaTopic');
     assert.deepEqual(topics.map((t) => t.metadata.name).sort(), ['campaign-participation', 'campaign-participation-dlq']);
@@ -228,6 +359,47 @@ describe('Helm chart (static)', () => {
     assert.deepEqual(external.filter((o) => o.kind === 'KafkaTopic'), []);
     assert.equal(envOf(find(external, 'Deployment')).get('KAFKA_BROKERS'), 'b-1.kafka.example.com:9092,b-2.kafka.example.com:9092');
     assert.equal(envOf(find(external, 'StatefulSet')).get('DB_HOST'), 'campaign.cluster-abc.eu-west-1.rds.amazonaws.com');
+  });
+
+  it('names a KafkaTopic object validly for any Kafka topic name, keeping the real name in spec.topicName', () => {
+    const defaults = objectsOf('defaults').filter((o) => o.kind === 'KafkaTopic');
+    for (const t of defaults) assert.equal(t.spec?.topicName, undefined, 'a valid object name is the topic name, as Strimzi advises');
+    const result = template(tools, [], ['config.topic=Orders_V1']);
+    assert.equal(result.status, 0, result.stderr);
+    const summary = conform(tools, result.stdout);
+    assert.equal(summary.invalid + summary.errors, 0, summary.report);
+    const objects = parseManifests(tools, result.stdout);
+    const topics = new Map(objects.filter((o) => o.kind === 'KafkaTopic').map((t) => [t.spec?.topicName, t.metadata.name]));
+    assert.deepEqual([...topics.keys()].sort(), ['Orders_V1', 'Orders_V1-dlq']);
+    const names = [...topics.values()];
+    for (const name of names) assert.match(name, /^orders-v1(-dlq)?-[0-9a-f]{8}$/);
+    assert.equal(new Set(names).size, 2);
+    const api = envOf(find(objects, 'Deployment', '-api'));
+    assert.equal(api.get('KAFKA_TOPIC'), 'Orders_V1');
+    assert.equal(api.get('KAFKA_TOPIC_RESOURCE'), topics.get('Orders_V1'));
+    const role = find(objects, 'Role', '-api-kafkatopic') as KubeObject & { rules: { resourceNames: string[] }[] };
+    assert.deepEqual(role.rules[0]?.resourceNames, [topics.get('Orders_V1')]);
+  });
+
+  it('renders numbers as digits: retention.ms, environment variables, integer fields', () => {
+    const defaults = template(tools, []);
+    assert.match(defaults.stdout, /^ {4}retention\.ms: 2592000000$/m);
+    const large = objectsOf('numbers of seven digits and more');
+    const api = envOf(find(large, 'Deployment', '-api'));
+    assert.equal(api.get('AGGREGATION_STALE_AFTER_MS'), '86400000');
+    assert.equal(api.get('PRODUCE_TIMEOUT_MS'), '1000000');
+    assert.equal(api.get('RATE_LIMIT_ADDRESS_PER_SEC'), '1000000');
+    assert.equal(api.get('RATE_LIMIT_USER_PER_SEC'), '0.5');
+    const loadtest = large.find((o) => o.kind === 'Job' && o.metadata.labels?.['app.kubernetes.io/component'] === 'loadtest');
+    assert.ok(loadtest);
+    assert.equal(envOf(loadtest).get('PEAK_RATE'), '1000000');
+    const cron = find(large, 'CronJob') as KubeObject & { spec: { jobTemplate: { spec: { activeDeadlineSeconds: unknown } } } };
+    assert.equal(cron.spec.jobTemplate.spec.activeDeadlineSeconds, 1000000);
+  });
+
+  it('renders as a dependency of an umbrella chart, which hands it global values', () => {
+    const result = template(tools, [], ['global.imageRegistry=registry.example.com']);
+    assert.equal(result.status, 0, result.stderr);
   });
 
   it('schedules the aggregation at 02:00 in its zone, never twice at once, and migrates in a pre-install/pre-upgrade hook', () => {
@@ -288,7 +460,7 @@ describe('Helm chart (static)', () => {
 
     it('runs the chosen script in a Job against the api Service by its cluster DNS name, with the admin token from its Secret', () => {
       const objects = objectsOf('k6 load test as a Job');
-      const job = find(objects, 'Job', '-loadtest-1');
+      const job = find(objects, 'Job', '-loadtest-rush-1');
       assert.equal(job.spec?.backoffLimit, 0, 'a retry would load the campaign twice');
       const container = podSpecOf(job)?.containers[0] as { args?: string[]; image?: string; env?: Array<{ name: string; valueFrom?: unknown }> } | undefined;
       assert.deepEqual(container?.args, ['run', '--quiet', '/scripts/participate-open.ts']);
@@ -303,15 +475,50 @@ describe('Helm chart (static)', () => {
     });
 
     it('renders a k6-operator TestRun instead when asked, or when the cluster serves its API', () => {
-      const run = find(objectsOf('k6 load test as a k6-operator TestRun'), 'TestRun', '-loadtest-1');
+      const run = find(objectsOf('k6 load test as a k6-operator TestRun'), 'TestRun', '-loadtest-rush-1');
       assert.equal(run.apiVersion, 'k6.io/v1alpha1');
       assert.deepEqual(run.spec?.script, { configMap: { name: find(objectsOf('k6 load test as a k6-operator TestRun'), 'ConfigMap', '-loadtest').metadata.name, file: 'rush.ts' } });
       assert.equal(run.spec.parallelism, 2);
       assert.deepEqual(objectsOf('k6 load test as a k6-operator TestRun').filter((o) => o.kind === 'Job' && o.metadata.name.includes('loadtest')), []);
-      const auto = template(tools, [], ['loadtest.enabled=true'], ['--api-versions', 'k6.io/v1alpha1/TestRun']);
+      const auto = template(tools, [], ['loadtest.enabled=true', 'loadtest.runId=auto'], { args: ['--api-versions', 'k6.io/v1alpha1/TestRun'] });
       assert.equal(auto.status, 0, auto.stderr);
       const kinds = parseManifests(tools, auto.stdout).filter((o) => o.metadata.name.includes('loadtest')).map((o) => o.kind).sort();
       assert.deepEqual(kinds, ['ConfigMap', 'TestRun']);
+    });
+
+    it('runs only when asked: a later revision that keeps the runId renders the same run, a new runId a new one', async () => {
+      const loadtestObjects = (manifests: string) => parseManifests(tools, manifests).filter((o) => o.metadata.labels?.['app.kubernetes.io/component'] === 'loadtest');
+      for (const file of ['loadtest-job.yaml', 'loadtest-testrun.yaml']) {
+        const installed = await dryRun(tools, 1, [file]);
+        assert.equal(installed.status, 0, installed.stderr);
+        const upgraded = await dryRun(tools, 7, [file]);
+        assert.equal(upgraded.status, 0, upgraded.stderr);
+        assert.match(upgraded.stdout, /^REVISION: 7$/m);
+        const first = loadtestObjects(installed.manifests);
+        assert.deepEqual(first.map((o) => o.kind).sort(), file === 'loadtest-job.yaml' ? ['ConfigMap', 'Job'] : ['ConfigMap', 'TestRun']);
+        assert.deepEqual(loadtestObjects(upgraded.manifests), first, `${file}: revision 7 renders the run of revision 1, unchanged`);
+        const again = await dryRun(tools, 8, [file], ['loadtest.runId=rush-2']);
+        assert.ok(loadtestObjects(again.manifests).some((o) => o.metadata.name.endsWith('-loadtest-rush-2')), file);
+      }
+    });
+
+    it('gives the TestRun runner (and so the initializer the operator copies from it) and the starter a writable /tmp and the release hardening', () => {
+      interface TestRunPod {
+        securityContext?: Record<string, unknown>;
+        containerSecurityContext?: Record<string, unknown>;
+        volumes?: { name: string; emptyDir?: unknown }[];
+        volumeMounts?: { name: string; mountPath: string }[];
+      }
+      const spec = find(objectsOf('k6 load test as a k6-operator TestRun'), 'TestRun').spec as { runner: TestRunPod; starter?: TestRunPod };
+      for (const [role, pod] of [['runner', spec.runner], ['starter', spec.starter]] as const) {
+        assert.ok(pod, role);
+        assert.equal(pod.securityContext?.runAsNonRoot, true, role);
+        assert.deepEqual(pod.securityContext.seccompProfile, { type: 'RuntimeDefault' }, role);
+        assert.equal(pod.containerSecurityContext?.readOnlyRootFilesystem, true, role);
+        const mount = pod.volumeMounts?.find((m) => m.mountPath === '/tmp');
+        assert.ok(mount, `${role}: /tmp mounted`);
+        assert.ok(pod.volumes?.find((v) => v.name === mount.name)?.emptyDir, `${role}: /tmp is an emptyDir`);
+      }
     });
   });
 
@@ -326,11 +533,14 @@ describe('Helm chart (static)', () => {
       ['two consumer replicas in the partition experiment', ['partitionExperiment.enabled=true', 'consumer.replicas=2'], /consumer\/replicas/],
       ['a load test script that does not exist', ['loadtest.script=nope.ts'], /loadtest\/script/],
       ['an unknown load test runner', ['loadtest.runner=cron'], /loadtest\/runner/],
+      ['a load test without a runId', ['loadtest.enabled=true'], /loadtest\.runId is required with loadtest\.enabled/],
+      ['a load test runId that is no DNS label', ['loadtest.enabled=true', 'loadtest.runId=Rush_1'], /loadtest\/runId/],
       ['a schedule that is not cron', ['aggregator.schedule=every night'], /aggregator\/schedule/],
       ['no database host', ['database.host='], /database\/host/],
       ['Strimzi off without bootstrap servers', ['kafka.strimzi.enabled=false'], /kafka\/bootstrapServers/],
       ['an unknown value (a typo)', ['api.replica=3'], /api.*replica/],
       ['a Kafka topic name with spaces', ['config.topic=my topic'], /config\/topic/],
+      ['externalTrafficPolicy on a ClusterIP Service', ['api.service.externalTrafficPolicy=Local'], /externalTrafficPolicy/],
     ];
     for (const [label, sets, names] of refusals) {
       it(label, () => {
@@ -339,6 +549,19 @@ describe('Helm chart (static)', () => {
         assert.match(result.stderr, names);
       });
     }
+
+    it('no database password and no existing Secret', () => {
+      const result = template(tools, [], ['database.password=']);
+      assert.notEqual(result.status, 0);
+      assert.match(result.stderr, /database\.password or database\.existingSecret is required/);
+      assert.equal(template(tools, [], ['database.password=', 'database.existingSecret=campaign-db']).status, 0);
+    });
+
+    it('an autoscaler floor above its ceiling', () => {
+      const result = template(tools, [], ['api.autoscaling.minReplicas=5', 'api.autoscaling.maxReplicas=3']);
+      assert.notEqual(result.status, 0);
+      assert.match(result.stderr, /api\.autoscaling\.minReplicas \(5\) must not exceed api\.autoscaling\.maxReplicas \(3\)/);
+    });
 
     it('a grace period shorter than the consumer drain', () => {
       const result = template(tools, [], ['consumer.terminationGracePeriodSeconds=10']);

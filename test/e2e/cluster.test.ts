@@ -101,7 +101,8 @@ describe('the chart on a real Kubernetes cluster', { timeout: 45 * 60_000 }, () 
   it('has the Strimzi KafkaTopics accepted by the API server once their CRD is installed', async () => {
     await mustRun(c.kubectl, ['apply', '-f', path.join(repoRoot, '../shared/crds/strimzi-kafkatopic.crd.yaml')], c.env);
     await established('kafkatopics.kafka.strimzi.io');
-    const topics = await mustRun(helm, ['template', RELEASE, chart, '--namespace', NAMESPACE, '--kube-version', '1.34.10', '--show-only', 'templates/kafka/topic.yaml', '--show-only', 'templates/kafka/dlq-topic.yaml'], c.env);
+    // the defaults (Strimzi on) and a password, without which the chart refuses to render
+    const topics = await mustRun(helm, ['template', RELEASE, chart, '--namespace', NAMESPACE, '--kube-version', '1.34.10', '--set', 'database.password=unused', '--show-only', 'templates/kafka/topic.yaml', '--show-only', 'templates/kafka/dlq-topic.yaml'], c.env);
     await mustRun(c.kubectl, ['apply', '-f', '-'], c.env, topics);
     const names = (await kubectl('get', 'kafkatopics.kafka.strimzi.io', '-o', 'jsonpath={.items[*].metadata.name}')).trim().split(' ').sort();
     assert.deepEqual(names, ['campaign-participation', 'campaign-participation-dlq']);
@@ -113,10 +114,10 @@ describe('the chart on a real Kubernetes cluster', { timeout: 45 * 60_000 }, () 
     try {
       await established('testruns.k6.io');
       // --validate: helm asks this cluster which APIs it serves, as an install does
-      const testRun = await mustRun(helm, ['template', RELEASE, chart, '--namespace', NAMESPACE, '--validate', '--set', 'loadtest.enabled=true', '--show-only', 'templates/loadtest/testrun.yaml'], c.env);
+      const testRun = await mustRun(helm, ['template', RELEASE, chart, '--namespace', NAMESPACE, '--validate', '--set', 'database.password=unused', '--set', 'loadtest.enabled=true', '--set', 'loadtest.runId=e2e', '--show-only', 'templates/loadtest/testrun.yaml'], c.env);
       assert.match(testRun, /kind: TestRun/);
       const accepted = await mustRun(c.kubectl, ['-n', NAMESPACE, 'apply', '--dry-run=server', '-f', '-', '-o', 'name'], c.env, testRun);
-      assert.match(accepted, new RegExp(`^testrun\\.k6\\.io/${RELEASE}-fcfs-campaign-loadtest-\\d+`, 'm'));
+      assert.match(accepted, new RegExp(`^testrun\\.k6\\.io/${RELEASE}-fcfs-campaign-loadtest-e2e$`, 'm'));
     } finally {
       // without the CRD the chart goes back to a plain Job, which is what the cluster can run
       await mustRun(c.kubectl, ['delete', 'crd/testruns.k6.io', '--wait=true'], c.env);
@@ -271,14 +272,13 @@ describe('the chart on a real Kubernetes cluster', { timeout: 45 * 60_000 }, () 
     assert.equal(Number(winners[0]?.n), 100);
   });
 
-  /** helm upgrade with the chart's k6 load test on: waits for its Job, returns its exit and the summary its log holds. */
-  const loadtest = async (script: string, env: Record<string, string | number>) => {
-    const sets = ['--set', 'loadtest.enabled=true', '--set', 'loadtest.runner=job', '--set', `loadtest.script=${script}`];
+  /** helm upgrade with the chart's k6 load test on, as run runId: waits for its Job, returns its exit and the summary its log holds. */
+  const loadtest = async (runId: string, script: string, env: Record<string, string | number>) => {
+    const sets = ['--set', 'loadtest.enabled=true', '--set', `loadtest.runId=${runId}`, '--set', 'loadtest.runner=job', '--set', `loadtest.script=${script}`];
     for (const [k, v] of Object.entries(env)) sets.push('--set-string', `loadtest.env.${k}=${v}`);
     const upgrade = await helmRun('upgrade', RELEASE, chart, '--wait', '--timeout', '5m', ...helmValues(), ...sets);
     assert.equal(upgrade.status, 0, upgrade.stderr);
-    const revision = (JSON.parse((await helmRun('status', RELEASE, '-o', 'json')).stdout) as { version: number }).version;
-    const job = `${RELEASE}-fcfs-campaign-loadtest-${revision}`;
+    const job = `${RELEASE}-fcfs-campaign-loadtest-${runId}`;
     assert.match(upgrade.stdout, new RegExp(`as Job ${job}`), 'the NOTES tell where the run is');
     const result = await eventually(`load test Job ${job} finished`, 600_000, async () => {
       const [succeeded, failed] = (await kubectl('get', 'job', job, '-o', 'jsonpath={.status.succeeded},{.status.failed}')).trim().split(',');
@@ -293,7 +293,7 @@ describe('the chart on a real Kubernetes cluster', { timeout: 45 * 60_000 }, () 
 
   it('the chart k6 Job rushes the api through its Service DNS name, and a verify Job finds the invariants true', async () => {
     // thresholds on latency are set out of reach: this checks the plumbing and the outcome, not the speed
-    const rush = await timed('k6 rush Job', () => loadtest('rush.ts', { PEAK_RATE: 200, DURATION: '2s', STOCK: 50, MAX_VUS: 200, P99_MS: 120_000 }));
+    const rush = await timed('k6 rush Job', () => loadtest('rush', 'rush.ts', { PEAK_RATE: 200, DURATION: '2s', STOCK: 50, MAX_VUS: 200, P99_MS: 120_000 }));
     assert.equal(rush.result, 'succeeded', `the rush's thresholds failed:\n${rush.log.slice(-3000)}`);
     const campaign = rush.summary.setup_data?.campaignId ?? 0;
     const issued = metric(rush.summary, 'iterations');
@@ -303,7 +303,7 @@ describe('the chart on a real Kubernetes cluster', { timeout: 45 * 60_000 }, () 
     assert.equal(status.status, 200, 'the campaign the Job created is the one the host sees');
 
     const verify = await timed('k6 verify Job', () =>
-      loadtest('verify.ts', { CAMPAIGN_ID: campaign, RUN_ID: rush.summary.setup_data?.runId ?? '', ISSUED: issued, ACKNOWLEDGED: acknowledged(rush.summary), DRAIN_TIMEOUT_S: 300 }),
+      loadtest('verify', 'verify.ts', { CAMPAIGN_ID: campaign, RUN_ID: rush.summary.setup_data?.runId ?? '', ISSUED: issued, ACKNOWLEDGED: acknowledged(rush.summary), DRAIN_TIMEOUT_S: 300 }),
     );
     assert.equal(verify.result, 'succeeded', `verify found an invariant false:\n${verify.log.slice(-3000)}`);
     assert.equal(metric(verify.summary, 'checks', 'fails'), 0);

@@ -17,10 +17,41 @@
 {{- end -}}
 {{- end -}}
 
-{{/* usage: include "fcfs.component" (list . "api") */}}
+{{/*
+<fullname>-<component>, at most 63 characters (a DNS label: Service names, Job names, which
+become label values) or the maximum given. A name that fits is what it always was; a longer one
+keeps the component whole and shortens the fullname before it, adding a hash of the whole
+fullname, so that two long release names still get two names.
+usage: include "fcfs.component" (list . "api"), include "fcfs.component" (list . "aggregator" 52)
+*/}}
 {{- define "fcfs.component" -}}
 {{- $root := index . 0 -}}
-{{- printf "%s-%s" (include "fcfs.fullname" $root | trunc 50 | trimSuffix "-") (index . 1) -}}
+{{- $component := index . 1 -}}
+{{- $max := 63 -}}
+{{- if gt (len .) 2 }}{{ $max = index . 2 }}{{ end -}}
+{{- $fullname := include "fcfs.fullname" $root -}}
+{{- $name := printf "%s-%s" ($fullname | trunc 50 | trimSuffix "-") $component -}}
+{{- if gt (len $name) $max -}}
+{{- $kept := sub $max (add (len $component) 7) | int -}}
+{{- $name = printf "%s-%s-%s" ($fullname | trunc $kept | trimSuffix "-") (sha256sum $fullname | trunc 5) $component -}}
+{{- end -}}
+{{- $name -}}
+{{- end -}}
+
+{{/*
+The CronJob controller names each Job <cronjob>-<8 digits> and the API server refuses a CronJob
+name over 52 characters, so that Job names stay DNS labels.
+*/}}
+{{- define "fcfs.aggregatorCronJob" -}}
+{{- include "fcfs.component" (list . "aggregator" 52) -}}
+{{- end -}}
+
+{{/*
+The StatefulSet controller labels each pod controller-revision-hash: <name>-<hash of up to 10
+characters>, a label value (63 at most): 52 characters leave room for it.
+*/}}
+{{- define "fcfs.consumerStatefulSet" -}}
+{{- include "fcfs.component" (list . "consumer" 52) -}}
 {{- end -}}
 
 {{- define "fcfs.selectorLabels" -}}
@@ -44,6 +75,12 @@ helm.sh/chart: {{ printf "%s-%s" $root.Chart.Name $root.Chart.Version | replace 
 {{- end -}}
 
 {{- define "fcfs.adminTokenSecret" -}}
+{{- if and .Values.adminToken.value .Values.adminToken.existingSecret -}}
+{{- fail "adminToken.value and adminToken.existingSecret are both set: set one (existingSecret for GitOps), or neither for a generated token" -}}
+{{- end -}}
+{{- if and .Values.adminToken.value (lt (len .Values.adminToken.value) 16) -}}
+{{- fail (printf "adminToken.value has %d characters: the API refuses a token shorter than 16" (len .Values.adminToken.value)) -}}
+{{- end -}}
 {{- default (include "fcfs.component" (list . "admin-token")) .Values.adminToken.existingSecret -}}
 {{- end -}}
 
@@ -57,6 +94,41 @@ helm.sh/chart: {{ printf "%s-%s" $root.Chart.Name $root.Chart.Version | replace 
 
 {{- define "fcfs.topicPartitions" -}}
 {{- if .Values.partitionExperiment.enabled }}{{ .Values.partitionExperiment.partitions }}{{ else }}1{{ end -}}
+{{- end -}}
+
+{{/*
+The KafkaTopic object's name for a topic: the topic itself when it is a valid object name (so
+existing objects keep theirs: Strimzi deletes a topic with its object), else the topic made one
+(lower case, runs of other characters as "-") plus a hash of the topic, so that two topics never
+share an object. usage: include "fcfs.topicResourceName" "Orders_V1"
+*/}}
+{{- define "fcfs.topicResourceName" -}}
+{{- if regexMatch `^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$` . -}}
+{{- . -}}
+{{- else -}}
+{{- $base := regexReplaceAll `[^a-z0-9]+` (lower .) "-" | trimAll "-" -}}
+{{- printf "%s-%s" (default "topic" $base) (sha256sum . | trunc 8) -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+A value as text, numbers as digits: YAML numbers reach templates as float64, which print
+2592000000 as 2.592e+09 (Kafka refuses that for retention.ms, and no integer field parses it).
+*/}}
+{{- define "fcfs.scalar" -}}
+{{- if and (kindIs "float64" .) (eq . (floor .)) -}}
+{{- printf "%d" (int64 .) -}}
+{{- else -}}
+{{- toString . -}}
+{{- end -}}
+{{- end -}}
+
+{{/* usage: include "fcfs.env.extra" .Values.api.env, for a map of NAME: value */}}
+{{- define "fcfs.env.extra" -}}
+{{- range $name, $value := . }}
+- name: {{ $name }}
+  value: {{ include "fcfs.scalar" $value | quote }}
+{{- end }}
 {{- end -}}
 
 {{- define "fcfs.dlqTopic" -}}

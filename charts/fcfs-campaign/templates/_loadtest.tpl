@@ -10,14 +10,21 @@
 {{- end -}}
 {{- end -}}
 
-{{/* One name per revision: every upgrade with loadtest.enabled is a new run. */}}
+{{/*
+Named by loadtest.runId, not by the revision: an upgrade that keeps the runId renders the same
+run and starts nothing. 51 characters at most: the k6-operator names the TestRun's initializer
+Job <name>-initializer, a DNS label.
+*/}}
 {{- define "fcfs.loadtest.runName" -}}
-{{- printf "%s-%d" (include "fcfs.component" (list . "loadtest")) (int .Release.Revision) | trunc 63 | trimSuffix "-" -}}
+{{- if not .Values.loadtest.runId -}}
+{{- fail "loadtest.runId is required with loadtest.enabled: it names the run. An upgrade that keeps it starts nothing; a new one (e.g. --set loadtest.runId=rush-2) starts a new run" -}}
+{{- end -}}
+{{- include "fcfs.component" (list . (printf "loadtest-%s" .Values.loadtest.runId) 51) -}}
 {{- end -}}
 
 {{- define "fcfs.loadtest.env" -}}
 - name: BASE_URL
-  value: {{ printf "http://%s.%s.svc.%s:%v" (include "fcfs.component" (list . "api")) .Release.Namespace .Values.clusterDomain .Values.api.service.port | quote }}
+  value: {{ printf "http://%s.%s.svc.%s:%s" (include "fcfs.component" (list . "api")) .Release.Namespace .Values.clusterDomain (include "fcfs.scalar" .Values.api.service.port) | quote }}
 - name: ADMIN_TOKEN
   valueFrom:
     secretKeyRef:
@@ -29,8 +36,5 @@
 {{- /* no call home from inside the cluster */}}
 - name: K6_NO_USAGE_REPORT
   value: "true"
-{{- range $name, $value := .Values.loadtest.env }}
-- name: {{ $name }}
-  value: {{ $value | quote }}
-{{- end }}
+{{- include "fcfs.env.extra" .Values.loadtest.env }}
 {{- end -}}
