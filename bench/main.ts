@@ -378,7 +378,7 @@ async function insertBaseline(fromCampaign: number, count: number): Promise<numb
     "INSERT INTO campaigns (name, total_stock, current_stock) VALUES ('insert-baseline', 1000, 1000) RETURNING id",
     { type: QueryTypes.SELECT },
   ).then((r) => r as [{ id: number }]);
-  const store = await DecisionStore.forServer(db.sequelize);
+  const store = new DecisionStore(db.sequelize);
   const now = new Date();
   const batch = 5_000;
   const started = performance.now();

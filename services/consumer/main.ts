@@ -49,13 +49,7 @@ try {
   await admin.disconnect();
 }
 
-let store: DecisionStore;
-try {
-  store = await DecisionStore.forServer(sequelize);
-} catch (err) {
-  logger.fatal({ err }, 'cannot read or use the database server\'s max_allowed_packet');
-  process.exit(1);
-}
+const store = new DecisionStore(sequelize);
 const publisher = new DeadLetterPublisher(kafka, dlqTopic);
 const relay = new DeadLetterRelay({
   outbox: new DeadLetterStore(sequelize),

@@ -100,16 +100,15 @@ export function fitDeadLetter(r: DeadLetterRow, room: number, created: string): 
 
 /** The consumer's side of the database: everything a batch reads and writes, in one transaction. */
 export class DecisionStore {
-  /** `statementBytes`: the longest statement the server accepts, with margin (see statement-size.ts). */
-  constructor(
-    private readonly sequelize: Sequelize,
-    private readonly statementBytes: number,
-  ) {}
+  /** The longest statement the server accepts, with margin (see statement-size.ts), once read. */
+  private statementBytes: number | undefined;
 
-  /** Sized by the server's max_allowed_packet as it is now: read once, at start. */
-  static async forServer(sequelize: Sequelize): Promise<DecisionStore> {
-    return new DecisionStore(sequelize, statementBudget(await readMaxAllowedPacket(sequelize)));
-  }
+  /**
+   * Sized by the server's max_allowed_packet, read by the first transaction that succeeds in
+   * reading it and kept: a database that is down while the consumer starts is waited for like
+   * any other, never a reason to exit.
+   */
+  constructor(private readonly sequelize: Sequelize) {}
 
   async readOffset(at: LogPosition): Promise<number | null> {
     const rows = await this.sequelize.query<{ next_offset: number }>(
@@ -148,9 +147,10 @@ export class DecisionStore {
     );
   }
 
-  transaction<T>(work: (tx: DecisionTransaction) => Promise<T>): Promise<T> {
+  async transaction<T>(work: (tx: DecisionTransaction) => Promise<T>): Promise<T> {
+    const statementBytes = (this.statementBytes ??= statementBudget(await readMaxAllowedPacket(this.sequelize)));
     return this.sequelize.transaction({ isolationLevel: Transaction.ISOLATION_LEVELS.READ_COMMITTED }, (t) =>
-      work(new DecisionTransaction(this.sequelize, t, this.statementBytes)),
+      work(new DecisionTransaction(this.sequelize, t, statementBytes)),
     );
   }
 }
