@@ -1,6 +1,6 @@
 import { deadLetterOf, type DeadLetterRow } from '../core/dead-letter.js';
 import { decideBatch, type ParticipationRequest } from '../core/decide.js';
-import type { AnswerRow, DecisionRow, DecisionStore, LogPosition } from '../db/decision-store.js';
+import type { AnswerRow, DecisionRow, DecisionStore, TopicPosition } from '../db/decision-store.js';
 import { decodeParticipation, PoisonMessageError } from '../kafka/participation-message.js';
 
 export interface LogRecord {
@@ -39,7 +39,7 @@ export interface BatchProcessorDeps {
 export class BatchProcessor {
   constructor(private readonly deps: BatchProcessorDeps) {}
 
-  async process(at: LogPosition, expected: number, records: readonly LogRecord[]): Promise<BatchResult> {
+  async process(at: TopicPosition, expected: number, records: readonly LogRecord[]): Promise<BatchResult> {
     const last = records.at(-1);
     if (!last) throw new Error('empty batch');
     const position = (record: LogRecord) => ({ topic: at.topic, partition: at.partition, offset: record.offset, key: record.key, value: record.value });
@@ -106,7 +106,7 @@ export class BatchProcessor {
       await tx.insertDecisions(rows, now);
       await tx.insertAnswers(answers);
       await tx.applyDeltas(deltas.values(), resolved);
-      await tx.insertDeadLetters(deadLettered, now);
+      await tx.insertDeadLetters(deadLettered, now, at.topicId);
       await tx.setOffset(at, last.offset + 1, now, requests.at(-1)?.acceptedAt ?? null);
       return { next: last.offset + 1, skipped, deadLettered, verdicts, acceptedAt: rows.map((r) => r.acceptedAt), committedAt: now };
     });

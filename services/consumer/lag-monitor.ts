@@ -1,23 +1,31 @@
 import type { Admin, Kafka } from 'kafkajs';
-import type { LogPosition } from '../db/decision-store.js';
-import { backlog, type StoredOffsets } from '../kafka/log-progress.js';
+import type { LogPosition, StoredPosition } from '../db/decision-store.js';
+import { backlog } from '../kafka/log-progress.js';
 import type { Logger } from '../platform/logger.js';
 import type { ConsumerMetrics } from './metrics.js';
 
 /** Where the consumer notes that it had decided everything the log held at an instant. */
 export interface CaughtUpRecord {
-  markCaughtUp(at: LogPosition, logEnd: number, measuredAt: Date): Promise<void>;
+  markCaughtUp(at: LogPosition, logEnd: number, measuredAt: Date, topicId: string): Promise<void>;
+}
+
+export interface StoredPositions {
+  storedPositions(group: string, topic: string): Promise<Map<number, StoredPosition>>;
 }
 
 export interface LagMonitorDeps {
   kafka: Kafka;
-  store: StoredOffsets & CaughtUpRecord;
+  store: StoredPositions & CaughtUpRecord;
   clock: () => Date;
   topic: string;
   group: string;
   metrics: ConsumerMetrics;
   logger: Logger;
   intervalMs: number;
+  /** The topic's id as the broker tells it now (see kafka/topic-id.ts). */
+  topicId: () => Promise<string>;
+  /** The topic's id, as measured, before anything is recorded caught up. */
+  onTopicId?: (topicId: string) => void;
   /** Each partition's log end, as measured, before the stored offsets are read. */
   onLogEnd?: (partition: number, end: number) => void;
 }
@@ -52,12 +60,17 @@ export class LagMonitor {
     }
     const measuredAt = this.deps.clock();
     const ends = await this.admin.fetchTopicOffsets(this.deps.topic);
+    // asked after the log end: a topic recreated in between cannot lend its end to the old id
+    const topicId = await this.deps.topicId();
+    this.deps.onTopicId?.(topicId);
     for (const e of ends) this.deps.onLogEnd?.(e.partition, Number(e.high));
-    const stored = await this.deps.store.storedOffsets(this.deps.group, this.deps.topic);
+    // an offset stored for another incarnation of the topic is no position in this one
+    const positions = await this.deps.store.storedPositions(this.deps.group, this.deps.topic);
+    const stored = new Map([...positions].filter(([, p]) => p.topicId === null || p.topicId === topicId).map(([partition, p]) => [partition, p.next]));
     for (const [partition, lag] of backlog(ends, stored)) {
       this.deps.metrics.lag.set({ partition: String(partition) }, lag);
       const end = Number(ends.find((e) => e.partition === partition)?.high);
-      if (lag === 0 && stored.has(partition)) await this.deps.store.markCaughtUp({ group: this.deps.group, topic: this.deps.topic, partition }, end, measuredAt);
+      if (lag === 0 && stored.has(partition)) await this.deps.store.markCaughtUp({ group: this.deps.group, topic: this.deps.topic, partition }, end, measuredAt, topicId);
     }
   }
 

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Admin, Consumer, EachBatchPayload, Kafka } from 'kafkajs';
-import { OffsetFencedError, type DecisionStore, type LogPosition } from '../db/decision-store.js';
+import { checkLog } from '../core/log-check.js';
+import { OffsetFencedError, type DecisionStore, type LogPosition, type TopicPosition } from '../db/decision-store.js';
 import { isConnectivityError, isRetryableTransactionError } from '../db/errors.js';
 import type { Logger } from '../platform/logger.js';
 import type { BatchProcessor, BatchResult, LogRecord } from './batch-processor.js';
@@ -27,6 +28,8 @@ export interface LogConsumerDeps {
   logger: Logger;
   metrics: ConsumerMetrics;
   clock: () => number;
+  /** The participation topic's id as the broker tells it now (see kafka/topic-id.ts). */
+  topicId: () => Promise<string>;
   /** Called after every committed batch (e.g. to copy its dead letters). */
   onCommitted?: (result: BatchResult) => void;
 }
@@ -51,6 +54,11 @@ const BACKOFF_MIN_MS = 100;
 const BACKOFF_MAX_MS = 5_000;
 const GROUP_OFFSET_EVERY_MS = 1_000;
 
+/** The log found is not one the stored offset lets the consumer go on in; see core/log-check.ts. */
+class LogRefusedError extends Error {
+  override readonly name = 'LogRefusedError';
+}
+
 /**
  * Feeds the log to the batch processor in order. The database's stored offset is the truth:
  * whatever kafkajs delivers, entries before the expected offset are skipped (already decided)
@@ -71,6 +79,10 @@ export class LogConsumer {
   private readonly progress: ProgressWatch;
   private groupOffsetAt = 0;
   private groupOffsetInFlight = false;
+  /** The id of the topic incarnation the stored offsets were confirmed to belong to. */
+  private topicId: string | undefined;
+  /** Partitions it refuses to go on with until an operator has acted (and restarted it). */
+  private readonly halted = new Set<number>();
 
   constructor(
     private readonly deps: LogConsumerDeps,
@@ -81,6 +93,14 @@ export class LogConsumer {
 
   private position(partition: number): LogPosition {
     return { group: this.options.group, topic: this.options.topic, partition };
+  }
+
+  private halt(partition: number, reason: string): void {
+    this.progress.halted(partition, reason);
+    if (!this.halted.has(partition)) this.deps.logger.error({ partition, reason }, 'refusing to decide this partition until an operator acts (runbook: FcfsConsumerStalled)');
+    this.halted.add(partition);
+    // paused, it fetches nothing: no busy loop over records it will not decide
+    this.consumer?.pause([{ topic: this.options.topic, partitions: [partition] }]);
   }
 
   health(): ConsumerHealth {
@@ -128,6 +148,7 @@ export class LogConsumer {
         this.consumer?.seek({ topic: this.options.topic, partition, offset: String(next) });
         this.deps.logger.info({ partition, next }, 'resuming from the stored offset');
       } catch (err) {
+        if (err instanceof LogRefusedError) continue;
         // onBatch loads the offset itself if this failed; the log says why it will be slow
         this.deps.logger.warn({ err, partition }, 'could not read the stored offset yet');
       }
@@ -145,31 +166,78 @@ export class LogConsumer {
     return this.admin;
   }
 
+  /** The log as it is now: its id and this partition's bounds. */
+  private async currentLog(partition: number) {
+    const [topicId, offsets] = await Promise.all([this.deps.topicId(), (await this.getAdmin()).fetchTopicOffsets(this.options.topic)]);
+    const found = offsets.find((o) => o.partition === partition);
+    return { topic: this.options.topic, partition, topicId, low: Number(found?.low ?? 0), high: Number(found?.high ?? 0) };
+  }
+
+  /** Reads the stored offset and checks it belongs to the log as it is now; halts the partition if not. */
   private async loadExpected(partition: number): Promise<number> {
     const at = this.position(partition);
-    let next = await this.deps.store.readOffset(at);
-    if (next === null) {
-      const offsets = await (await this.getAdmin()).fetchTopicOffsets(this.options.topic);
-      const low = Number(offsets.find((o) => o.partition === partition)?.low ?? 0);
-      next = await this.deps.store.initOffset(at, low, new Date(this.deps.clock()));
+    const log = await this.currentLog(partition);
+    const stored = (await this.deps.store.readStored(at)) ?? (await this.deps.store.initOffset(at, log.low, log.topicId, new Date(this.deps.clock())));
+    this.progress.position(partition, stored.next);
+    this.progress.logEnd(partition, log.high);
+    this.deps.metrics.nextOffset.set({ partition: String(partition) }, stored.next);
+    const check = checkLog(stored, log);
+    if (!check.ok) {
+      this.halt(partition, check.reason);
+      throw new LogRefusedError(check.reason);
     }
-    this.expected.set(partition, next);
-    this.progress.position(partition, next);
-    this.deps.metrics.nextOffset.set({ partition: String(partition) }, next);
-    return next;
+    if (stored.topicId === null) await this.deps.store.adoptTopicId(at, log.topicId);
+    this.topicId = log.topicId;
+    this.expected.set(partition, stored.next);
+    return stored.next;
+  }
+
+  /**
+   * A fetch that does not start at the expected offset: the log may have been recreated or
+   * truncated under the running consumer (kafkajs then resets to the log start, as for a fresh
+   * group). Returns whether it may still seek to the expected offset.
+   */
+  private async stillTheLog(partition: number, expected: number): Promise<boolean> {
+    if (this.topicId === undefined) return true;
+    try {
+      const check = checkLog({ next: expected, topicId: this.topicId }, await this.currentLog(partition));
+      if (check.ok) return true;
+      this.halt(partition, check.reason);
+      return false;
+    } catch (err) {
+      this.deps.logger.warn({ err, partition }, 'could not check the log before seeking');
+      return true;
+    }
+  }
+
+  /** The topic's id measured on its own clock: a topic recreated while the consumer runs shows here. */
+  observeTopicId(topicId: string): void {
+    if (this.topicId === undefined || topicId === this.topicId) return;
+    const reason = `topic ${this.options.topic} was deleted and created again while the consumer ran: topic id ${this.topicId} at its start, ${topicId} now`;
+    for (const partition of this.expected.keys()) this.halt(partition, reason);
   }
 
   private async onBatch(payload: EachBatchPayload): Promise<void> {
     const { batch } = payload;
     const partition = batch.partition;
-    const at = this.position(partition);
+    if (this.halted.has(partition)) {
+      this.consumer?.pause([{ topic: this.options.topic, partitions: [partition] }]);
+      return;
+    }
     this.progress.logEnd(partition, Number(batch.highWatermark));
-    let expected =
-      this.expected.get(partition) ??
-      (await this.loadExpected(partition).catch((err: unknown) => {
+    let expected = this.expected.get(partition);
+    if (expected === undefined) {
+      try {
+        expected = await this.loadExpected(partition);
+      } catch (err) {
+        if (err instanceof LogRefusedError) return;
         this.progress.failed(partition, messageOf(err));
         throw err;
-      }));
+      }
+    }
+    const topicId = this.topicId;
+    if (topicId === undefined) throw new Error('stored offset loaded without a topic id');
+    const at: TopicPosition = { ...this.position(partition), topicId };
     const records: LogRecord[] = [];
     for (const m of batch.messages) {
       const offset = Number(m.offset);
@@ -180,6 +248,7 @@ export class LogConsumer {
       // Everything fetched lies below the stored offset when the position trails it (its read
       // failed on joining): nothing is resolved, so without a seek kafkajs fetches the same
       // records again, forever.
+      if (!(await this.stillTheLog(partition, expected))) return;
       if (first) this.deps.logger.warn({ partition, expected, got: first.offset }, 'log position ahead of the stored offset; seeking back');
       this.consumer?.seek({ topic: this.options.topic, partition, offset: String(expected) });
       return;
@@ -188,7 +257,7 @@ export class LogConsumer {
     for (let i = 0; i < records.length; i += this.options.maxBatch) {
       const chunk = records.slice(i, i + this.options.maxBatch);
       for (let attempt = 0; ; attempt++) {
-        if (!payload.isRunning() || payload.isStale() || this.stopping) return;
+        if (!payload.isRunning() || payload.isStale() || this.stopping || this.halted.has(partition)) return;
         const timer = this.deps.metrics.batchDuration.startTimer();
         try {
           const result = await this.deps.processor.process(at, expected, chunk);
@@ -204,7 +273,11 @@ export class LogConsumer {
             this.deps.metrics.failures.inc({ cause: 'fenced' });
             this.deps.logger.error({ partition, expected, stored: err.stored }, 'stored offset moved under us (another consumer?); re-reading it');
             this.expected.delete(partition);
-            const next = await this.loadExpected(partition);
+            const next = await this.loadExpected(partition).catch((e: unknown) => {
+              if (e instanceof LogRefusedError) return null;
+              throw e;
+            });
+            if (next === null) return;
             this.consumer?.seek({ topic: this.options.topic, partition, offset: String(next) });
             return;
           }

@@ -6,6 +6,7 @@ import { registerPoolMetrics } from '../db/pool-metrics.js';
 import { createSequelize } from '../db/sequelize.js';
 import { createKafka, isRetriableKafkaError } from '../kafka/client.js';
 import { DeadLetterPublisher } from '../kafka/dead-letter-publisher.js';
+import { fetchTopicId } from '../kafka/topic-id.js';
 import { assertSinglePartition, prepareTopics, retryWhileRetriable } from '../kafka/topics.js';
 import { consumerGroupOf, dlqTopicOf } from '../platform/config.js';
 import { createLogger } from '../platform/logger.js';
@@ -32,6 +33,7 @@ registerPoolMetrics(registry, sequelize);
 registerStateMetrics(registry, { store: new ObservedStateStore(sequelize), jobName: AGGREGATION_JOB, clock, logger, maxCampaigns: 200, cacheMs: 2_000 });
 const dlqTopic = dlqTopicOf(config);
 const group = consumerGroupOf(config);
+const topicId = () => fetchTopicId(config.KAFKA_BROKERS, config.KAFKA_TOPIC, config.KAFKA_CLIENT_ID);
 
 const admin = kafka.admin();
 await admin.connect();
@@ -69,6 +71,7 @@ const consumer = new LogConsumer(
     logger,
     metrics,
     clock: () => Date.now(),
+    topicId,
     onCommitted: (result) => {
       if (result.deadLettered.length > 0) relay.kick();
     },
@@ -91,6 +94,8 @@ const lag = new LagMonitor({
   metrics,
   logger,
   intervalMs: config.CONSUMER_LAG_INTERVAL_MS,
+  topicId,
+  onTopicId: (id) => consumer.observeTopicId(id),
   onLogEnd: (partition, end) => consumer.observeLogEnd(partition, end),
 });
 const ops = await startOpsServer(config.HOST, config.METRICS_PORT, registry, () => consumer.health());

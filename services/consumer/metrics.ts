@@ -18,7 +18,7 @@ export function createConsumerMetrics(registry: Registry, isStalled: () => boole
     deadLetterCopiesRefused: new Counter({ name: `${METRIC_PREFIX}consumer_dead_letter_copies_refused_total`, help: 'Dead letters the broker refused to take on the dead-letter topic (kept in the database only)', registers }),
     stalled: new Gauge({
       name: `${METRIC_PREFIX}consumer_stalled`,
-      help: '1 while the consumer has made no progress for longer than CONSUMER_STALL_AFTER_MS with log entries beyond its offset',
+      help: '1 while the consumer has made no progress for longer than CONSUMER_STALL_AFTER_MS with log entries beyond its offset, or refuses a log its stored offset does not belong to (recreated or truncated)',
       registers,
       collect() {
         this.set(isStalled() ? 1 : 0);

@@ -90,4 +90,16 @@ describe('ProgressWatch', () => {
       [1],
     );
   });
+
+  it('a halted partition is stalled at once, even with its log ending below the offset, and stays so', () => {
+    const { w, advance } = watch();
+    w.position(0, 500);
+    w.logEnd(0, 3);
+    w.halted(0, 'topic recreated');
+    assert.deepEqual(w.stalls(), [{ partition: 0, offset: 500, forMs: 0, reason: 'topic recreated' }]);
+    advance(STALL_AFTER_MS);
+    w.halted(0, 'another reason');
+    w.logEnd(0, 500);
+    assert.deepEqual(w.stalls(), [{ partition: 0, offset: 500, forMs: STALL_AFTER_MS, reason: 'topic recreated' }]);
+  });
 });

@@ -16,6 +16,8 @@ interface PartitionState {
   behindSince: number | null;
   /** The last failed attempt since the last progress. */
   error: string | null;
+  /** Why the consumer refuses to go on with this partition, and since when; null while it does not. */
+  halt: { reason: string; since: number } | null;
 }
 
 /**
@@ -34,7 +36,7 @@ export class ProgressWatch {
 
   private state(partition: number): PartitionState {
     let s = this.partitions.get(partition);
-    if (!s) this.partitions.set(partition, (s = { end: null, next: null, behindSince: null, error: null }));
+    if (!s) this.partitions.set(partition, (s = { end: null, next: null, behindSince: null, error: null, halt: null }));
     return s;
   }
 
@@ -66,10 +68,23 @@ export class ProgressWatch {
     this.state(partition).error = error;
   }
 
+  /**
+   * The consumer will not advance on this partition until an operator acts: a stall at once, log
+   * end or not (a recreated topic may end below the stored offset), never cleared by the process.
+   */
+  halted(partition: number, reason: string): void {
+    const s = this.state(partition);
+    s.halt ??= { reason, since: this.clock() };
+  }
+
   stalls(): Stall[] {
     const now = this.clock();
     const stalls: Stall[] = [];
     for (const [partition, s] of this.partitions) {
+      if (s.halt) {
+        stalls.push({ partition, offset: s.next, forMs: now - s.halt.since, reason: s.halt.reason });
+        continue;
+      }
       if (s.behindSince === null || now - s.behindSince < this.stallAfterMs) continue;
       const reason = s.error ?? (s.next === null ? 'the stored offset has not been read' : `no progress while the log ends at ${s.end}`);
       stalls.push({ partition, offset: s.next, forMs: now - s.behindSince, reason });

@@ -13,6 +13,16 @@ export interface LogPosition {
   readonly partition: number;
 }
 
+/** A position in one incarnation of the topic (its id, see kafka/topic-id.ts). */
+export interface TopicPosition extends LogPosition {
+  readonly topicId: string;
+}
+
+export interface StoredPosition {
+  readonly next: number;
+  readonly topicId: string | null;
+}
+
 export interface DecisionRow {
   requestId: string;
   campaignId: number;
@@ -45,11 +55,16 @@ export class OffsetFencedError extends Error {
 
 /** The consumer's next offset per partition of a topic, as committed with its decisions. */
 export async function readStoredOffsets(sequelize: Sequelize, group: string, topic: string): Promise<Map<number, number>> {
-  const rows = await sequelize.query<{ log_partition: number; next_offset: number }>(
-    'SELECT log_partition, next_offset FROM consumer_offsets WHERE consumer_group = ? AND topic = ?',
+  return new Map([...(await readStoredPositions(sequelize, group, topic))].map(([partition, p]) => [partition, p.next]));
+}
+
+/** The stored offsets with the topic id each is a position in. */
+export async function readStoredPositions(sequelize: Sequelize, group: string, topic: string): Promise<Map<number, StoredPosition>> {
+  const rows = await sequelize.query<{ log_partition: number; next_offset: number; topic_id: string | null }>(
+    'SELECT log_partition, next_offset, topic_id FROM consumer_offsets WHERE consumer_group = ? AND topic = ?',
     { replacements: [group, topic], type: QueryTypes.SELECT },
   );
-  return new Map(rows.map((r) => [r.log_partition, r.next_offset]));
+  return new Map(rows.map((r) => [r.log_partition, { next: r.next_offset, topicId: r.topic_id }]));
 }
 
 /** Every decider's progress in time, each partition as it recorded with its offset. */
@@ -64,9 +79,9 @@ export async function readDeciderPositions(sequelize: Sequelize): Promise<Decide
 /** Rows per multi-row INSERT at most, whatever their size: beyond it a statement gains nothing. */
 const INSERT_CHUNK = 2_000;
 
-const DEAD_LETTER_ROW = '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
+const DEAD_LETTER_ROW = '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
 
-function deadLetterValues(r: DeadLetterRow, created: string): unknown[] {
+function deadLetterValues(r: DeadLetterRow, created: string, topicId: string | null): unknown[] {
   return [
     r.topic,
     r.partition,
@@ -80,6 +95,7 @@ function deadLetterValues(r: DeadLetterRow, created: string): unknown[] {
     r.payload,
     r.payloadBytes,
     created,
+    topicId,
   ];
 }
 
@@ -91,9 +107,9 @@ const rowBytes = (template: string, values: readonly unknown[]) => template.leng
  * its payload that do (`payloadBytes` still says how large it was): a letter the server refuses
  * would stop the stream, and the log keeps the whole entry until retention removes it.
  */
-export function fitDeadLetter(r: DeadLetterRow, room: number, created: string): DeadLetterRow {
-  if (r.payload === null || rowBytes(DEAD_LETTER_ROW, deadLetterValues(r, created)) <= room) return r;
-  const fixed = rowBytes(DEAD_LETTER_ROW, deadLetterValues({ ...r, payload: Buffer.alloc(0) }, created));
+export function fitDeadLetter(r: DeadLetterRow, room: number, created: string, topicId: string | null = null): DeadLetterRow {
+  if (r.payload === null || rowBytes(DEAD_LETTER_ROW, deadLetterValues(r, created, topicId)) <= room) return r;
+  const fixed = rowBytes(DEAD_LETTER_ROW, deadLetterValues({ ...r, payload: Buffer.alloc(0) }, created, topicId));
   const keep = Math.max(0, Math.floor((room - fixed) / 2));
   return { ...r, payload: r.payload.subarray(0, keep) };
 }
@@ -111,24 +127,36 @@ export class DecisionStore {
   constructor(private readonly sequelize: Sequelize) {}
 
   async readOffset(at: LogPosition): Promise<number | null> {
-    const rows = await this.sequelize.query<{ next_offset: number }>(
-      'SELECT next_offset FROM consumer_offsets WHERE consumer_group = ? AND topic = ? AND log_partition = ?',
-      { replacements: [at.group, at.topic, at.partition], type: QueryTypes.SELECT },
-    );
-    return rows[0] ? rows[0].next_offset : null;
+    return (await this.readStored(at))?.next ?? null;
   }
 
-  storedOffsets(group: string, topic: string): Promise<Map<number, number>> {
-    return readStoredOffsets(this.sequelize, group, topic);
+  /** The stored offset with the id of the topic it is a position in (null: recorded before ids were). */
+  async readStored(at: LogPosition): Promise<StoredPosition | null> {
+    const rows = await this.sequelize.query<{ next_offset: number; topic_id: string | null }>(
+      'SELECT next_offset, topic_id FROM consumer_offsets WHERE consumer_group = ? AND topic = ? AND log_partition = ?',
+      { replacements: [at.group, at.topic, at.partition], type: QueryTypes.SELECT },
+    );
+    return rows[0] ? { next: rows[0].next_offset, topicId: rows[0].topic_id } : null;
+  }
+
+  /** Names the topic of a row recorded before topic ids were; a row that names one keeps it. */
+  async adoptTopicId(at: LogPosition, topicId: string): Promise<void> {
+    await this.sequelize.query('UPDATE consumer_offsets SET topic_id = ? WHERE consumer_group = ? AND topic = ? AND log_partition = ? AND topic_id IS NULL', {
+      replacements: [topicId, at.group, at.topic, at.partition],
+    });
+  }
+
+  storedPositions(group: string, topic: string): Promise<Map<number, StoredPosition>> {
+    return readStoredPositions(this.sequelize, group, topic);
   }
 
   /** Records where a partition starts the first time it is seen; an existing position wins. */
-  async initOffset(at: LogPosition, offset: number, now: Date): Promise<number> {
+  async initOffset(at: LogPosition, offset: number, topicId: string, now: Date): Promise<StoredPosition> {
     await this.sequelize.query(
-      'INSERT IGNORE INTO consumer_offsets (consumer_group, topic, log_partition, next_offset, updated_at) VALUES (?, ?, ?, ?, ?)',
-      { replacements: [at.group, at.topic, at.partition, offset, sqlDateTime(now)] },
+      'INSERT IGNORE INTO consumer_offsets (consumer_group, topic, log_partition, next_offset, topic_id, updated_at) VALUES (?, ?, ?, ?, ?, ?)',
+      { replacements: [at.group, at.topic, at.partition, offset, topicId, sqlDateTime(now)] },
     );
-    const stored = await this.readOffset(at);
+    const stored = await this.readStored(at);
     if (stored === null) throw new Error('offset row vanished');
     return stored;
   }
@@ -136,14 +164,15 @@ export class DecisionStore {
   /**
    * Records that everything the log held at `measuredAt` is decided, if the stored offset has
    * reached `logEnd`, the end measured after that instant. The condition is checked by the same
-   * statement that writes, so a rewound or fenced offset cannot claim it.
+   * statement that writes, so a rewound or fenced offset cannot claim it; nor can an offset of
+   * another log than `topicId` (a recreated topic's end lies below the old log's offset).
    */
-  async markCaughtUp(at: LogPosition, logEnd: number, measuredAt: Date): Promise<void> {
+  async markCaughtUp(at: LogPosition, logEnd: number, measuredAt: Date, topicId: string): Promise<void> {
     const when = sqlDateTime(measuredAt);
     await this.sequelize.query(
       `UPDATE consumer_offsets SET caught_up_at = ?
-       WHERE consumer_group = ? AND topic = ? AND log_partition = ? AND next_offset >= ? AND (caught_up_at IS NULL OR caught_up_at < ?)`,
-      { replacements: [when, at.group, at.topic, at.partition, logEnd, when] },
+       WHERE consumer_group = ? AND topic = ? AND log_partition = ? AND topic_id = ? AND next_offset >= ? AND (caught_up_at IS NULL OR caught_up_at < ?)`,
+      { replacements: [when, at.group, at.topic, at.partition, topicId, logEnd, when] },
     );
   }
 
@@ -188,14 +217,17 @@ export class DecisionTransaction {
     return this.sequelize.query(sql, { replacements, type: QueryTypes.BULKUPDATE, transaction: this.t });
   }
 
-  /** Locks this partition's offset row: a second consumer on the same partition waits here, then fails the check. */
-  async fence(at: LogPosition, expected: number): Promise<void> {
-    const rows = await this.select<{ next_offset: number }>(
-      'SELECT next_offset FROM consumer_offsets WHERE consumer_group = ? AND topic = ? AND log_partition = ? FOR UPDATE',
+  /**
+   * Locks this partition's offset row: a second consumer on the same partition waits here, then
+   * fails the check; so does one whose offset row now names another incarnation of the topic.
+   */
+  async fence(at: TopicPosition, expected: number): Promise<void> {
+    const rows = await this.select<{ next_offset: number; topic_id: string | null }>(
+      'SELECT next_offset, topic_id FROM consumer_offsets WHERE consumer_group = ? AND topic = ? AND log_partition = ? FOR UPDATE',
       [at.group, at.topic, at.partition],
     );
     const stored = rows[0] ? rows[0].next_offset : null;
-    if (stored !== expected) throw new OffsetFencedError(expected, stored);
+    if (stored !== expected || rows[0]?.topic_id !== at.topicId) throw new OffsetFencedError(expected, stored);
   }
 
   /** Remaining stock of the given campaigns, their rows locked (in id order, so lockers never deadlock). */
@@ -278,13 +310,14 @@ export class DecisionTransaction {
   }
 
   /** Unpublished until the relay has copied them to the dead-letter topic after the commit. */
-  async insertDeadLetters(rows: readonly DeadLetterRow[], at: Date): Promise<void> {
+  /** `topicId`: the incarnation of the topic the positions are in. */
+  async insertDeadLetters(rows: readonly DeadLetterRow[], at: Date, topicId: string): Promise<void> {
     const created = sqlDateTime(at);
     // IGNORE: a log position re-read from an earlier offset keeps the dead letter it was first given.
     const head = `INSERT IGNORE INTO dead_letters
-           (topic, log_partition, log_offset, reason_code, reason, request_id, campaign_id, user_id, message_key, payload, payload_bytes, created_at)`;
+           (topic, log_partition, log_offset, reason_code, reason, request_id, campaign_id, user_id, message_key, payload, payload_bytes, created_at, topic_id)`;
     const room = this.statementBytes - head.length - ' VALUES '.length;
-    await this.insertRows(head, DEAD_LETTER_ROW, rows.map((r) => deadLetterValues(fitDeadLetter(r, room, created), created)));
+    await this.insertRows(head, DEAD_LETTER_ROW, rows.map((r) => deadLetterValues(fitDeadLetter(r, room, created, topicId), created, topicId)));
   }
 
   /** `decidedThrough`: acceptedAt of the batch's last readable entry (null: none was readable, the old value stays). */

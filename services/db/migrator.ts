@@ -6,6 +6,7 @@ import * as dailyStats from './migrations/0003-daily-stats.js';
 import * as truthfulAnswers from './migrations/0004-truthful-answers.js';
 import * as campaignResources from './migrations/0005-campaign-resources.js';
 import * as deciderProgress from './migrations/0006-decider-progress.js';
+import * as topicIdentity from './migrations/0007-topic-identity.js';
 
 interface MigrationModule {
   up(qi: QueryInterface): Promise<void>;
@@ -20,6 +21,7 @@ const migrations: ReadonlyArray<readonly [string, MigrationModule]> = [
   ['0004-truthful-answers', truthfulAnswers],
   ['0005-campaign-resources', campaignResources],
   ['0006-decider-progress', deciderProgress],
+  ['0007-topic-identity', topicIdentity],
 ];
 
 export function createMigrator(sequelize: Sequelize): Umzug<QueryInterface> {

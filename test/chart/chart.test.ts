@@ -352,7 +352,10 @@ describe('Helm chart (static)', () => {
       assert.equal(t.apiVersion, 'kafka.strimzi.io/v1');
       assert.equal(t.metadata.labels?.['strimzi.io/cluster'], 'fcfs-kafka');
     }
-    assert.equal(find(objectsOf('defaults'), 'KafkaTopic', 'participation').spec?.partitions, 1);
+    const participation = find(objectsOf('defaults'), 'KafkaTopic', 'participation');
+    assert.equal(participation.spec?.partitions, 1);
+    // retention is how long the consumer may be behind before accepted entries are lost
+    assert.deepEqual(participation.spec.config, { 'min.insync.replicas': 1, 'retention.ms': 604800000, 'retention.bytes': -1 });
     assert.equal(envOf(find(objectsOf('defaults'), 'Deployment')).get('KAFKA_BROKERS'), 'fcfs-kafka-kafka-bootstrap.campaign.svc:9092');
     assert.equal(find(objectsOf('partition experiment'), 'KafkaTopic', 'participation').spec?.partitions, 4);
     const external = objectsOf('external Kafka and database');
@@ -540,6 +543,7 @@ describe('Helm chart (static)', () => {
       ['Strimzi off without bootstrap servers', ['kafka.strimzi.enabled=false'], /kafka\/bootstrapServers/],
       ['an unknown value (a typo)', ['api.replica=3'], /api.*replica/],
       ['a Kafka topic name with spaces', ['config.topic=my topic'], /config\/topic/],
+      ['a participation topic retention below 7 days', ['kafka.strimzi.retentionMs=604799999'], /kafka\/strimzi\/retentionMs/],
       ['externalTrafficPolicy on a ClusterIP Service', ['api.service.externalTrafficPolicy=Local'], /externalTrafficPolicy/],
     ];
     for (const [label, sets, names] of refusals) {

@@ -10,8 +10,11 @@ export interface TestConsumer extends Spawned {
   stop(): Promise<number | null>;
 }
 
-/** The real consumer entrypoint as its own process, ready once it has its partition assigned. */
-export async function startTestConsumer(db: DbConfig, topic: string, env: Record<string, string> = {}): Promise<TestConsumer> {
+/**
+ * The real consumer entrypoint as its own process, ready once it has its partition assigned;
+ * with `until: 'serving'`, as soon as its /readyz answers at all (a consumer expected to refuse).
+ */
+export async function startTestConsumer(db: DbConfig, topic: string, env: Record<string, string> = {}, until: 'ready' | 'serving' = 'ready'): Promise<TestConsumer> {
   const port = env.METRICS_PORT ? Number(env.METRICS_PORT) : await freePort();
   const proc = spawnEntrypoint('services/consumer/main.ts', {
     ...dbEnv(db),
@@ -25,10 +28,11 @@ export async function startTestConsumer(db: DbConfig, topic: string, env: Record
   let exited = false;
   void proc.exited().then(() => (exited = true));
   await waitFor(
-    "consumer ready",
+    `consumer ${until}`,
     async () => {
     if (exited) throw new FatalWaitError('consumer exited during start');
-    return (await fetch(`${metricsUrl}/readyz`)).status === 200;
+    const { status } = await fetch(`${metricsUrl}/readyz`);
+    return until === 'serving' || status === 200;
   }, 60_000).catch((err: unknown) => {
     proc.child.kill('SIGKILL');
     throw new Error(`${err instanceof Error ? err.message : String(err)}\n${proc.output().slice(-3000)}`);
