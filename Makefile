@@ -63,7 +63,7 @@ migrate: install ## Apply database migrations to the local stack
 	$(STACK_ENV); npm run -s migrate
 
 .PHONY: aggregate
-aggregate: install ## Run the daily aggregation now: make aggregate [DATE=YYYY-MM-DD] (default yesterday in STATS_TIME_ZONE)
+aggregate: install ## Run the daily aggregation now: make aggregate [DATE=YYYY-MM-DD] (default: yesterday in STATS_TIME_ZONE, after the earlier days left PARTIAL or FAILED)
 	$(STACK_ENV); node --import tsx services/aggregator/main.ts $(if $(DATE),--date $(DATE))
 
 .PHONY: seed-data

@@ -14,6 +14,8 @@ export const statsConfigShape = {
    * how far an API's clock may be behind, and a produce may take, at most.
    */
   AGGREGATION_DECIDED_MARGIN_MS: env.int(300_000, 0, 86_400_000),
+  /** How many days before yesterday a scheduled run looks back for days whose latest run ended PARTIAL or FAILED, to complete them. */
+  AGGREGATION_CATCH_UP_DAYS: env.int(7, 0, 90),
 };
 
 /** The job's options as the configuration gives them. */

@@ -150,6 +150,16 @@ export class AggregationRunStore {
     return rows.map(toExecution);
   }
 
+  /** The status of the latest run of each day from `from` to `to` (inclusive) that was run at all. */
+  async latestStatuses(jobName: string, from: string, to: string): Promise<Map<string, ExecutionStatus>> {
+    const rows = await this.sequelize.query<{ stat_date: string; status: ExecutionStatus }>(
+      `SELECT DATE_FORMAT(e.stat_date, '%Y-%m-%d') AS stat_date, e.status FROM batch_executions e
+       JOIN (SELECT stat_date, MAX(id) AS id FROM batch_executions WHERE job_name = ? AND stat_date BETWEEN ? AND ? GROUP BY stat_date) latest ON latest.id = e.id`,
+      { replacements: [jobName, from, to], type: QueryTypes.SELECT },
+    );
+    return new Map(rows.map((r) => [r.stat_date, r.status]));
+  }
+
   /** Retention: finished executions started before `cutoff` go, with their steps. */
   async purgeBefore(cutoff: Date): Promise<number> {
     return this.sequelize.query('DELETE FROM batch_executions WHERE started_at < ? AND running_key IS NULL', {

@@ -2,17 +2,19 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { QueryTypes } from 'sequelize';
 import { AggregationJob } from '../../services/daily-stats/aggregation-job.js';
-import { AggregationRunStore } from '../../services/db/aggregation-run-store.js';
+import { AGGREGATION_JOB, AggregationRunStore } from '../../services/db/aggregation-run-store.js';
 import { sqlDateTime } from '../../services/db/datetime.js';
 import { StatsStore } from '../../services/db/stats-store.js';
 import { encodeParticipation } from '../../services/kafka/participation-message.js';
 import { consumerGroupOf } from '../../services/platform/config.js';
 import { addDays, dateIn, dayWindow } from '../../services/platform/day-window.js';
 import { createLogger } from '../../services/platform/logger.js';
+import { dbEnv } from './support/api.js';
 import { startTestConsumer, waitForCaughtUp, type TestConsumer } from './support/consumer.js';
 import { createTestDatabase, type TestDatabase } from './support/database.js';
 import { waitForDecisions } from './support/decisions.js';
 import { deleteTopics, testKafka, uniqueTopic } from './support/kafka.js';
+import { spawnEntrypoint } from './support/process.js';
 
 const MARGIN_MS = 60_000;
 const DAY = addDays(dateIn(new Date(), 'UTC'), -2);
@@ -39,7 +41,7 @@ describe('a day is aggregated once it is decided', { timeout: 3 * 60_000 }, () =
     await deleteTopics([topic]);
   });
 
-  it('a backlog from before midnight makes the run PARTIAL with the reason; once the consumer has decided it, a later run completes the day', async () => {
+  it('a backlog from before midnight makes the run PARTIAL with the reason; once the consumer has decided it, the next scheduled run completes the day', async () => {
     const kafka = testKafka();
     const admin = kafka.admin();
     await admin.connect();
@@ -91,9 +93,13 @@ describe('a day is aggregated once it is decided', { timeout: 3 * 60_000 }, () =
     await waitForDecisions(db.sequelize, campaignId, 4);
     await waitForCaughtUp(db.sequelize, topic, started);
 
-    const later = await (await job.start(DAY)).done;
-    assert.equal(later.status, 'COMPLETED');
-    assert.equal((await executions.find(later.executionId))?.execution.error, null);
+    // the next scheduled run (no --date: yesterday) completes the earlier day without being asked
+    const aggregator = spawnEntrypoint('services/aggregator/main.ts', { ...dbEnv(db.config), STATS_TIME_ZONE: 'UTC', AGGREGATION_DECIDED_MARGIN_MS: String(MARGIN_MS), LOG_LEVEL: 'warn' });
+    assert.equal(await aggregator.exited(), 0, aggregator.output());
+    const latest = await executions.latestStatuses(AGGREGATION_JOB, DAY, addDays(DAY, 1));
+    assert.deepEqual(Object.fromEntries(latest), { [DAY]: 'COMPLETED', [addDays(DAY, 1)]: 'COMPLETED' });
+    const [later] = (await executions.history(10)).filter((e) => e.date === DAY && e.id !== early.executionId);
+    assert.equal(later?.error, null);
     assert.equal(Number(await stored()), 4, 'the day counts the entries decided late');
   });
 });
