@@ -171,12 +171,14 @@ describe('Helm chart (static)', () => {
   it('gives each deployable its own service account and binds the API to what it calls: the aggregation CronJob, Jobs, the KafkaTopic', () => {
     const objects = objectsOf('defaults');
     const accounts = objects.filter((o) => o.kind === 'ServiceAccount').map((o) => o.metadata.name).sort();
-    assert.deepEqual(accounts, ['fcfs-fcfs-campaign-aggregator', 'fcfs-fcfs-campaign-api', 'fcfs-fcfs-campaign-consumer', 'fcfs-fcfs-campaign-migrations']);
+    assert.deepEqual(accounts, ['fcfs-fcfs-campaign-aggregator', 'fcfs-fcfs-campaign-api', 'fcfs-fcfs-campaign-consumer', 'fcfs-fcfs-campaign-migrations', 'fcfs-fcfs-campaign-operator']);
     assert.deepEqual(objects.filter((o) => /Role/.test(o.kind)).map((o) => `${o.kind}/${o.metadata.name}`), [
       'Role/fcfs-fcfs-campaign-api',
       'Role/fcfs-fcfs-campaign-api-kafkatopic',
+      'Role/fcfs-fcfs-campaign-operator',
       'RoleBinding/fcfs-fcfs-campaign-api',
       'RoleBinding/fcfs-fcfs-campaign-api-kafkatopic',
+      'RoleBinding/fcfs-fcfs-campaign-operator',
     ]);
     const topicRole = find(objects, 'Role', '-api-kafkatopic') as KubeObject & { rules: unknown };
     assert.deepEqual(topicRole.rules, [{ apiGroups: ['kafka.strimzi.io'], resources: ['kafkatopics'], resourceNames: ['campaign-participation'], verbs: ['get'] }]);
@@ -196,11 +198,8 @@ describe('Helm chart (static)', () => {
     }
   });
 
-  it('binds the Campaign controller to exactly the verbs it uses, in the release namespace, and elects it through a Lease', () => {
-    const objects = objectsOf('Campaign controller on, aggregation in the API');
+  const assertOperator = (objects: readonly KubeObject[]) => {
     assert.deepEqual(objects.filter((o) => o.kind.startsWith('Cluster')), [], 'nothing cluster-wide');
-    assert.deepEqual(objects.filter((o) => o.kind === 'Role').map((o) => o.metadata.name).sort(), ['fcfs-fcfs-campaign-api-kafkatopic', 'fcfs-fcfs-campaign-operator'], 'the API creates no Jobs here');
-    assert.equal(envOf(find(objects, 'Deployment', '-api')).get('AGGREGATION_RUNNER'), undefined);
     const role = find(objects, 'Role', '-operator') as KubeObject & { rules: unknown };
     assert.deepEqual(role.rules, [
       { apiGroups: ['fcfs.dev'], resources: ['campaigns'], verbs: ['list', 'watch', 'create', 'patch'] },
@@ -219,6 +218,21 @@ describe('Helm chart (static)', () => {
     assert.equal(env.get('OPERATOR_LEASE_NAME'), 'fcfs-fcfs-campaign-operator');
     assert.ok(env.has('OPERATOR_IDENTITY'), 'the pod name identifies the instance in the Lease');
     assert.ok(env.get('OPERATOR_NAMESPACE'));
+  };
+
+  it('runs the Campaign controller by default: its Deployment of two elected instances, its account, Role and Lease rights', async () => {
+    assertOperator(objectsOf('defaults'));
+    assert.match((await dryRun(tools, 1, [])).notes, /The Campaign controller runs \(2 instances.*kubectl -n campaign get campaigns/s);
+    assert.match((await dryRun(tools, 1, [], ['operator.enabled=false'])).notes, /The Campaign controller is off/);
+    const off = parseManifests(tools, template(tools, [], ['operator.enabled=false']).stdout);
+    assert.deepEqual(off.filter((o) => o.metadata.name.endsWith('-operator')).map((o) => o.kind), [], 'operator.enabled=false renders none of it');
+  });
+
+  it('binds the Campaign controller to exactly the verbs it uses, in the release namespace, and elects it through a Lease', () => {
+    const objects = objectsOf('Campaign controller on, aggregation in the API');
+    assert.deepEqual(objects.filter((o) => o.kind === 'Role').map((o) => o.metadata.name).sort(), ['fcfs-fcfs-campaign-api-kafkatopic', 'fcfs-fcfs-campaign-operator'], 'the API creates no Jobs here');
+    assert.equal(envOf(find(objects, 'Deployment', '-api')).get('AGGREGATION_RUNNER'), undefined);
+    assertOperator(objects);
     find(objects, 'NetworkPolicy', '-operator');
   });
 
@@ -423,7 +437,7 @@ describe('Helm chart (static)', () => {
     const on = objectsOf('monitoring and network policies on');
     assert.equal(on.filter((o) => o.kind === 'ServiceMonitor').length, 2);
     assert.equal(on.filter((o) => o.kind === 'PrometheusRule').length, 1);
-    assert.equal(on.filter((o) => o.kind === 'NetworkPolicy').length, 2);
+    assert.equal(on.filter((o) => o.kind === 'NetworkPolicy').length, 3, 'api, consumer and the operator (on by default)');
     assert.equal(find(on, 'ServiceMonitor', '-api').metadata.labels?.release, 'kube-prometheus-stack');
   });
 
