@@ -452,8 +452,9 @@ describe('Helm chart (static)', () => {
       const services = on.filter((o) => o.kind === 'Service' && matches(monitor.spec.selector.matchLabels, o.metadata.labels)) as Service[];
       assert.deepEqual(services.map((o) => o.metadata.name), [`fcfs-fcfs-campaign-${component}`], `${component}: the ServiceMonitor selects its one Service`);
       const [service] = services;
+      assert.ok(service);
       const [endpoint] = monitor.spec.endpoints;
-      const port = service?.spec.ports.find((p) => p.name === endpoint?.port);
+      const port = service.spec.ports.find((p) => p.name === endpoint?.port);
       assert.ok(port, `${component}: the ServiceMonitor's port ${endpoint?.port} is a port of the Service`);
       assert.deepEqual(endpoint?.relabelings, [{ targetLabel: 'component', replacement: component }]);
       const workload = on.find((o) => ['Deployment', 'StatefulSet'].includes(o.kind) && o.metadata.name.endsWith(`-${component}`));
@@ -473,7 +474,12 @@ describe('Helm chart (static)', () => {
     for (const file of readdirSync(path.join(chartDir, 'dashboards')).filter((f) => f.endsWith('.json'))) {
       const collect = (value: unknown): void => {
         if (Array.isArray(value)) value.forEach(collect);
-        else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value as Record<string, unknown>)) (k === 'expr' && typeof v === 'string' ? exprs.push(v) : collect(v));
+        else if (value && typeof value === 'object') {
+          for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+            if (k === 'expr' && typeof v === 'string') exprs.push(v);
+            else collect(v);
+          }
+        }
       };
       collect(JSON.parse(readFileSync(path.join(chartDir, 'dashboards', file), 'utf8')));
     }

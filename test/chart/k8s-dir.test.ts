@@ -83,7 +83,7 @@ describe('k8s/ for kind and minikube (static)', () => {
     assert.ok(install, 'metrics-server installed with its pinned chart and --kubelet-insecure-tls');
     assert.ok(script.lastIndexOf('if [[ "${CLUSTER}" == kind ]]', install.index) > script.lastIndexOf('\nfi\n', install.index), 'for kind only');
     assert.match(read('minikube/profile.env'), /^MINIKUBE_ADDONS=.*\bmetrics-server\b/m);
-    const values = parseManifests(tools, read('values-dev.yaml'))[0] as { api?: { autoscaling?: { enabled?: boolean } } };
+    const values = parseManifests(tools, read('values-dev.yaml'))[0] as unknown as { api?: { autoscaling?: { enabled?: boolean } } };
     assert.notEqual(values.api?.autoscaling?.enabled, false, 'the HPA is on there');
   });
 
@@ -93,7 +93,7 @@ describe('k8s/ for kind and minikube (static)', () => {
     assert.match(script, /kind load docker-image "\$\{IMAGE_REPOSITORY\}:\$\{IMAGE_TAG\}"/);
     assert.match(script, /minikube -p "\$\{MINIKUBE_PROFILE\}" image load "\$\{IMAGE_REPOSITORY\}:\$\{IMAGE_TAG\}"/);
     assert.match(script, /helm upgrade --install "\$\{RELEASE\}" [^\n]*\\\n[^\n]*--set-string image\.tag="\$\{IMAGE_TAG\}"/);
-    const values = parseManifests(tools, read('values-dev.yaml'))[0] as { image: { repository: string; pullPolicy: string } };
+    const values = parseManifests(tools, read('values-dev.yaml'))[0] as unknown as { image: { repository: string; pullPolicy: string } };
     assert.equal(values.image.pullPolicy, 'Never');
     assert.match(script, new RegExp(`^IMAGE_REPOSITORY=${values.image.repository}$`, 'm'));
   });
