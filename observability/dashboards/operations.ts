@@ -19,7 +19,7 @@ export function operationsDashboard(): Dashboard {
     ], 8))
     .withRow(new RowBuilder('Database'))
     .withPanel(timeseries('Pool connections', 'Per process: in use, idle, and callers waiting for a connection.', 'short', [
-      { expr: 'sum by (service, state) (fcfs_db_pool_connections{state!="max"})', legend: '{{service}} {{state}}' },
+      { expr: 'sum by (component, state) (fcfs_db_pool_connections{state!="max"})', legend: '{{component}} {{state}}' },
     ]))
     .withPanel(timeseries('Batch failures by cause', 'Consumer transactions that failed and were retried.', 'ops', [
       { expr: 'sum by (cause) (rate(fcfs_consumer_batch_failures_total[$__rate_interval]))', legend: '{{cause}}' },
@@ -42,15 +42,15 @@ export function operationsDashboard(): Dashboard {
     .withPanel(stat('Last failed', '1 when the newest finished aggregation ended FAILED or PARTIAL.', 'short', { expr: 'max(fcfs_aggregation_last_status{status=~"FAILED|PARTIAL"})' }))
     .withPanel(stat('Running', 'Aggregations in progress.', 'short', { expr: 'max(fcfs_aggregation_running)' }))
     .withRow(new RowBuilder('Processes'))
-    .withPanel(timeseries('Up', 'Scraped processes by component.', 'short', [{ expr: 'sum by (component) (up{component=~"api|consumer"})', legend: '{{component}}' }], 8))
+    .withPanel(timeseries('Up', 'Scraped processes by component.', 'short', [{ expr: 'sum by (component) (up{component=~"api|consumer|operator"})', legend: '{{component}}' }], 8))
     .withPanel(timeseries('CPU', 'CPU seconds per second, per process.', 'percentunit', [
-      { expr: 'sum by (service, instance) (rate(fcfs_process_cpu_seconds_total[$__rate_interval]))', legend: '{{service}} {{instance}}' },
+      { expr: 'sum by (component, instance) (rate(fcfs_process_cpu_seconds_total[$__rate_interval]))', legend: '{{component}} {{instance}}' },
     ], 8))
     .withPanel(timeseries('Memory', 'Resident memory per process.', 'bytes', [
-      { expr: 'max by (service, instance) (fcfs_process_resident_memory_bytes)', legend: '{{service}} {{instance}}' },
+      { expr: 'max by (component, instance) (fcfs_process_resident_memory_bytes)', legend: '{{component}} {{instance}}' },
     ], 8))
     .withPanel(timeseries('Event loop lag p99', 'Node.js event loop delay, p99, per process.', 's', [
-      { expr: 'max by (service, instance) (fcfs_nodejs_eventloop_lag_p99_seconds)', legend: '{{service}} {{instance}}' },
+      { expr: 'max by (component, instance) (fcfs_nodejs_eventloop_lag_p99_seconds)', legend: '{{component}} {{instance}}' },
     ]))
     .withPanel(timeseries('HTTP by route and status class', 'Requests per second of every API route (probes and /metrics excluded).', 'reqps', [
       { expr: 'sum by (route, status_class) (rate(fcfs_http_request_duration_seconds_count[$__rate_interval]))', legend: '{{route}} {{status_class}}' },

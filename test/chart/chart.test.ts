@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { lstatSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { before, describe, it } from 'node:test';
+import { parse as parseYaml } from 'yaml';
 import { chartDir, conform, dryRun, installChartTools, parseManifests, run, template, type ChartTools, type KubeObject } from './support/chart.js';
 
 interface Container {
@@ -171,12 +172,14 @@ describe('Helm chart (static)', () => {
   it('gives each deployable its own service account and binds the API to what it calls: the aggregation CronJob, Jobs, the KafkaTopic', () => {
     const objects = objectsOf('defaults');
     const accounts = objects.filter((o) => o.kind === 'ServiceAccount').map((o) => o.metadata.name).sort();
-    assert.deepEqual(accounts, ['fcfs-fcfs-campaign-aggregator', 'fcfs-fcfs-campaign-api', 'fcfs-fcfs-campaign-consumer', 'fcfs-fcfs-campaign-migrations']);
+    assert.deepEqual(accounts, ['fcfs-fcfs-campaign-aggregator', 'fcfs-fcfs-campaign-api', 'fcfs-fcfs-campaign-consumer', 'fcfs-fcfs-campaign-migrations', 'fcfs-fcfs-campaign-operator']);
     assert.deepEqual(objects.filter((o) => /Role/.test(o.kind)).map((o) => `${o.kind}/${o.metadata.name}`), [
       'Role/fcfs-fcfs-campaign-api',
       'Role/fcfs-fcfs-campaign-api-kafkatopic',
+      'Role/fcfs-fcfs-campaign-operator',
       'RoleBinding/fcfs-fcfs-campaign-api',
       'RoleBinding/fcfs-fcfs-campaign-api-kafkatopic',
+      'RoleBinding/fcfs-fcfs-campaign-operator',
     ]);
     const topicRole = find(objects, 'Role', '-api-kafkatopic') as KubeObject & { rules: unknown };
     assert.deepEqual(topicRole.rules, [{ apiGroups: ['kafka.strimzi.io'], resources: ['kafkatopics'], resourceNames: ['campaign-participation'], verbs: ['get'] }]);
@@ -196,11 +199,8 @@ describe('Helm chart (static)', () => {
     }
   });
 
-  it('binds the Campaign controller to exactly the verbs it uses, in the release namespace, and elects it through a Lease', () => {
-    const objects = objectsOf('Campaign controller on, aggregation in the API');
+  const assertOperator = (objects: readonly KubeObject[]) => {
     assert.deepEqual(objects.filter((o) => o.kind.startsWith('Cluster')), [], 'nothing cluster-wide');
-    assert.deepEqual(objects.filter((o) => o.kind === 'Role').map((o) => o.metadata.name).sort(), ['fcfs-fcfs-campaign-api-kafkatopic', 'fcfs-fcfs-campaign-operator'], 'the API creates no Jobs here');
-    assert.equal(envOf(find(objects, 'Deployment', '-api')).get('AGGREGATION_RUNNER'), undefined);
     const role = find(objects, 'Role', '-operator') as KubeObject & { rules: unknown };
     assert.deepEqual(role.rules, [
       { apiGroups: ['fcfs.dev'], resources: ['campaigns'], verbs: ['list', 'watch', 'create', 'patch'] },
@@ -219,6 +219,21 @@ describe('Helm chart (static)', () => {
     assert.equal(env.get('OPERATOR_LEASE_NAME'), 'fcfs-fcfs-campaign-operator');
     assert.ok(env.has('OPERATOR_IDENTITY'), 'the pod name identifies the instance in the Lease');
     assert.ok(env.get('OPERATOR_NAMESPACE'));
+  };
+
+  it('runs the Campaign controller by default: its Deployment of two elected instances, its account, Role and Lease rights', async () => {
+    assertOperator(objectsOf('defaults'));
+    assert.match((await dryRun(tools, 1, [])).notes, /The Campaign controller runs \(2 instances.*kubectl -n campaign get campaigns/s);
+    assert.match((await dryRun(tools, 1, [], ['operator.enabled=false'])).notes, /The Campaign controller is off/);
+    const off = parseManifests(tools, template(tools, [], ['operator.enabled=false']).stdout);
+    assert.deepEqual(off.filter((o) => o.metadata.name.endsWith('-operator')).map((o) => o.kind), [], 'operator.enabled=false renders none of it');
+  });
+
+  it('binds the Campaign controller to exactly the verbs it uses, in the release namespace, and elects it through a Lease', () => {
+    const objects = objectsOf('Campaign controller on, aggregation in the API');
+    assert.deepEqual(objects.filter((o) => o.kind === 'Role').map((o) => o.metadata.name).sort(), ['fcfs-fcfs-campaign-api-kafkatopic', 'fcfs-fcfs-campaign-operator'], 'the API creates no Jobs here');
+    assert.equal(envOf(find(objects, 'Deployment', '-api')).get('AGGREGATION_RUNNER'), undefined);
+    assertOperator(objects);
     find(objects, 'NetworkPolicy', '-operator');
   });
 
@@ -424,10 +439,59 @@ describe('Helm chart (static)', () => {
     const kinds = (label: string) => objectsOf(label).map((o) => o.kind);
     for (const kind of ['ServiceMonitor', 'PrometheusRule', 'NetworkPolicy']) assert.ok(!kinds('defaults').includes(kind), kind);
     const on = objectsOf('monitoring and network policies on');
-    assert.equal(on.filter((o) => o.kind === 'ServiceMonitor').length, 2);
+    assert.equal(on.filter((o) => o.kind === 'ServiceMonitor').length, 3);
     assert.equal(on.filter((o) => o.kind === 'PrometheusRule').length, 1);
-    assert.equal(on.filter((o) => o.kind === 'NetworkPolicy').length, 2);
+    assert.equal(on.filter((o) => o.kind === 'NetworkPolicy').length, 3, 'api, consumer and the operator (on by default)');
     assert.equal(find(on, 'ServiceMonitor', '-api').metadata.labels?.release, 'kube-prometheus-stack');
+  });
+
+  it('scrapes the api, the consumer and the operator, each through a Service port of its own, labelled by component', () => {
+    const on = objectsOf('monitoring and network policies on');
+    type Monitor = KubeObject & { spec: { selector: { matchLabels: Record<string, string> }; endpoints: { port: string; relabelings: unknown[] }[] } };
+    type Service = KubeObject & { spec: { selector: Record<string, string>; ports: { name: string; targetPort: string }[] } };
+    const matches = (selector: Record<string, string>, labels: Record<string, string> = {}) => Object.entries(selector).every(([k, v]) => labels[k] === v);
+    for (const component of ['api', 'consumer', 'operator']) {
+      const monitor = find(on, 'ServiceMonitor', `-${component}`) as Monitor;
+      const services = on.filter((o) => o.kind === 'Service' && matches(monitor.spec.selector.matchLabels, o.metadata.labels)) as Service[];
+      assert.deepEqual(services.map((o) => o.metadata.name), [`fcfs-fcfs-campaign-${component}`], `${component}: the ServiceMonitor selects its one Service`);
+      const [service] = services;
+      assert.ok(service);
+      const [endpoint] = monitor.spec.endpoints;
+      const port = service.spec.ports.find((p) => p.name === endpoint?.port);
+      assert.ok(port, `${component}: the ServiceMonitor's port ${endpoint?.port} is a port of the Service`);
+      assert.deepEqual(endpoint?.relabelings, [{ targetLabel: 'component', replacement: component }]);
+      const workload = on.find((o) => ['Deployment', 'StatefulSet'].includes(o.kind) && o.metadata.name.endsWith(`-${component}`));
+      const pod = workload?.spec?.template as { metadata: { labels: Record<string, string> }; spec: { containers: { ports?: { name: string }[] }[] } } | undefined;
+      assert.ok(pod && matches(service.spec.selector, pod.metadata.labels), `${component}: the Service selects the pods`);
+      assert.ok(pod.spec.containers[0]?.ports?.some((p) => p.name === port.targetPort), `${component}: the target port is the container's`);
+    }
+    const withoutOperator = parseManifests(tools, template(tools, ['monitoring.yaml'], ['operator.enabled=false']).stdout);
+    assert.deepEqual(withoutOperator.filter((o) => o.kind === 'ServiceMonitor').map((o) => o.metadata.name).sort(), ['fcfs-fcfs-campaign-api', 'fcfs-fcfs-campaign-consumer']);
+  });
+
+  it('dashboards and alert rules select no label a ServiceMonitor scrape rewrites', () => {
+    // A ServiceMonitor scrape sets service (and job, namespace, pod, instance) to the target's and
+    // moves a process's own service label to exported_service; component is the chart's own.
+    const rewritten = /\b(exported_)?(service|job|namespace|pod|container|endpoint)\s*(=|!=|=~|!~)\s*"/;
+    const exprs: string[] = [];
+    for (const file of readdirSync(path.join(chartDir, 'dashboards')).filter((f) => f.endsWith('.json'))) {
+      const collect = (value: unknown): void => {
+        if (Array.isArray(value)) value.forEach(collect);
+        else if (value && typeof value === 'object') {
+          for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+            if (k === 'expr' && typeof v === 'string') exprs.push(v);
+            else collect(v);
+          }
+        }
+      };
+      collect(JSON.parse(readFileSync(path.join(chartDir, 'dashboards', file), 'utf8')));
+    }
+    const dashboardCount = exprs.length;
+    assert.ok(dashboardCount > 20, `found the dashboards' queries (${dashboardCount})`);
+    const rules = parseYaml(readFileSync(path.join(chartDir, 'rules', 'alerts.yml'), 'utf8')) as { groups: { rules: { expr: string }[] }[] };
+    exprs.push(...rules.groups.flatMap((g) => g.rules.map((r) => r.expr)));
+    assert.ok(exprs.length > dashboardCount + 15, 'and the rules\' expressions');
+    for (const expr of exprs) assert.doesNotMatch(expr, rewritten, expr);
   });
 
   it('ships the generated dashboards as sidecar ConfigMaps and the generated alert rules', () => {

@@ -62,6 +62,66 @@ describe('k8s/ for kind and minikube (static)', () => {
     assert.ok(ports.includes(values.api.service.nodePort));
   });
 
+  it('up.sh expands no array that may be empty in a way bash 3.2 refuses under set -u', () => {
+    const script = read('up.sh');
+    assert.match(script, /^set -euo pipefail$/m);
+    // every "${name[@]}" must sit inside the ${name[@]+...} guard, which expands to nothing when empty
+    const code = script.split('\n').filter((line) => !/^\s*#/.test(line)).join('\n');
+    const bare = [...code.matchAll(/(\$\{(\w+)\[@\]\+)?"\$\{(\w+)\[@\]\}"/g)].filter((m) => m[2] !== m[3]).map((m) => m[0]);
+    assert.deepEqual(bare, [], 'unguarded array expansions');
+    assert.match(script, /\$\{chart_flags\[@\]\+"\$\{chart_flags\[@\]\}"\}/, 'the optional chart flags are guarded');
+    // and it really expands to nothing for an empty array, with set -u, in the bash at hand
+    const guarded = run('bash', ['-c', 'set -u; a=(); printf "<%s>" ${a[@]+"${a[@]}"} x; a+=("y z"); printf "<%s>" ${a[@]+"${a[@]}"}']);
+    assert.equal(guarded.status, 0, guarded.stderr);
+    assert.equal(guarded.stdout, '<x><y z>');
+  });
+
+  it('up.sh gives kind a metrics-server for the HPA, pinned, with --kubelet-insecure-tls; minikube its addon', () => {
+    const script = read('up.sh');
+    assert.match(script, /METRICS_SERVER_CHART_VERSION="\$\{METRICS_SERVER_CHART_VERSION:-\d+\.\d+\.\d+\}"/);
+    const install = /helm upgrade --install metrics-server metrics-server\/metrics-server --version "\$\{METRICS_SERVER_CHART_VERSION\}"[^\n]*\\\n[^\n]*--kubelet-insecure-tls/.exec(script);
+    assert.ok(install, 'metrics-server installed with its pinned chart and --kubelet-insecure-tls');
+    assert.ok(script.lastIndexOf('if [[ "${CLUSTER}" == kind ]]', install.index) > script.lastIndexOf('\nfi\n', install.index), 'for kind only');
+    assert.match(read('minikube/profile.env'), /^MINIKUBE_ADDONS=.*\bmetrics-server\b/m);
+    const values = parseManifests(tools, read('values-dev.yaml'))[0] as unknown as { api?: { autoscaling?: { enabled?: boolean } } };
+    assert.notEqual(values.api?.autoscaling?.enabled, false, 'the HPA is on there');
+  });
+
+  it('up.sh tags every build by its content and installs that tag, so a re-run with pullPolicy Never rolls the pods', () => {
+    const script = read('up.sh');
+    assert.match(script, /IMAGE_TAG="dev-\$\(docker image inspect --format '\{\{\.Id\}\}'/);
+    assert.match(script, /kind load docker-image "\$\{IMAGE_REPOSITORY\}:\$\{IMAGE_TAG\}"/);
+    assert.match(script, /minikube -p "\$\{MINIKUBE_PROFILE\}" image load "\$\{IMAGE_REPOSITORY\}:\$\{IMAGE_TAG\}"/);
+    assert.match(script, /helm upgrade --install "\$\{RELEASE\}" [^\n]*\\\n[^\n]*--set-string image\.tag="\$\{IMAGE_TAG\}"/);
+    const values = parseManifests(tools, read('values-dev.yaml'))[0] as unknown as { image: { repository: string; pullPolicy: string } };
+    assert.equal(values.image.pullPolicy, 'Never');
+    assert.match(script, new RegExp(`^IMAGE_REPOSITORY=${values.image.repository}$`, 'm'));
+  });
+
+  it('pins kube-prometheus-stack and the kind node image by digest', () => {
+    assert.match(read('up.sh'), /KUBE_PROMETHEUS_STACK_VERSION="\$\{KUBE_PROMETHEUS_STACK_VERSION:-\d+\.\d+\.\d+\}"/);
+    assert.match(read('up.sh'), /kube-prometheus-stack \\\n\s+--version "\$\{KUBE_PROMETHEUS_STACK_VERSION\}"/);
+    const [cluster] = parseManifests(tools, read('kind/cluster.yaml')) as unknown as [{ nodes: { image: string }[] }];
+    for (const node of cluster.nodes) assert.match(node.image, /^kindest\/node:v1\.34\.\d+@sha256:[0-9a-f]{64}$/);
+  });
+
+  it('gives MySQL a startup probe, so liveness cannot kill a slow first start', () => {
+    const set = parse('mysql/mysql.yaml').find((o) => o.kind === 'StatefulSet');
+    type Probe = { periodSeconds?: number; failureThreshold?: number; initialDelaySeconds?: number };
+    const [mysql] = (set?.spec?.template as { spec: { containers: { startupProbe?: Probe; livenessProbe?: Probe }[] } }).spec.containers;
+    assert.ok(mysql?.startupProbe, 'a startupProbe');
+    assert.ok((mysql.startupProbe.periodSeconds ?? 10) * (mysql.startupProbe.failureThreshold ?? 3) >= 300, 'at least 5 minutes to start');
+    assert.equal(mysql.livenessProbe?.initialDelaySeconds, undefined, 'liveness waits for the startup probe, not a fixed delay');
+  });
+
+  it('up.sh applies the CRDs of the Strimzi version it installs, server-side, before the operator', () => {
+    const script = read('up.sh');
+    const crds = script.indexOf('helm show crds oci://quay.io/strimzi-helm/strimzi-kafka-operator --version "${STRIMZI_VERSION}"');
+    assert.ok(crds > 0, 'the CRDs of the chart version installed');
+    assert.match(script.slice(crds), /^[^\n]*\\\n\s+\| kubectl apply --server-side --force-conflicts -f -/);
+    assert.ok(crds < script.indexOf('helm upgrade --install strimzi'), 'before the operator is upgraded');
+  });
+
   it('has shell scripts and values files that parse', () => {
     for (const script of ['up.sh', 'down.sh', 'minikube/profile.env']) {
       const result = run('bash', ['-n', k8s(script)]);

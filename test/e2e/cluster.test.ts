@@ -93,7 +93,8 @@ describe('the chart on a real Kubernetes cluster', { timeout: 45 * 60_000 }, () 
     assert.equal((await kubectl('get', 'jobs', '-o', 'name')).trim(), '');
     const pods = JSON.parse(await kubectl('get', 'pods', '-o', 'json')) as { items: { metadata: { labels: Record<string, string> }; status: { phase: string } }[] };
     const running = pods.items.filter((p) => p.status.phase === 'Running').map((p) => p.metadata.labels['app.kubernetes.io/component']).sort();
-    assert.deepEqual(running, ['api', 'api', 'consumer']);
+    // the Campaign controller is on by default: two instances, one of them elected
+    assert.deepEqual(running, ['api', 'api', 'consumer', 'operator', 'operator']);
     token = Buffer.from((await kubectl('get', 'secret', `${RELEASE}-fcfs-campaign-admin-token`, '-o', 'jsonpath={.data.admin-token}')).trim(), 'base64').toString();
     assert.ok(token.length >= 32);
   });
@@ -163,6 +164,18 @@ describe('the chart on a real Kubernetes cluster', { timeout: 45 * 60_000 }, () 
     const status = await call(api(`/api/campaigns/${campaignId}/status`));
     assert.equal(status.body.data?.successCount, 50);
     assert.equal(status.body.data.currentStock, 0);
+  });
+
+  it('kubectl get campaigns lists the campaign made through the API, its status from the counters', async () => {
+    // the elected operator mirrors API-made campaigns every OPERATOR_MIRROR_INTERVAL_MS (2 s)
+    const object = await eventually(`Campaign campaign-${campaignId}`, 60_000, async () => {
+      const listed = JSON.parse(await kubectl('get', 'campaigns.fcfs.dev', '-l', `fcfs.dev/campaign-id=${campaignId}`, '-o', 'json')) as { items: { metadata: { name: string }; status?: { phase?: string; winners?: number } }[] };
+      const [found] = listed.items;
+      return found?.status?.phase === 'SoldOut' ? found : undefined;
+    });
+    assert.equal(object.metadata.name, `campaign-${campaignId}`);
+    assert.equal(object.status?.winners, 50);
+    assert.match(await kubectl('get', 'campaigns'), new RegExp(`^campaign-${campaignId}\\s`, 'm'));
   });
 
   it('a Job made from the CronJob aggregates the day, equal to the raw numbers', async () => {

@@ -42,6 +42,25 @@ describe('alert rules (promtool)', () => {
     const tested = new Set([...readFileSync('observability/alerts.test.yml', 'utf8').matchAll(/alertname: (\w+)/g)].map((m) => m[1]));
     for (const group of rules.groups) for (const r of group.rules) if (r.alert) assert.ok(tested.has(r.alert), `${r.alert} has a unit test`);
   });
+  it('every alert fires on series labelled as a ServiceMonitor scrape labels them', () => {
+    interface UnitTest { name: string; input_series: { series: string }[]; alert_rule_test?: { alertname: string; exp_alerts: unknown[] }[] }
+    const unitTests = (parseYaml(readFileSync('observability/alerts.test.yml', 'utf8')) as { tests: UnitTest[] }).tests;
+    const scraped = unitTests.filter((t) => t.name.startsWith('ServiceMonitor labelling:'));
+    // what prometheus-operator's generated relabelings give every target, plus the chart's component
+    const targetLabels = ['namespace', 'service', 'job', 'endpoint', 'pod', 'container', 'instance', 'component'];
+    const fired = new Set<string>();
+    for (const t of scraped) {
+      for (const { series } of t.input_series) {
+        const labels = new Set([...series.matchAll(/(\w+)="/g)].map((m) => m[1]));
+        for (const label of targetLabels) assert.ok(labels.has(label), `${t.name}: ${series} has ${label}`);
+        // up is made by the scrape itself, so the process never labelled it
+        assert.equal(labels.has('exported_service'), !series.startsWith('up{'), `${t.name}: ${series} keeps the process's service as exported_service`);
+        assert.doesNotMatch(series, /\bservice="(api|consumer|operator)"/, `${t.name}: service is the Kubernetes Service's name`);
+      }
+      for (const check of t.alert_rule_test ?? []) if (check.exp_alerts.length > 0) fired.add(check.alertname);
+    }
+    for (const group of rules.groups) for (const r of group.rules) if (r.alert) assert.ok(fired.has(r.alert), `${r.alert} fires in a ServiceMonitor labelling test`);
+  });
   it('every alert has a summary, a description and a runbook section', () => {
     const runbook = readFileSync('docs/runbook.md', 'utf8').toLowerCase();
     for (const group of rules.groups) {

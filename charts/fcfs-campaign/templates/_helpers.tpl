@@ -186,3 +186,34 @@ reaches it through a hook Secret of its own.
 {{- define "fcfs.migrationsDatabaseSecret" -}}
 {{- default (include "fcfs.component" (list . "migrations-db")) .Values.database.existingSecret -}}
 {{- end -}}
+
+{{/*
+A ServiceMonitor for one component's Service: (list . "<component>" "<Service port name>").
+The component label is set on every target because a ServiceMonitor scrape overwrites the
+process's own service label with the Kubernetes Service's name (moving it to exported_service):
+the dashboards and alerts select by component, whatever the release is called.
+*/}}
+{{- define "fcfs.serviceMonitor" -}}
+{{- $root := index . 0 -}}
+{{- $component := index . 1 -}}
+apiVersion: monitoring.coreos.com/v1
+kind: ServiceMonitor
+metadata:
+  name: {{ include "fcfs.component" (list $root $component) }}
+  labels:
+    {{- include "fcfs.labels" (list $root $component) | nindent 4 }}
+    {{- with $root.Values.monitoring.serviceMonitor.labels }}
+    {{- toYaml . | nindent 4 }}
+    {{- end }}
+spec:
+  selector:
+    matchLabels:
+      {{- include "fcfs.selectorLabels" (list $root $component) | nindent 6 }}
+  endpoints:
+    - port: {{ index . 2 }}
+      path: /metrics
+      interval: {{ $root.Values.monitoring.serviceMonitor.interval }}
+      relabelings:
+        - targetLabel: component
+          replacement: {{ $component }}
+{{- end }}
