@@ -3,6 +3,9 @@
 # exec, so that node is the process that receives SIGTERM and drains.
 set -eu
 cd /app
+# kafkajs 2.2.4 schedules its request queue's throttle check with a negative delay, which Node.js
+# clamps to 1 ms as it always did but, since Node 24, reports once per client (kafkajs #1751)
+export NODE_OPTIONS="${NODE_OPTIONS:+${NODE_OPTIONS} }--disable-warning=TimeoutNegativeWarning"
 deployable="${1:-}"
 [ "$#" -gt 0 ] && shift
 case "${deployable}" in

@@ -36,7 +36,7 @@ start_one() {
   fi
   # Readiness is judged on what this start writes, never on an older run's lines.
   stat -c %s "${RUN_DIR}/${name}.log" 2>/dev/null >"${RUN_DIR}/${name}.log-offset" || echo 0 >"${RUN_DIR}/${name}.log-offset"
-  (cd "${REPO_ROOT}" && exec setsid nohup node --import tsx "${entry}" >>"${RUN_DIR}/${name}.log" 2>&1 </dev/null) &
+  (cd "${REPO_ROOT}" && exec setsid nohup node --disable-warning=TimeoutNegativeWarning --import tsx "${entry}" >>"${RUN_DIR}/${name}.log" 2>&1 </dev/null) &
   echo $! >"${RUN_DIR}/${name}.pid"
   log "${name} started (pid $!, log ${RUN_DIR}/${name}.log)"
 }
