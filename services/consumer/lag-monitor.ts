@@ -61,16 +61,23 @@ export class LagMonitor {
     const measuredAt = this.deps.clock();
     const ends = await this.admin.fetchTopicOffsets(this.deps.topic);
     // asked after the log end: a topic recreated in between cannot lend its end to the old id
-    const topicId = await this.deps.topicId();
-    this.deps.onTopicId?.(topicId);
+    const topicId = await this.deps.topicId().catch((err: unknown) => {
+      // the backlog still shows; only the caught-up mark needs to know which log it is
+      this.deps.logger.warn({ err }, 'topic id not measured this time');
+      return undefined;
+    });
+    if (topicId !== undefined) this.deps.onTopicId?.(topicId);
     for (const e of ends) this.deps.onLogEnd?.(e.partition, Number(e.high));
     // an offset stored for another incarnation of the topic is no position in this one
     const positions = await this.deps.store.storedPositions(this.deps.group, this.deps.topic);
-    const stored = new Map([...positions].filter(([, p]) => p.topicId === null || p.topicId === topicId).map(([partition, p]) => [partition, p.next]));
+    const mine = [...positions].filter(([, p]) => p.topicId === null || topicId === undefined || p.topicId === topicId);
+    const stored = new Map(mine.map(([partition, p]) => [partition, p.next]));
     for (const [partition, lag] of backlog(ends, stored)) {
       this.deps.metrics.lag.set({ partition: String(partition) }, lag);
       const end = Number(ends.find((e) => e.partition === partition)?.high);
-      if (lag === 0 && stored.has(partition)) await this.deps.store.markCaughtUp({ group: this.deps.group, topic: this.deps.topic, partition }, end, measuredAt, topicId);
+      if (lag === 0 && stored.has(partition) && topicId !== undefined) {
+        await this.deps.store.markCaughtUp({ group: this.deps.group, topic: this.deps.topic, partition }, end, measuredAt, topicId);
+      }
     }
   }
 

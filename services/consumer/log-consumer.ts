@@ -195,9 +195,10 @@ export class LogConsumer {
   /**
    * A fetch that does not start at the expected offset: the log may have been recreated or
    * truncated under the running consumer (kafkajs then resets to the log start, as for a fresh
-   * group). Returns whether it may still seek to the expected offset.
+   * group). Returns whether it may still go on from the expected offset; `ifUnsure` when the log
+   * cannot be asked.
    */
-  private async stillTheLog(partition: number, expected: number): Promise<boolean> {
+  private async stillTheLog(partition: number, expected: number, ifUnsure: boolean): Promise<boolean> {
     if (this.topicId === undefined) return true;
     try {
       const check = checkLog({ next: expected, topicId: this.topicId }, await this.currentLog(partition));
@@ -205,8 +206,8 @@ export class LogConsumer {
       this.halt(partition, check.reason);
       return false;
     } catch (err) {
-      this.deps.logger.warn({ err, partition }, 'could not check the log before seeking');
-      return true;
+      this.deps.logger.warn({ err, partition }, 'could not check the log before going on');
+      return ifUnsure;
     }
   }
 
@@ -244,11 +245,16 @@ export class LogConsumer {
       if (offset >= expected) records.push({ offset, key: m.key, value: m.value });
     }
     const first = records[0];
+    // A fetch from below the stored offset: the position trails it (its read failed on joining),
+    // or the topic was recreated under us and kafkajs reset to the new log's start, which may
+    // already reach past the old offset. Only the log's identity tells which, before anything of
+    // it is decided; unsure, nothing is resolved and the same fetch comes back.
+    const fetchedFrom = batch.messages[0] === undefined ? expected : Number(batch.messages[0].offset);
+    if (fetchedFrom < expected && first?.offset === expected && !(await this.stillTheLog(partition, expected, false))) return;
     if (first === undefined || first.offset > expected) {
-      // Everything fetched lies below the stored offset when the position trails it (its read
-      // failed on joining): nothing is resolved, so without a seek kafkajs fetches the same
-      // records again, forever.
-      if (!(await this.stillTheLog(partition, expected))) return;
+      // Everything fetched lies below the stored offset: nothing is resolved, so without a seek
+      // kafkajs fetches the same records again, forever.
+      if (!(await this.stillTheLog(partition, expected, true))) return;
       if (first) this.deps.logger.warn({ partition, expected, got: first.offset }, 'log position ahead of the stored offset; seeking back');
       this.consumer?.seek({ topic: this.options.topic, partition, offset: String(expected) });
       return;

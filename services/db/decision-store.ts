@@ -139,10 +139,17 @@ export class DecisionStore {
     return rows[0] ? { next: rows[0].next_offset, topicId: rows[0].topic_id } : null;
   }
 
-  /** Names the topic of a row recorded before topic ids were; a row that names one keeps it. */
+  /**
+   * Names the topic of rows recorded before topic ids were; a row that names one keeps it. Its
+   * dead letters too: a NULL never equals another in the unique position key, so a position read
+   * again (an offset rewound by hand) would otherwise get a second letter.
+   */
   async adoptTopicId(at: LogPosition, topicId: string): Promise<void> {
     await this.sequelize.query('UPDATE consumer_offsets SET topic_id = ? WHERE consumer_group = ? AND topic = ? AND log_partition = ? AND topic_id IS NULL', {
       replacements: [topicId, at.group, at.topic, at.partition],
+    });
+    await this.sequelize.query('UPDATE IGNORE dead_letters SET topic_id = ? WHERE topic = ? AND log_partition = ? AND topic_id IS NULL', {
+      replacements: [topicId, at.topic, at.partition],
     });
   }
 

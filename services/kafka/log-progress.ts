@@ -7,16 +7,16 @@ export interface StoredOffsets {
 
 /**
  * Entries per partition between the consumer's stored offset and the log end. A partition it has
- * never committed on counts from the log start: retention may have removed what came before. So
- * does one whose stored offset lies beyond the log end: a log's end never moves back, so that
- * offset belongs to another log (the topic was recreated) and nothing in this one is decided.
+ * never committed on counts from the log start: retention may have removed what came before. A
+ * stored offset beyond the end counts 0: callers read the end first and the offset after it, so a
+ * consumer that commits in between is routinely ahead of the end they saw. (An offset of another
+ * incarnation of the topic is told apart by the topic id, not here.)
  */
 export function backlog(ends: readonly { partition: number; high: string; low: string }[], stored: ReadonlyMap<number, number>): Map<number, number> {
   return new Map(
     ends.map((e) => {
-      const high = Number(e.high);
       const next = stored.get(e.partition);
-      return [e.partition, high - (next === undefined || next > high ? Number(e.low) : next)];
+      return [e.partition, Math.max(0, Number(e.high) - (next ?? Number(e.low)))];
     }),
   );
 }
