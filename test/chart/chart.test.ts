@@ -399,6 +399,12 @@ describe('Helm chart (static)', () => {
     assert.deepEqual(role.rules[0]?.resourceNames, [topics.get('Orders_V1')]);
   });
 
+  it('gives the aggregator its decided margin and catch-up look-back', () => {
+    const env = envOf(find(objectsOf('defaults'), 'CronJob', '-aggregator'));
+    assert.equal(env.get('AGGREGATION_DECIDED_MARGIN_MS'), '300000');
+    assert.equal(env.get('AGGREGATION_CATCH_UP_DAYS'), '7');
+  });
+
   it('renders numbers as digits: retention.ms, environment variables, integer fields', () => {
     const defaults = template(tools, []);
     assert.match(defaults.stdout, /^ {4}retention\.ms: 2592000000$/m);
@@ -600,6 +606,7 @@ describe('Helm chart (static)', () => {
       ['two consumer replicas in the partition experiment', ['partitionExperiment.enabled=true', 'consumer.replicas=2'], /consumer\/replicas/],
       ['a load test script that does not exist', ['loadtest.script=nope.ts'], /loadtest\/script/],
       ['an unknown load test runner', ['loadtest.runner=cron'], /loadtest\/runner/],
+      ['a catch-up look-back beyond 90 days', ['config.aggregationCatchUpDays=91'], /config\/aggregationCatchUpDays/],
       ['a load test without a runId', ['loadtest.enabled=true'], /loadtest\.runId is required with loadtest\.enabled/],
       ['a load test runId that is no DNS label', ['loadtest.enabled=true', 'loadtest.runId=Rush_1'], /loadtest\/runId/],
       ['a schedule that is not cron', ['aggregator.schedule=every night'], /aggregator\/schedule/],

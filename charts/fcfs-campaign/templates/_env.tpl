@@ -12,6 +12,10 @@ is a one-line change here. Values are quoted: every environment variable is a st
   value: {{ include "fcfs.scalar" .Values.config.aggregationRetentionDays | quote }}
 - name: AGGREGATION_STALE_AFTER_MS
   value: {{ include "fcfs.scalar" .Values.config.aggregationStaleAfterMs | quote }}
+- name: AGGREGATION_DECIDED_MARGIN_MS
+  value: {{ include "fcfs.scalar" .Values.config.aggregationDecidedMarginMs | quote }}
+- name: AGGREGATION_CATCH_UP_DAYS
+  value: {{ include "fcfs.scalar" .Values.config.aggregationCatchUpDays | quote }}
 {{ include "fcfs.env.database" (list . (include "fcfs.databaseSecret" .)) }}
 {{- include "fcfs.env.extra" .Values.config.extraEnv }}
 {{- end -}}
