@@ -87,7 +87,7 @@ describe('dead-letter relay', () => {
         await poison(3);
         await waitFor('the batch to wait for the offset row', async () => {
           const waiting = await db.sequelize.query(
-            "SELECT 1 FROM information_schema.PROCESSLIST WHERE ID <> CONNECTION_ID() AND DB = DATABASE() AND INFO LIKE 'SELECT next_offset FROM consumer_offsets%FOR UPDATE'",
+            "SELECT 1 FROM information_schema.PROCESSLIST WHERE ID <> CONNECTION_ID() AND DB = DATABASE() AND INFO LIKE 'SELECT next_offset%FROM consumer_offsets%FOR UPDATE'",
             { type: QueryTypes.SELECT },
           );
           return waiting.length > 0;
