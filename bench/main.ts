@@ -52,20 +52,24 @@ async function apiCpu<T>(pid: number | undefined, work: () => Promise<T>): Promi
 
 type Measured = LoadResult & { cpuMsPerRequest: number };
 
+/** The mean of one figure over runs of the same side. */
+function mean<T>(runs: readonly T[], f: (r: T) => number): number {
+  return runs.reduce((sum, r) => sum + f(r), 0) / runs.length;
+}
+
 /** The mean of every figure over the rounds of one side. */
 function meanOf(runs: readonly Measured[]): Measured {
   const first = runs[0];
   if (first === undefined) throw new Error('no run measured');
-  const mean = (f: (r: Measured) => number) => runs.reduce((sum, r) => sum + f(r), 0) / runs.length;
   return {
     ...first,
-    rps: mean((r) => r.rps),
-    p50: mean((r) => r.p50),
-    p95: mean((r) => r.p95),
-    p99: mean((r) => r.p99),
-    non2xx: mean((r) => r.non2xx),
-    errors: mean((r) => r.errors),
-    cpuMsPerRequest: mean((r) => r.cpuMsPerRequest),
+    rps: mean(runs, (r) => r.rps),
+    p50: mean(runs, (r) => r.p50),
+    p95: mean(runs, (r) => r.p95),
+    p99: mean(runs, (r) => r.p99),
+    non2xx: mean(runs, (r) => r.non2xx),
+    errors: mean(runs, (r) => r.errors),
+    cpuMsPerRequest: mean(runs, (r) => r.cpuMsPerRequest),
   };
 }
 
@@ -195,7 +199,6 @@ async function benchRateLimit(): Promise<void> {
       await api.exited();
     }
   }
-  const mean = (xs: LoadResult[], f: (r: LoadResult) => number) => xs.reduce((sum, r) => sum + f(r), 0) / xs.length;
   const off = runs.get(false) ?? [];
   const on = runs.get(true) ?? [];
   rows.push(
@@ -251,13 +254,9 @@ async function benchOpenModel(base: string, campaignId: number): Promise<void> {
     noops.push(await run('noop'));
     kafkas.push(await run('kafka'));
   }
-  const mean = (runs: typeof noops) => ({
-    p99: runs.reduce((sum, r) => sum + r.p99, 0) / runs.length,
-    errors: runs.reduce((sum, r) => sum + r.errors, 0) / runs.length,
-    sent: runs.reduce((sum, r) => sum + r.sent, 0) / runs.length,
-  });
-  const noop = mean(noops);
-  const kafka = mean(kafkas);
+  const meanRun = (runs: typeof noops) => ({ p99: mean(runs, (r) => r.p99), errors: mean(runs, (r) => r.errors), sent: mean(runs, (r) => r.sent) });
+  const noop = meanRun(noops);
+  const kafka = meanRun(kafkas);
   rows.push(
     {
       figure: `Kafka path p99 ms, open model @${fmt(OPEN_RATE)} req/s`,
@@ -438,12 +437,9 @@ try {
     const aggDb = await createTestDatabase();
     try {
       const f = await benchDeciderDuringAggregation(aggDb, log);
-      const mean = (aggregating: boolean) => {
-        const rates = f.phases.filter((p) => p.aggregating === aggregating).map((p) => p.decisionsPerSec);
-        return rates.reduce((a, b) => a + b, 0) / rates.length;
-      };
-      const during = mean(true);
-      const without = mean(false);
+      const pace = (aggregating: boolean) => mean(f.phases.filter((p) => p.aggregating === aggregating), (p) => p.decisionsPerSec);
+      const during = pace(true);
+      const without = pace(false);
       rows.push({
         figure: `consumer decisions/s while a day of ${fmt(f.dayRows)} rows is aggregated (A/B/A/B: ${f.phases.map((p) => fmt(p.decisionsPerSec)).join(' / ')})`,
         value: fmt(during),
