@@ -24,6 +24,10 @@ export async function run(command: string, args: readonly string[], env: NodeJS.
     });
     child.on('error', reject);
     child.on('close', (code) => resolve({ status: code ?? -1, stdout, stderr }));
+    // a command that reads no input may exit before its stdin is closed: that EPIPE is no failure of it
+    child.stdin.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EPIPE') reject(err);
+    });
     child.stdin.end(input ?? '');
   });
 }
