@@ -208,6 +208,8 @@ describe('Campaign resources on a real kube-apiserver', { timeout: 10 * 60_000 }
     const mirrored = await until('the mirrored object reconciled', name, (c) => c.status?.campaignId === created.id && c.status?.phase === 'Open');
     assert.equal(mirrored.spec.displayName, 'From the API');
     assert.equal((await row(Number(created.id)))?.resource_uid, mirrored.metadata.uid);
+    // the previous test's last winner reaches launch's status asynchronously: wait for it before reading the table
+    await until('launch counting the winner decided last', 'launch', (c) => c.status?.winners === 6 && c.status.remainingStock === 2);
     const listed = await cp.kubectl(['get', 'campaigns']);
     assert.match(listed, /^NAME\s+STOCK\s+REMAINING\s+WINNERS\s+PHASE\s+AGE/);
     assert.match(listed, new RegExp(`${name}\\s+2\\s+2\\s+0\\s+Open`));
