@@ -55,6 +55,17 @@ describe('isRetriableKafkaError', () => {
     assert.equal(isRetriableKafkaError(wrapped), false);
   });
 
+  it('a refusal of the producer’s session (sequence, epoch) is retriable: a new producer is taken', async () => {
+    const OUT_OF_ORDER_SEQUENCE_NUMBER = 45;
+    const UNKNOWN_PRODUCER_ID = 59;
+    for (const code of [OUT_OF_ORDER_SEQUENCE_NUMBER, UNKNOWN_PRODUCER_ID]) {
+      const answer = createErrorFromCode(code);
+      assert.equal(answer.retriable, false, 'kafkajs marks it final');
+      assert.equal(isRetriableKafkaError(answer), true);
+      assert.equal(isRetriableKafkaError(await afterRetries(() => answer)), true);
+    }
+  });
+
   it('a client-side refusal is not the broker’s: it could succeed once the client is fixed', () => {
     assert.equal(isRetriableKafkaError(new errors.KafkaJSNonRetriableError('The producer is disconnecting')), true);
   });

@@ -47,15 +47,31 @@ export function createIdempotentProducer(kafka: Kafka): Producer {
 }
 
 /**
+ * Broker answers about the producer's session, not about the record: its sequence numbers or epoch
+ * no longer match what the broker holds (a request that timed out but landed, then a different
+ * batch sent from the same sequence; producer state the broker lost). A new producer, with a new
+ * id, is taken: so these are final only for the producer that met them.
+ */
+const PRODUCER_SESSION_ERRORS = new Set([
+  'OUT_OF_ORDER_SEQUENCE_NUMBER',
+  'DUPLICATE_SEQUENCE_NUMBER',
+  'INVALID_PRODUCER_EPOCH',
+  'INVALID_PRODUCER_ID_MAPPING',
+  'UNKNOWN_PRODUCER_ID',
+]);
+
+/**
  * Whether trying again could help. Only a live broker refusing the request is final (a record too
  * large, an invalid topic, not authorised): asked again, it says the same. Anything else is
  * retriable, an outage above all, however kafkajs marks it: when its own retries run out, or a
  * reconnect fails inside a retry, it throws KafkaJSNumberOfRetriesExceeded or
  * KafkaJSNonRetriableError, both `retriable: false`, around the connection error that caused it.
+ * A refusal of the producer's session is retriable too, by a new producer (callers that retry make
+ * one: see PRODUCER_SESSION_ERRORS).
  */
 export function isRetriableKafkaError(err: unknown): boolean {
   const root = rootCause(err);
-  return !(isBrokerAnswer(root) && root.retriable === false);
+  return !(isBrokerAnswer(root) && root.retriable === false && !PRODUCER_SESSION_ERRORS.has(root.type));
 }
 
 /** The innermost `cause` (kafkajs wraps the broker's answer or the connection error in it). */

@@ -66,6 +66,17 @@ export class DeadLetterPublisher {
   async publish(letters: readonly StoredDeadLetter[]): Promise<void> {
     if (letters.length === 0) return;
     const producer = await this.connect();
+    try {
+      await this.sendAll(producer, letters);
+    } catch (err) {
+      // The next try starts a new producer session: sequence numbers of a send that failed part-way
+      // (it may have landed) must not be reused for other letters, which the broker would refuse.
+      if (this.producer !== undefined) void this.close().catch(() => undefined);
+      throw err;
+    }
+  }
+
+  private async sendAll(producer: Producer, letters: readonly StoredDeadLetter[]): Promise<void> {
     let chunk: Message[] = [];
     let bytes = 0;
     const flush = async () => {
