@@ -1,10 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import type { ShortCircuitVerdict } from '../../core/verdict.js';
 import type { Campaign } from '../../db/campaign-store.js';
 import { ProduceFailedError, type Acknowledged, type OutgoingMessage } from '../../kafka/batching-producer.js';
 import { decodeParticipation, encodeParticipation, type ParticipationMessage } from '../../kafka/participation-message.js';
 import { assertParticipable } from '../campaigns/service.js';
 import { isRetriable, NotFoundError, UnavailableError } from '../../platform/errors.js';
+import { timeOrderedId } from '../../platform/request-id.js';
 import type { AcceptCounter } from './accept-counter.js';
 import type { CachedCampaign } from './campaign-cache.js';
 import { partitionOf, type PartitionKey } from './placement.js';
@@ -62,7 +62,7 @@ export class IngestService {
     const entry = known instanceof Promise ? await known : known;
     if (!entry) throw new NotFoundError('CAMPAIGN_NOT_FOUND', `campaign ${campaignId} does not exist`);
     const now = this.clock();
-    const requestId = clientRequestId ?? randomUUID();
+    const requestId = clientRequestId ?? timeOrderedId(now.getTime());
     const acceptedAt = now.toISOString();
     if (assertParticipable(entry.campaign, now) === 'SOLD_OUT' && this.deps.campaigns.isFresh(entry)) {
       const answered = this.deps.soldOut.verdict(entry.campaign, userId, requestId);
@@ -101,7 +101,7 @@ export class IngestService {
       const size = Math.min(BULK_CHUNK, count - sent);
       const first = startUserId + sent;
       const results = await Promise.allSettled(
-        Array.from({ length: size }, (_, i) => this.append({ v: 1, requestId: randomUUID(), campaignId, userId: first + i, acceptedAt })),
+        Array.from({ length: size }, (_, i) => this.append({ v: 1, requestId: timeOrderedId(), campaignId, userId: first + i, acceptedAt })),
       );
       for (const r of results) {
         if (r.status === 'fulfilled') acknowledged++;

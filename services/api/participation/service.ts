@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import type { DeadLetter } from '../../db/dead-letter-store.js';
 import type { Participation, ParticipationStore } from '../../db/participation-store.js';
 import type { CampaignService } from '../campaigns/service.js';
 import { DomainError, NotFoundError, UnavailableError } from '../../platform/errors.js';
+import { timeOrderedId } from '../../platform/request-id.js';
 
 export interface UndecidedCheck {
   undecidedMayExist(): Promise<boolean>;
@@ -36,11 +36,12 @@ export class ParticipationService {
       if (earlier) return { participation: assertSameRequest(earlier, campaignId, userId), replayed: true };
     }
     await this.deps.campaigns.getParticipable(campaignId);
+    const acceptedAt = this.deps.clock();
     const outcome = await this.deps.store.decideSync({
       campaignId,
       userId,
-      requestId: clientRequestId ?? randomUUID(),
-      acceptedAt: this.deps.clock(),
+      requestId: clientRequestId ?? timeOrderedId(acceptedAt.getTime()),
+      acceptedAt,
       clock: this.deps.clock,
     });
     if (outcome.kind === 'replayed') return { participation: assertSameRequest(outcome.participation, campaignId, userId), replayed: true };
