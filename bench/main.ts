@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { QueryTypes } from 'sequelize';
 import { DecisionStore, type DecisionRow } from '../services/db/decision-store.js';
@@ -50,7 +50,16 @@ async function apiCpu<T>(pid: number | undefined, work: () => Promise<T>): Promi
   return { result, cpuSec: pid === undefined ? 0 : treeCpuSec(pid) - before };
 }
 
-type Measured = LoadResult & { cpuMsPerRequest: number };
+type Measured = LoadResult & { cpuMsPerRequest: number; brokerCpuMsPerRequest: number };
+
+/** The local stack's broker, whose CPU the Kafka path costs beside the API's (undefined: not a local stack). */
+const brokerPid = (() => {
+  try {
+    return Number(readFileSync(`${process.env.LOCAL_STACK_DIR ?? '.local'}/kafka/kafka.pid`, 'utf8').trim()) || undefined;
+  } catch {
+    return undefined;
+  }
+})();
 
 /** The mean of one figure over runs of the same side. */
 function mean<T>(runs: readonly T[], f: (r: T) => number): number {
@@ -70,6 +79,7 @@ function meanOf(runs: readonly Measured[]): Measured {
     non2xx: mean(runs, (r) => r.non2xx),
     errors: mean(runs, (r) => r.errors),
     cpuMsPerRequest: mean(runs, (r) => r.cpuMsPerRequest),
+    brokerCpuMsPerRequest: mean(runs, (r) => r.brokerCpuMsPerRequest),
   };
 }
 
@@ -77,13 +87,17 @@ async function benchHttp(): Promise<void> {
   // the same API twice: the lean participation route (the default) and express alone (LEAN_INGEST_ROUTE=false)
   const lean = await spawnBenchApi({ BENCH_NOOP_ROUTE: 'true' });
   const viaExpress = await spawnBenchApi({ BENCH_NOOP_ROUTE: 'true', LEAN_INGEST_ROUTE: 'false' });
+  // the lean route again, each batch produced the moment its lane is free (the default lingers under load)
+  const noLinger = await spawnBenchApi({ PRODUCE_LINGER_MS: '0' });
   const barePort = await freePort();
   const bare = spawnEntrypoint('bench/bare-noop.ts', { PORT: String(barePort), WORKERS: process.env.BENCH_API_WORKERS ?? '2' });
   const base = `http://127.0.0.1:${lean.port}`;
   const expressBase = `http://127.0.0.1:${viaExpress.port}`;
+  const noLingerBase = `http://127.0.0.1:${noLinger.port}`;
   const bareUrl = `http://127.0.0.1:${barePort}/`;
   await waitFor('api ready', async () => (await fetch(`${base}/readyz`)).status === 200, 60_000);
   await waitFor('express-only api ready', async () => (await fetch(`${expressBase}/readyz`)).status === 200, 60_000);
+  await waitFor('api without linger ready', async () => (await fetch(`${noLingerBase}/readyz`)).status === 200, 60_000);
   await waitFor('bare node:http ready', async () => (await fetch(bareUrl, { method: 'POST', body: '{}' })).status === 202, 60_000);
   const campaign = async (stock: number) => {
     const res = await fetch(`${base}/api/admin/campaigns`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'bench', totalStock: stock }) });
@@ -97,7 +111,7 @@ async function benchHttp(): Promise<void> {
     const syncCampaign = await campaign(10_000_000);
     const kafkaPath = `/api/campaigns/${kafkaCampaign}/participation`;
     log(`warm-up at ${c} connections`);
-    for (const url of [`${base}/api/bench/noop`, `${base}${kafkaPath}`, `${expressBase}${kafkaPath}`, bareUrl]) await runLoad('warm-up', url, c, 2);
+    for (const url of [`${base}/api/bench/noop`, `${base}${kafkaPath}`, `${expressBase}${kafkaPath}`, `${noLingerBase}${kafkaPath}`, bareUrl]) await runLoad('warm-up', url, c, 2);
     const sides = [
       { label: 'bare node:http no-op', url: bareUrl, pid: bare.child.pid },
       { label: 'express no-op route', url: `${base}/api/bench/noop`, pid: lean.api.child.pid },
@@ -106,18 +120,31 @@ async function benchHttp(): Promise<void> {
       { label: 'Kafka path, lean route, with requestId', url: `${base}${kafkaPath}`, pid: lean.api.child.pid, requestId: true },
       { label: 'Kafka path, express only, with requestId', url: `${expressBase}${kafkaPath}`, pid: viaExpress.api.child.pid, requestId: true },
       { label: 'sync path (one DB transaction)', url: `${base}/api/campaigns/${syncCampaign}/participation-sync`, pid: lean.api.child.pid },
+      { label: 'Kafka path, lean route, PRODUCE_LINGER_MS=0', url: `${noLingerBase}${kafkaPath}`, pid: noLinger.api.child.pid },
     ];
     const measured = sides.map(() => [] as Measured[]);
     // every side once per round, the rounds one after another: drift on a shared machine touches all sides alike
     for (let round = 1; round <= ROUNDS; round++) {
       for (const [i, side] of sides.entries()) {
         log(`${side.label}, ${c} connections, ${DURATION}s, round ${round} of ${ROUNDS}`);
+        const brokerBefore = brokerPid === undefined ? 0 : treeCpuSec(brokerPid);
         const { result, cpuSec } = await apiCpu(side.pid, () => runLoad(side.label, side.url, c, DURATION, { requestId: side.requestId === true }));
+        const brokerSec = brokerPid === undefined ? 0 : treeCpuSec(brokerPid) - brokerBefore;
         loads.push(result);
-        measured[i]?.push({ ...result, cpuMsPerRequest: (cpuSec * 1000) / Math.max(1, result.rps * DURATION) });
+        const answered = Math.max(1, result.rps * DURATION);
+        measured[i]?.push({ ...result, cpuMsPerRequest: (cpuSec * 1000) / answered, brokerCpuMsPerRequest: (brokerSec * 1000) / answered });
       }
     }
-    const [bareNoop, noop, leanPlain, expressPlain, leanId, expressId, sync] = measured.map(meanOf) as [Measured, Measured, Measured, Measured, Measured, Measured, Measured];
+    const [bareNoop, noop, leanPlain, expressPlain, leanId, expressId, sync, unlingered] = measured.map(meanOf) as [
+      Measured,
+      Measured,
+      Measured,
+      Measured,
+      Measured,
+      Measured,
+      Measured,
+      Measured,
+    ];
     versus(`Kafka path req/s @${c} (lean route)`, leanPlain, `express no-op route @${c}`, noop);
     versus(`Kafka path req/s with requestId @${c} (lean route)`, leanId, `express no-op route @${c}`, noop);
     versus(`Kafka path req/s @${c} (lean route)`, leanPlain, `bare node:http no-op @${c}`, bareNoop);
@@ -126,6 +153,14 @@ async function benchHttp(): Promise<void> {
     versus(`Kafka path req/s with requestId @${c}, lean route`, leanId, `same, express only @${c}`, expressId);
     versus(`express no-op route req/s @${c}`, noop, `bare node:http no-op @${c}`, bareNoop);
     versus(`sync path req/s @${c}`, sync, `express no-op route @${c}`, noop);
+    versus(`Kafka path req/s @${c} (lean route, lingering under load)`, leanPlain, `same, PRODUCE_LINGER_MS=0 @${c}`, unlingered);
+    rows.push({
+      figure: `api + broker CPU ms per accepted request @${c}, Kafka path (lingering under load)`,
+      value: `${fmt(leanPlain.cpuMsPerRequest, 3)} + ${fmt(leanPlain.brokerCpuMsPerRequest, 3)}`,
+      baseline: 'same, PRODUCE_LINGER_MS=0',
+      baselineValue: `${fmt(unlingered.cpuMsPerRequest, 3)} + ${fmt(unlingered.brokerCpuMsPerRequest, 3)}`,
+      ratio: fmt((leanPlain.cpuMsPerRequest + leanPlain.brokerCpuMsPerRequest) / (unlingered.cpuMsPerRequest + unlingered.brokerCpuMsPerRequest), 2),
+    });
     rows.push({
       figure: `api CPU ms per accepted request @${c}, Kafka path (lean route / with requestId)`,
       value: `${fmt(leanPlain.cpuMsPerRequest, 3)} / ${fmt(leanId.cpuMsPerRequest, 3)}`,
@@ -148,7 +183,7 @@ async function benchHttp(): Promise<void> {
     }
   }
   if (SECTIONS.has('open')) await benchOpenModel(base, await campaign(10_000_000));
-  for (const api of [lean.api, viaExpress.api, bare]) {
+  for (const api of [lean.api, viaExpress.api, noLinger.api, bare]) {
     api.child.kill('SIGTERM');
     await api.exited();
   }

@@ -59,6 +59,12 @@ export interface BatchingProducerOptions {
   brokerMaxBatchBytes?: () => number | undefined;
   /** Produce requests in flight at once, each from an idempotent producer of its own. */
   lanes: number;
+  /**
+   * Under load, how long a small batch waits for more messages before it is sent: only on a lane
+   * whose previous request ended a moment ago, and only while what is queued is under 16 KiB; an
+   * idle lane sends at once (0: never wait).
+   */
+  lingerMs?: number;
   /** How long one produce request may take before its callers are told it failed. */
   sendTimeoutMs: number;
   /** After the broker could not be reached, new messages are refused at once for this long instead of piling up. */
@@ -78,12 +84,20 @@ interface Lane {
   producer: Promise<Producer> | undefined;
   busy: boolean;
   inFlight: number;
+  /** When its last request ended (performance.now()). */
+  lastDone: number;
 }
+
+/** A lane whose last request ended this recently is under load (see lingerMs). */
+const LOADED_WITHIN_MS = 20;
+/** A batch this large goes without lingering: the broker's cost per request is already spread thin (Kafka's own batch.size). */
+const FULL_ENOUGH_BYTES = 16_384;
 
 /**
  * Many concurrent callers, few produce requests: every lane that is free takes the whole queue
- * (within the limits) as its next request, so batches grow with load by themselves, with no linger
- * timer adding latency when the system is idle, and up to `lanes` requests are in flight at once.
+ * (within the limits) as its next request, so batches grow with load by themselves, and up to
+ * `lanes` requests are in flight at once. Under load a batch lingers a moment for more (`lingerMs`);
+ * an idle system adds no wait.
  * Each lane is its own idempotent producer, so the broker drops a retried duplicate and keeps each
  * lane's batches in send order; batches of different lanes are concurrent requests whose order
  * the log decides. A lane whose request failed gets a new producer; a request that timed out
@@ -100,7 +114,7 @@ export class BatchingProducer {
     private readonly kafka: Kafka,
     private readonly options: BatchingProducerOptions,
   ) {
-    this.lanes = Array.from({ length: options.lanes }, () => ({ producer: undefined, busy: false, inFlight: 0 }));
+    this.lanes = Array.from({ length: options.lanes }, () => ({ producer: undefined, busy: false, inFlight: 0, lastDone: -Infinity }));
   }
 
   /** Callers waiting for an acknowledgement: queued plus in the requests in flight. */
@@ -141,9 +155,15 @@ export class BatchingProducer {
 
   private async drain(lane: Lane): Promise<void> {
     lane.busy = true;
-    const { maxBatch, maxBatchBytes, brokerMaxBatchBytes } = this.options;
+    const { maxBatch, maxBatchBytes, brokerMaxBatchBytes, lingerMs = 0 } = this.options;
     try {
+      // A lane that had a request in flight a moment ago is under load, and more messages are
+      // coming: a short wait makes fewer, larger produce requests, each of which costs the broker
+      // far more than a message does. An idle lane sends at once, so a lone request waits for nothing.
       while (this.queue.length > 0) {
+        if (lingerMs > 0 && performance.now() - lane.lastDone < LOADED_WITHIN_MS && batchLength(this.queue, maxBatch, FULL_ENOUGH_BYTES) === this.queue.length) {
+          await new Promise((r) => setTimeout(r, lingerMs));
+        }
         const maxBytes = Math.min(maxBatchBytes, brokerMaxBatchBytes?.() ?? maxBatchBytes);
         await this.sendBatch(lane, this.queue.splice(0, batchLength(this.queue, maxBatch, maxBytes)));
       }
@@ -200,6 +220,7 @@ export class BatchingProducer {
     } finally {
       clearTimeout(timer);
       lane.inFlight = 0;
+      lane.lastDone = performance.now();
     }
   }
 

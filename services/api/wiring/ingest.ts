@@ -41,6 +41,7 @@ function createProducer(config: ApiConfig, broker: Broker, registry: Registry, l
     maxBatchBytes: config.PRODUCE_MAX_BATCH_BYTES,
     brokerMaxBatchBytes: broker.maxMessageBytes,
     lanes: config.PRODUCE_CONCURRENCY,
+    lingerMs: config.PRODUCE_LINGER_MS,
     sendTimeoutMs: config.PRODUCE_TIMEOUT_MS,
     cooldownMs: 250,
     onBatch: (size, seconds) => {
