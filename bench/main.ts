@@ -182,7 +182,7 @@ async function benchHttp(): Promise<void> {
       });
     }
   }
-  if (SECTIONS.has('open')) await benchOpenModel(base, await campaign(10_000_000));
+  if (SECTIONS.has('open')) await benchOpenModel(base, noLingerBase, await campaign(10_000_000));
   for (const api of [lean.api, viaExpress.api, noLinger.api, bare]) {
     api.child.kill('SIGTERM');
     await api.exited();
@@ -258,11 +258,12 @@ async function benchRateLimit(): Promise<void> {
  * Open model (k6 constant-arrival-rate): requests keep arriving at OPEN_RATE whatever the
  * latency, so queueing shows in p99 instead of slowing the load down (wrk's closed loop hides it).
  */
-async function benchOpenModel(base: string, campaignId: number): Promise<void> {
-  const run = async (path: 'noop' | 'kafka', seconds = DURATION) => {
-    log(`k6 open model: ${path} at ${OPEN_RATE} req/s, ${seconds}s`);
+/** `unlingered`: the same API with PRODUCE_LINGER_MS=0, the third side. */
+async function benchOpenModel(base: string, unlingered: string, campaignId: number): Promise<void> {
+  const run = async (path: 'noop' | 'kafka', seconds = DURATION, url = base) => {
+    log(`k6 open model: ${path}${url === base ? '' : ' (PRODUCE_LINGER_MS=0)'} at ${OPEN_RATE} req/s, ${seconds}s`);
     const { summary } = await runK6('participate-open', {
-      BASE_URL: base,
+      BASE_URL: url,
       CAMPAIGN_ID: campaignId,
       PARTICIPATION_PATH: path,
       RATE: OPEN_RATE,
@@ -283,15 +284,19 @@ async function benchOpenModel(base: string, campaignId: number): Promise<void> {
   // first runs on a fresh api pay for connections, JIT and the campaign cache: not measured
   await run('noop', 2);
   await run('kafka', 2);
+  await run('kafka', 2, unlingered);
   const noops: Awaited<ReturnType<typeof run>>[] = [];
   const kafkas: typeof noops = [];
+  const unlingereds: typeof noops = [];
   for (let round = 1; round <= ROUNDS; round++) {
     noops.push(await run('noop'));
     kafkas.push(await run('kafka'));
+    unlingereds.push(await run('kafka', DURATION, unlingered));
   }
   const meanRun = (runs: typeof noops) => ({ p99: mean(runs, (r) => r.p99), errors: mean(runs, (r) => r.errors), sent: mean(runs, (r) => r.sent) });
   const noop = meanRun(noops);
   const kafka = meanRun(kafkas);
+  const kafkaAtOnce = meanRun(unlingereds);
   rows.push(
     {
       figure: `Kafka path p99 ms, open model @${fmt(OPEN_RATE)} req/s`,
@@ -306,6 +311,13 @@ async function benchOpenModel(base: string, campaignId: number): Promise<void> {
       baseline: `no-op route, same rate (of ${fmt(noop.sent)})`,
       baselineValue: fmt(noop.errors),
       ratio: noop.errors === 0 ? 'n/a' : fmt(kafka.errors / noop.errors, 1),
+    },
+    {
+      figure: `Kafka path p99 ms / errors + not sent, open model @${fmt(OPEN_RATE)} req/s, lingering under load`,
+      value: `${fmt(kafka.p99, 1)} / ${fmt(kafka.errors)}`,
+      baseline: 'same, PRODUCE_LINGER_MS=0',
+      baselineValue: `${fmt(kafkaAtOnce.p99, 1)} / ${fmt(kafkaAtOnce.errors)}`,
+      ratio: fmt(kafka.p99 / kafkaAtOnce.p99, 1),
     },
   );
 }
