@@ -211,6 +211,20 @@ export class LogConsumer {
     }
   }
 
+  /** Whether the topic is still the one the stored offset is in; unsure (the broker not asked), nothing is decided and the same fetch comes back. */
+  private async sameTopic(partition: number): Promise<boolean> {
+    try {
+      this.observeTopicId(await this.deps.topicId());
+    } catch (err) {
+      this.deps.logger.warn({ err, partition }, 'could not check the topic id before deciding');
+      this.progress.failed(partition, `topic id not read: ${messageOf(err)}`);
+      // not at once: the fetch comes back as soon as this returns
+      await new Promise((r) => setTimeout(r, BACKOFF_MIN_MS));
+      return false;
+    }
+    return !this.halted.has(partition);
+  }
+
   /** The topic's id measured on its own clock: a topic recreated while the consumer runs shows here. */
   observeTopicId(topicId: string): void {
     if (this.topicId === undefined || topicId === this.topicId) return;
@@ -259,6 +273,11 @@ export class LogConsumer {
       this.consumer?.seek({ topic: this.options.topic, partition, offset: String(expected) });
       return;
     }
+
+    // Asked after the fetch: a topic deleted and created again before it shows here, before anything
+    // fetched from it is decided, however far the new log already reaches (one Metadata request per
+    // fetch, none per entry).
+    if (!(await this.sameTopic(partition))) return;
 
     for (let i = 0; i < records.length; i += this.options.maxBatch) {
       const chunk = records.slice(i, i + this.options.maxBatch);

@@ -120,6 +120,58 @@ describe('a recreated topic', () => {
   });
 });
 
+describe('a topic recreated under the running consumer', () => {
+  const fx = useApiFixture('recreated-live');
+
+  it('whose new log already reaches past the stored offset: nothing of it is decided as the old log’s continuation', async () => {
+    const campaignId = await createCampaign(fx(), 100);
+    // the lag monitor, which also watches the topic id, measures too rarely to see this first
+    const consumer = await startTestConsumer(fx().db.config, fx().topic, { CONSUMER_LAG_INTERVAL_MS: '60000' }, 'serving');
+    try {
+      await participate(fx(), campaignId, [1, 2, 3]);
+      await waitForDecisions(fx().db.sequelize, campaignId, 3);
+      await waitFor('the offset stored past the three', async () => (await storedOffset(fx())) === 3);
+      const oldId = await fetchTopicId(brokers(), fx().topic, 'integration-test');
+
+      const admin = testKafka().admin();
+      await admin.connect();
+      try {
+        await admin.deleteTopics({ topics: [fx().topic], timeout: 10_000 });
+        await waitFor('the topic created again', () =>
+          admin.createTopics({ topics: [{ topic: fx().topic, numPartitions: 1 }], waitForLeaders: true }).then((created) => created || true),
+        );
+      } finally {
+        await admin.disconnect();
+      }
+      // offsets 0..4 of the new log, produced at once: the consumer's next fetch, at its position 3,
+      // finds entries there, from a log whose first three it never saw
+      const producer = testKafka().producer();
+      await producer.connect();
+      await producer.send({
+        topic: fx().topic,
+        acks: -1,
+        messages: [4, 5, 6, 7, 8].map((userId) => ({
+          partition: 0,
+          value: encodeParticipation({ v: 1, requestId: randomUUID(), campaignId, userId, acceptedAt: new Date().toISOString() }),
+        })),
+      });
+      await producer.disconnect();
+      const newId = await fetchTopicId(brokers(), fx().topic, 'integration-test');
+
+      await waitFor('the consumer to report the recreated topic', async () => (await readiness(consumer)).problem.startsWith('stalled'), 30_000);
+      assert.match((await readiness(consumer)).problem, new RegExp(`${oldId}.*${newId}`));
+      assert.deepEqual(
+        (await decisionsOf(fx().db.sequelize, campaignId)).map((d) => d.user_id).sort(),
+        [1, 2, 3],
+        'nothing of the new log decided',
+      );
+      assert.deepEqual(await storedRow(fx(), 'next_offset, topic_id'), { next_offset: 3, topic_id: oldId }, 'the stored position untouched');
+    } finally {
+      await consumer.stop();
+    }
+  });
+});
+
 describe('a truncated log', () => {
   const fx = useApiFixture('truncated');
 
