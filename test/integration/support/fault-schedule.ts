@@ -27,7 +27,7 @@ export function seededRandom(seed: number): () => number {
 }
 
 export interface ScheduleOptions {
-  /** Faults start within this many milliseconds. */
+  /** Faults start within this many milliseconds, once every process has had both kinds. */
   readonly durationMs: number;
   readonly outageMs: { readonly min: number; readonly max: number };
   /** Quiet time between one fault's end and the next one's start. */
@@ -36,7 +36,8 @@ export interface ScheduleOptions {
 
 /**
  * Faults one after another until `durationMs`. Every target is hit by both kinds before any
- * pair repeats (in an order the seed shuffles), so a short run still covers them all.
+ * pair repeats (in an order the seed shuffles), and the first round is always complete, so a
+ * short run still covers them all.
  */
 export function faultSchedule(seed: number, options: ScheduleOptions): Fault[] {
   const random = seededRandom(seed);
@@ -45,7 +46,7 @@ export function faultSchedule(seed: number, options: ScheduleOptions): Fault[] {
   const faults: Fault[] = [];
   let deck: { target: FaultTarget; kind: FaultKind }[] = [];
   let at = between(options.gapMs);
-  while (at < options.durationMs) {
+  while (at < options.durationMs || faults.length < pairs.length) {
     if (deck.length === 0) {
       deck = [...pairs];
       for (let i = deck.length - 1; i > 0; i--) {

@@ -82,7 +82,25 @@ describe('checkHistory', () => {
     const h = goodHistory();
     const v = violationsOf({ ...h, decisions: h.decisions.filter((d) => d.requestId !== 'a') });
     assert.ok(v.some((x) => /offset 0 \(request a\) never decided/.test(x)), v.join('\n'));
-    assert.ok(v.some((x) => /a \(campaign 1, user 1\): 202, then neither decided nor refused/.test(x)), v.join('\n'));
+    assert.ok(v.some((x) => /a \(campaign 1, user 1\): 202, then neither decided, answered nor refused/.test(x)), v.join('\n'));
+  });
+
+  it('takes a 202 whose earlier copy was answered at once as answered', () => {
+    const h = goodHistory();
+    const v = violationsOf({
+      ...h,
+      log: [...h.log, p(5, 'd', 4, 1, 'SOLD_OUT'), p(6, 'd', 4)],
+      nextOffset: 7,
+      campaigns: h.campaigns.map((c) => (c.id === 1 ? { ...c, logResolvedCount: 6 } : c)),
+      answers: [...h.answers, { requestId: 'd', campaignId: 1, userId: 4, status: 'SOLD_OUT' }],
+      attempts: [
+        ...h.attempts,
+        { path: 'kafka', requestId: 'd', campaignId: 1, userId: 4, answer: { kind: 'unknown', why: 'timeout' } },
+        { path: 'kafka', requestId: 'd', campaignId: 1, userId: 4, answer: { kind: 'accepted', sequence: 6 } },
+      ],
+      lookups: [{ requestId: 'd', status: 'SOLD_OUT' }],
+    });
+    assert.deepEqual(v, []);
   });
 
   it('finds a request decided twice, and a retry copy decided as a request of its own', () => {
