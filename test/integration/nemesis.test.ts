@@ -18,7 +18,7 @@ import { freePort, waitFor } from './support/process.js';
 
 /** Seconds within which faults start; NEMESIS_SECONDS=600 for a long run. */
 const SECONDS = Number(process.env.NEMESIS_SECONDS ?? 90);
-/** NEMESIS_SEED replays a run: the same schedule and the same client choices. */
+/** NEMESIS_SEED replays a run's schedule, and seeds the clients' choices (their interleaving is the machine's). */
 const SEED = process.env.NEMESIS_SEED === undefined ? randomInt(2 ** 31) : Number(process.env.NEMESIS_SEED);
 const TOPIC = 'campaign-participation';
 const KAFKA_CLIENTS = 10;
@@ -41,10 +41,9 @@ interface Sent extends Attempt {
   readonly answeredAt: number;
 }
 
+/** Recovery times, counted from when the process was let go again: SIGCONT sent, or the restart begun. */
 interface Survived {
   readonly fault: Fault;
-  /** When the process was let go again: SIGCONT sent, or the restart begun. */
-  readonly endedAt: number;
   readonly restartMs: number | undefined;
   readonly decisionMs: number;
   readonly acceptMs: number;
@@ -285,7 +284,7 @@ describe('nemesis: consumer, broker, database and API killed and frozen under lo
         await waitFor(`a 202 after ${describeFault(fault)}`, () => Promise.resolve(acceptedAgain() !== undefined), RECOVERY_TIMEOUT_MS);
         const decisionMs = (decided()?.at ?? endedAt) - endedAt;
         const acceptMs = (acceptedAgain()?.answeredAt ?? endedAt) - endedAt;
-        survived.push({ fault, endedAt, restartMs, decisionMs, acceptMs });
+        survived.push({ fault, restartMs, decisionMs, acceptMs });
         console.log(`# survived ${describeFault(fault)}: restart ${seconds(restartMs)}, next decision ${seconds(decisionMs)}, next 202 ${seconds(acceptMs)} after it ended`);
         quietFrom = performance.now();
       }
