@@ -77,8 +77,8 @@ test: install lint typecheck console ## Run every test (unit + integration again
 	$(WITH_STACK) node --import tsx --test --test-concurrency=1 --test-reporter=spec $(TESTS)
 
 .PHONY: test-unit
-test-unit: install ## Run the pure unit tests only (no stack needed)
-	node --import tsx --test --test-reporter=spec $$(find services experiments -name '*.test.ts' | sort)
+test-unit: install ## Run the pure unit tests only (no stack needed; the integration tests' pure checkers included)
+	node --import tsx --test --test-reporter=spec $$(find services experiments test/integration/support -name '*.test.ts' | sort)
 
 .PHONY: lint
 lint: install ## ESLint

@@ -2,7 +2,7 @@
 # Project-owned single-node Kafka (KRaft, combined broker+controller) run
 # straight from the Maven-resolved jars in <state>/kafka/libs.
 #
-# usage: scripts/kafka.sh start|stop|restart|status|env
+# usage: scripts/kafka.sh start|stop|restart|status|env|pid   (pid: the running broker's, for fault tests)
 #        scripts/kafka.sh topics [TopicCommand args...]   e.g. topics --list
 #        scripts/kafka.sh tool <main class> [args...]      any CLI class in the jars
 set -euo pipefail
@@ -232,6 +232,8 @@ case "${cmd}" in
   restart) cmd_stop; cmd_start ;;
   status) cmd_status ;;
   env) cmd_env ;;
+  # for fault tests that freeze or kill the broker they run against
+  pid) running_pid ;;
   topics)
     run_tool org.apache.kafka.tools.TopicCommand --bootstrap-server "${BOOTSTRAP}" "$@"
     ;;
@@ -240,7 +242,7 @@ case "${cmd}" in
     run_tool "$@"
     ;;
   *)
-    echo "usage: $0 start|stop|restart|status|env|topics [args]|tool <class> [args]" >&2
+    echo "usage: $0 start|stop|restart|status|env|pid|topics [args]|tool <class> [args]" >&2
     exit 2
     ;;
 esac

@@ -3,6 +3,7 @@ import { startApi, type RunningApi } from '../../../services/api/server.js';
 import type { DbConfig } from '../../../services/db/sequelize.js';
 import { createLogger } from '../../../services/platform/logger.js';
 import { brokers } from './kafka.js';
+import { FatalWaitError, spawnEntrypoint, waitFor, type Spawned } from './process.js';
 
 export function dbEnv(db: DbConfig): Record<string, string> {
   return {
@@ -35,4 +36,39 @@ export function startTestApi(db: DbConfig, topic: string, env: Record<string, st
     ...env,
   });
   return startApi(config, createLogger('api-test', config.LOG_LEVEL));
+}
+
+export interface TestApiProcess extends Spawned {
+  readonly url: string;
+}
+
+/**
+ * The real API entrypoint as its own process (one a test can SIGKILL or SIGSTOP), on `port` so
+ * that a restarted one is reached at the same address; ready once /readyz answers 200.
+ */
+export async function startTestApiProcess(db: DbConfig, topic: string, port: number, env: Record<string, string> = {}): Promise<TestApiProcess> {
+  const proc = spawnEntrypoint('services/api/main.ts', {
+    ...OPEN_UNLIMITED,
+    ...dbEnv(db),
+    PORT: String(port),
+    KAFKA_BROKERS: brokers().join(','),
+    KAFKA_TOPIC: topic,
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
+    ...env,
+  });
+  const url = `http://127.0.0.1:${port}`;
+  let exited = false;
+  void proc.exited().then(() => (exited = true));
+  await waitFor(
+    'api ready',
+    async () => {
+      if (exited) throw new FatalWaitError('api exited during start');
+      return (await fetch(`${url}/readyz`)).status === 200;
+    },
+    60_000,
+  ).catch((err: unknown) => {
+    proc.child.kill('SIGKILL');
+    throw new Error(`${err instanceof Error ? err.message : String(err)}\n${proc.output().slice(-3000)}`);
+  });
+  return { ...proc, url };
 }

@@ -15,9 +15,9 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-/** A fresh, migrated database of the test's own, dropped afterwards. */
-export async function createTestDatabase(options: { migrate?: boolean } = {}): Promise<TestDatabase> {
-  const server = serverConfig();
+/** A fresh, migrated database of the test's own, dropped afterwards; on `server` if given (one the test may kill). */
+export async function createTestDatabase(options: { migrate?: boolean; server?: DbConfig } = {}): Promise<TestDatabase> {
+  const server = options.server ?? serverConfig();
   const name = `fcfs_test_${process.pid}_${randomBytes(4).toString('hex')}`;
   const admin = createSequelize({ ...server, DB_NAME: 'mysql', DB_POOL_MAX: 1 });
   await admin.query(`CREATE DATABASE ${name} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);

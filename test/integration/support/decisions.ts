@@ -1,4 +1,5 @@
 import { QueryTypes, type Sequelize } from 'sequelize';
+import { replayLog, type LogEntry } from './history-check.js';
 import { waitFor } from './process.js';
 
 export interface DecisionRow {
@@ -31,18 +32,9 @@ export async function waitForDecisions(sequelize: Sequelize, campaignId: number,
   );
 }
 
-/**
- * An independent first-come-first-served model, deliberately not the production code: walk the
- * log in order; a user who won before is a DUPLICATE, otherwise the request wins while stock lasts.
- */
+/** The verdicts the first-come-first-served model (history-check.ts) gives these rows, replayed in their order as one campaign's log. */
 export function replayVerdicts(rowsInLogOrder: readonly DecisionRow[], stock: number): string[] {
-  const winners = new Set<number>();
-  let left = stock;
-  return rowsInLogOrder.map((r) => {
-    if (winners.has(r.user_id)) return 'DUPLICATE';
-    if (left === 0) return 'SOLD_OUT';
-    left -= 1;
-    winners.add(r.user_id);
-    return 'SUCCESS';
-  });
+  const log = rowsInLogOrder.map((r, offset): LogEntry => ({ offset, kind: 'participation', requestId: r.request_id, campaignId: 1, userId: r.user_id }));
+  const { decisions } = replayLog(log, new Map([[1, stock]]));
+  return log.map((e) => decisions.get(e.offset)?.status ?? 'not decided');
 }

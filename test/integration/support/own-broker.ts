@@ -17,6 +17,8 @@ const run = promisify(execFile);
  */
 export interface OwnBroker {
   readonly brokers: string;
+  /** The broker's JVM, for faults the scripts do not make (SIGKILL, SIGSTOP). */
+  pid(): Promise<number>;
   stop(): Promise<void>;
   start(): Promise<void>;
   destroy(): Promise<void>;
@@ -35,10 +37,12 @@ export async function startOwnBroker(): Promise<OwnBroker> {
     LOCAL_KAFKA_CONTROLLER_PORT: String(await freePort()),
     KAFKA_HEAP_OPTS: '-Xms256m -Xmx512m',
   };
-  const kafka = (command: string) => run('bash', ['scripts/kafka.sh', command], { env, timeout: 120_000 }).then(() => undefined);
+  const script = (command: string) => run('bash', ['scripts/kafka.sh', command], { env, timeout: 120_000 });
+  const kafka = (command: string) => script(command).then(() => undefined);
   await kafka('start');
   return {
     brokers: `127.0.0.1:${port}`,
+    pid: async () => Number((await script('pid')).stdout.trim()),
     stop: () => kafka('stop'),
     start: () => kafka('start'),
     destroy: async () => {
