@@ -14,6 +14,9 @@ describe('broker outage', () => {
     const participate = (userId: number, requestId?: string) =>
       request(`${api.url}/api/campaigns/${id}/participation`, { body: requestId ? { userId, requestId } : { userId } });
     assert.equal((await participate(1)).status, 202);
+    // started once a readiness probe found both dependencies up: on a loaded machine the probe at
+    // construction can time out while a request still gets through
+    await waitFor('the api started', async () => (await fetch(`${api.url}/readyz`)).status === 200);
 
     await broker.stop();
     const started = performance.now();
