@@ -1,3 +1,8 @@
+/**
+ * `make bench`: every figure beside a baseline measured in the same run. BENCH_SECTIONS picks the
+ * sections (default http,open,ratelimit,consumer,stats); `aggregation` and `backlog` run only when
+ * named: they seed a million and ten million history rows (see README, Benchmarks).
+ */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { QueryTypes } from 'sequelize';
@@ -13,7 +18,9 @@ import { spawnBenchApi as spawnApi } from './api.js';
 import { runLoad, type LoadResult } from './load.js';
 import { treeCpuSec } from './proc-cpu.js';
 import { limiterCost } from './rate-limit.js';
+import { benchBacklog } from './backlog.js';
 import { benchDeciderDuringAggregation } from './decider-aggregation.js';
+import { mean } from './mean.js';
 import { benchStats, type StatsFigures } from './stats.js';
 
 const DURATION = Number(process.env.BENCH_DURATION_SEC ?? 10);
@@ -40,6 +47,7 @@ const backlogTopic = uniqueTopic('bench-backlog');
 const rows: Row[] = [];
 const loads: LoadResult[] = [];
 let statsFigures: StatsFigures | undefined;
+let backlogNote = '';
 
 const spawnBenchApi = (env: Record<string, string>) => spawnApi(db.config, ingestTopic, env);
 
@@ -60,11 +68,6 @@ const brokerPid = (() => {
     return undefined;
   }
 })();
-
-/** The mean of one figure over runs of the same side. */
-function mean<T>(runs: readonly T[], f: (r: T) => number): number {
-  return runs.reduce((sum, r) => sum + f(r), 0) / runs.length;
-}
 
 /** The mean of every figure over the rounds of one side. */
 function meanOf(runs: readonly Measured[]): Measured {
@@ -498,6 +501,48 @@ try {
       await aggDb.drop();
     }
   }
+  // not in the default sections: it seeds BENCH_HISTORY_ROWS (10,000,000) rows and publishes a backlog of a million
+  if (SECTIONS.has('backlog')) {
+    const f = await benchBacklog(log);
+    const floorName = 'floor: LOAD DATA of the same rows, primary key only, 5,000 per transaction';
+    const [onEmpty] = f.drains;
+    for (const d of f.drains) {
+      const on = `${fmt(f.backlog)} backlog, history of ${fmt(d.historyRows)} rows`;
+      rows.push(
+        {
+          figure: `decider decisions/s (${on}; drained in ${fmt(d.drainSeconds, 1)} s from the consumer's start)`,
+          value: fmt(d.decisionsPerSec),
+          baseline: floorName,
+          baselineValue: fmt(f.floorRowsPerSec),
+          ratio: fmt(d.decisionsPerSec / f.floorRowsPerSec, 2),
+        },
+        {
+          figure: `MariaDB CPU-s per 1,000 decisions (${on}; consumer's own: ${fmt(d.consumerCpuSecPer1000, 3)})`,
+          value: fmt(d.dbCpuSecPer1000, 3),
+          baseline: 'MariaDB CPU-s per 1,000 rows, floor',
+          baselineValue: fmt(f.floorCpuSecPer1000, 3),
+          ratio: fmt(d.dbCpuSecPer1000 / f.floorCpuSecPer1000, 1),
+        },
+      );
+      if (onEmpty !== undefined && d !== onEmpty) {
+        rows.push({
+          figure: `decider decisions/s, history of ${fmt(d.historyRows)} rows`,
+          value: fmt(d.decisionsPerSec),
+          baseline: 'same backlog, empty history',
+          baselineValue: fmt(onEmpty.decisionsPerSec),
+          ratio: fmt(d.decisionsPerSec / onEmpty.decisionsPerSec, 2),
+        });
+      }
+    }
+    backlogNote = [
+      `\nBacklog: ${fmt(f.backlog)} entries (${f.requestIds} request ids) published in ${fmt(f.publishSeconds, 1)} s; floor runs ${f.floors.map((x) => fmt(x.rowsPerSec)).join(' / ')} rows/s.`,
+      ...f.drains.map(
+        (d) =>
+          `History of ${fmt(d.historyRows)} rows${d.historyRows > 0 ? ` seeded in ${fmt(d.seedSeconds, 1)} s` : ''}: verdicts ${Object.entries(d.verdicts).map(([k, n]) => `${k} ${fmt(n)}`).join(', ')}; MariaDB RSS after the drain ${fmt(d.dbRssBytes / 2 ** 20)} MiB.`,
+      ),
+      '',
+    ].join('\n');
+  }
 } finally {
   await db.drop();
   await deleteTopics([ingestTopic, backlogTopic]);
@@ -517,7 +562,7 @@ const detail = [
 const seeded = statsFigures
   ? `\nGenerated history: ${fmt(statsFigures.seeded.rows)} rows (${statsFigures.seeded.campaigns} campaigns x ${statsFigures.seeded.days} days) loaded in ${fmt(statsFigures.seeded.seconds, 1)} s.\n`
   : '';
-const report = `Machine: ${machine}\nDuration per load run: ${DURATION}s; HTTP and open-model figures are the mean of ${ROUNDS} rounds, every side once per round (A/B/A/B); ratio for latency rows is p99 / baseline p99.\n\n${table}\n${loads.length > 0 ? `\n${detail}\n` : ''}${seeded}`;
+const report = `Machine: ${machine}\nDuration per load run: ${DURATION}s; HTTP and open-model figures are the mean of ${ROUNDS} rounds, every side once per round (A/B/A/B); ratio for latency rows is p99 / baseline p99.\n\n${table}\n${loads.length > 0 ? `\n${detail}\n` : ''}${seeded}${backlogNote}`;
 process.stdout.write(`\n${report}`);
 mkdirSync('.local/bench', { recursive: true });
 writeFileSync('.local/bench/latest.md', report);
