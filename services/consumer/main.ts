@@ -110,5 +110,6 @@ onShutdown(logger, config.SHUTDOWN_TIMEOUT_MS, async () => {
   await relay.close();
   await publisher.close();
   await ops.close();
+  await store.close();
   await sequelize.close();
 });

@@ -1,4 +1,5 @@
-import { QueryTypes, Transaction, type Sequelize } from 'sequelize';
+import { createConnection, type Connection, type ResultSetHeader, type RowDataPacket } from 'mysql2/promise';
+import { QueryTypes, type Sequelize } from 'sequelize';
 import type { CampaignDelta, RequestOwner } from '../core/decide.js';
 import type { DeadLetterRow } from '../core/dead-letter.js';
 import type { DeciderPosition } from '../core/day-decided.js';
@@ -114,10 +115,17 @@ export function fitDeadLetter(r: DeadLetterRow, room: number, created: string, t
   return { ...r, payload: r.payload.subarray(0, keep) };
 }
 
-/** The consumer's side of the database: everything a batch reads and writes, in one transaction. */
+/**
+ * The consumer's side of the database: everything a batch reads and writes, in one transaction.
+ * The batch's transaction runs on a connection of its own straight through mysql2: sequelize's
+ * replacement parser walks the whole text of a 5,000-row INSERT character by character and sets
+ * the isolation level again before every transaction, the consumer's largest CPU cost after
+ * Kafka. Everything else (start, offsets, lag) goes through sequelize like the rest of the code.
+ */
 export class DecisionStore {
   /** The longest statement the server accepts, with margin (see statement-size.ts), once read. */
   private statementBytes: number | undefined;
+  private hot: Promise<Connection> | undefined;
 
   /**
    * Sized by the server's max_allowed_packet, read by the first transaction that succeeds in
@@ -125,6 +133,43 @@ export class DecisionStore {
    * any other, never a reason to exit.
    */
   constructor(private readonly sequelize: Sequelize) {}
+
+  /** The batches' connection, opened when first needed and again after it was lost; READ COMMITTED set once for its life. */
+  private connection(): Promise<Connection> {
+    this.hot ??= (async () => {
+      const c = this.sequelize.config;
+      const conn = await createConnection({
+        host: c.host,
+        port: Number(c.port),
+        user: c.username,
+        password: c.password ?? undefined,
+        database: c.database,
+        supportBigNumbers: true,
+        bigNumberStrings: false,
+        timezone: 'Z',
+        connectTimeout: 5_000,
+      });
+      // a connection the server closed says so here, outside any query: the next batch opens another
+      conn.once('error', () => this.forget(conn));
+      await conn.query('SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED');
+      return conn;
+    })().catch((err: unknown) => {
+      this.hot = undefined;
+      throw err;
+    });
+    return this.hot;
+  }
+
+  private forget(conn: Connection): void {
+    conn.destroy();
+    this.hot = undefined;
+  }
+
+  async close(): Promise<void> {
+    const hot = this.hot;
+    this.hot = undefined;
+    await (await hot?.catch(() => undefined))?.end();
+  }
 
   async readOffset(at: LogPosition): Promise<number | null> {
     return (await this.readStored(at))?.next ?? null;
@@ -184,17 +229,25 @@ export class DecisionStore {
   }
 
   async transaction<T>(work: (tx: DecisionTransaction) => Promise<T>): Promise<T> {
-    const statementBytes = (this.statementBytes ??= statementBudget(await readMaxAllowedPacket(this.sequelize)));
-    return this.sequelize.transaction({ isolationLevel: Transaction.ISOLATION_LEVELS.READ_COMMITTED }, (t) =>
-      work(new DecisionTransaction(this.sequelize, t, statementBytes)),
-    );
+    const conn = await this.connection();
+    try {
+      const statementBytes = (this.statementBytes ??= statementBudget(await readMaxAllowedPacket(conn)));
+      await conn.query('START TRANSACTION');
+      const result = await work(new DecisionTransaction(conn, statementBytes));
+      await conn.query('COMMIT');
+      return result;
+    } catch (err) {
+      await conn.query('ROLLBACK').catch(() => this.forget(conn));
+      if ((err as { fatal?: boolean }).fatal === true) this.forget(conn);
+      throw err;
+    }
   }
 }
 
+/** The statements of one batch, on a connection whose transaction the caller has begun. */
 export class DecisionTransaction {
   constructor(
-    private readonly sequelize: Sequelize,
-    private readonly t: Transaction,
+    private readonly conn: Connection,
     private readonly statementBytes: number,
   ) {}
 
@@ -216,12 +269,14 @@ export class DecisionTransaction {
     }
   }
 
-  private select<R extends object>(sql: string, replacements: unknown[]): Promise<R[]> {
-    return this.sequelize.query<R>(sql, { replacements, type: QueryTypes.SELECT, transaction: this.t });
+  private async select<R extends object>(sql: string, replacements: unknown[]): Promise<R[]> {
+    const [rows] = await this.conn.query<RowDataPacket[]>(sql, replacements);
+    return rows as R[];
   }
 
-  private run(sql: string, replacements: unknown[]): Promise<number> {
-    return this.sequelize.query(sql, { replacements, type: QueryTypes.BULKUPDATE, transaction: this.t });
+  private async run(sql: string, replacements: unknown[]): Promise<number> {
+    const [result] = await this.conn.query<ResultSetHeader>(sql, replacements);
+    return result.affectedRows;
   }
 
   /**

@@ -13,20 +13,28 @@ const RETRYABLE_ERRNOS = new Set([
   1213, // deadlock: InnoDB rolled the transaction back, so running it again is safe
 ]);
 
+/** mysql2's own error (what the consumer's batch connection throws), or the one sequelize wraps. */
+function driverError(err: unknown): { errno?: number; code?: string } | undefined {
+  if (err instanceof BaseError) return (err as { parent?: { errno?: number; code?: string } }).parent;
+  if (err instanceof Error && 'sqlState' in err) return err as { errno?: number; code?: string };
+  return undefined;
+}
+
 export function isRetryableTransactionError(err: unknown): boolean {
-  if (!(err instanceof DatabaseError)) return false;
-  const errno = (err.parent as { errno?: number } | undefined)?.errno;
+  if (err instanceof BaseError && !(err instanceof DatabaseError)) return false;
+  const errno = driverError(err)?.errno;
   return errno !== undefined && RETRYABLE_ERRNOS.has(errno);
 }
+
+const UNREACHABLE = new Set(['ECONNREFUSED', 'PROTOCOL_CONNECTION_LOST', 'ETIMEDOUT', 'ECONNRESET']);
 
 /** The database could not be reached or did not answer: nothing can be promised to the caller. */
 export function isConnectivityError(err: unknown): boolean {
   if (err instanceof ConnectionError || err instanceof TimeoutError) return true;
-  if (err instanceof BaseError) {
-    const code = (err as { parent?: { code?: string } }).parent?.code;
-    return code === 'ECONNREFUSED' || code === 'PROTOCOL_CONNECTION_LOST' || code === 'ETIMEDOUT' || code === 'ECONNRESET';
-  }
-  return false;
+  if (err instanceof BaseError) return UNREACHABLE.has(driverError(err)?.code ?? '');
+  // mysql2 alone: a connection that could not be opened or was lost carries a system or protocol code
+  const code = (err as { code?: unknown } | null)?.code;
+  return err instanceof Error && typeof code === 'string' && UNREACHABLE.has(code);
 }
 
 /**

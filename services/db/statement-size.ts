@@ -1,4 +1,4 @@
-import { QueryTypes, type Sequelize } from 'sequelize';
+import type { Connection, RowDataPacket } from 'mysql2/promise';
 
 /**
  * The server refuses any statement longer than its `max_allowed_packet` (MySQL 8: 64 MiB,
@@ -10,12 +10,13 @@ import { QueryTypes, type Sequelize } from 'sequelize';
 /** Below this the consumer cannot be sure to fit even one dead letter's fixed columns with room for its payload. */
 export const MIN_MAX_ALLOWED_PACKET = 64 * 1024;
 
-// the characters sequelize's mysql escaping writes as two (NUL, backspace, tab, LF, CR, ^Z, quotes, backslash)
+// the characters MySQL escaping writes as two (NUL, backspace, tab, LF, CR, ^Z, quotes, backslash)
 // eslint-disable-next-line no-control-regex
 const ESCAPED = /[\0\b\t\n\r\x1a"'\\]/g;
 
 /**
- * Length of a replacement value in the SQL text sequelize sends (mysql dialect): a Buffer becomes
+ * Length of a replacement value in the SQL text the driver sends (mysql2's escaping, which
+ * sequelize's mysql dialect shares): a Buffer becomes
  * X'<hex>', so a payload counts twice; a string is quoted with its special characters
  * backslash-escaped.
  */
@@ -37,8 +38,8 @@ export function statementBudget(maxAllowedPacket: number): number {
 }
 
 /** The limit this connection's statements are held to (the session value, which new connections take from the global one). */
-export async function readMaxAllowedPacket(sequelize: Sequelize): Promise<number> {
-  const [row] = await sequelize.query<{ bytes: number | string }>('SELECT @@max_allowed_packet AS bytes', { type: QueryTypes.SELECT });
+export async function readMaxAllowedPacket(conn: Connection): Promise<number> {
+  const [[row]] = await conn.query<RowDataPacket[]>('SELECT @@max_allowed_packet AS bytes');
   return Number(row?.bytes);
 }
 

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { QueryTypes, type Sequelize } from 'sequelize';
+import { createConnection, type Connection } from 'mysql2/promise';
+import { QueryTypes } from 'sequelize';
 import { sqlDateTime } from '../../services/db/datetime.js';
 import { DecisionTransaction, type DecisionRow } from '../../services/db/decision-store.js';
-import { createSequelize } from '../../services/db/sequelize.js';
 import { readMaxAllowedPacket, statementBudget } from '../../services/db/statement-size.js';
 import { StatsStore } from '../../services/db/stats-store.js';
 import { dayWindow } from '../../services/platform/day-window.js';
@@ -15,13 +15,13 @@ const ROWS = 2_000;
 /** The 02:00 aggregation must never hold the decider's inserts: it reads, it does not lock what it reads. */
 describe('the aggregation does not lock the history it reads', () => {
   let db: TestDatabase;
-  let decider: Sequelize;
+  let decider: Connection;
   let campaignId = 0;
 
   before(async () => {
     db = await createTestDatabase();
-    // a pool of one: the session setting below stays on the connection the decider's statements use
-    decider = createSequelize({ ...db.config, DB_POOL_MAX: 1 });
+    // a connection of its own, like the consumer's: the session setting below stays on it
+    decider = await createConnection({ host: db.config.DB_HOST, port: db.config.DB_PORT, user: db.config.DB_USER, password: db.config.DB_PASSWORD, database: db.config.DB_NAME });
     const [row] = await db.sequelize.query<{ id: number }>("INSERT INTO campaigns (name, total_stock, current_stock) VALUES ('locks', 10, 10) RETURNING id", {
       type: QueryTypes.SELECT,
     });
@@ -36,7 +36,7 @@ describe('the aggregation does not lock the history it reads', () => {
     );
   });
   after(async () => {
-    await decider.close();
+    await decider.end();
     await db.drop();
   });
 
@@ -54,14 +54,16 @@ describe('the aggregation does not lock the history it reads', () => {
     await reached;
 
     const budget = statementBudget(await readMaxAllowedPacket(decider));
-    const decide = (rows: DecisionRow[]) =>
-      decider.transaction(async (t) => {
-        // a lock wait of more than a second is what a stalled decider looks like here
-        await decider.query('SET SESSION innodb_lock_wait_timeout = 1', { transaction: t });
-        const started = performance.now();
-        await new DecisionTransaction(decider, t, budget).insertDecisions(rows, new Date());
-        return performance.now() - started;
-      });
+    // a lock wait of more than a second is what a stalled decider looks like here
+    await decider.query('SET SESSION innodb_lock_wait_timeout = 1');
+    const decide = async (rows: DecisionRow[]) => {
+      await decider.query('START TRANSACTION');
+      const started = performance.now();
+      await new DecisionTransaction(decider, budget).insertDecisions(rows, new Date());
+      const ms = performance.now() - started;
+      await decider.query('COMMIT');
+      return ms;
+    };
     const row = (n: number, acceptedAt: Date): DecisionRow => ({ requestId: `late-${n}`, campaignId, userId: 1_000_000 + n, status: 'SOLD_OUT', partition: 0, offset: ROWS + n, acceptedAt });
     try {
       // an entry of the day decided late (a backlog), and one of the next day
