@@ -135,12 +135,16 @@ async function drain(db: TestDatabase, topic: string, historyRows: number, seedS
   const pid = mariadbPid();
   const offset = async () =>
     Number((await db.sequelize.query<{ n: number | string }>('SELECT next_offset AS n FROM consumer_offsets WHERE topic = ?', { replacements: [topic], type: QueryTypes.SELECT }))[0]?.n ?? 0);
-  const cpuBefore = dbCpu(pid);
   const spawned = performance.now();
   const decider = await startTestConsumer(db.config, topic, { LOG_LEVEL: 'warn' });
+  // CPU is counted from the first commit to the last, like the rate: the consumer's start (tsx
+  // compiling the sources) is no part of deciding
+  const consumerCpu = () => (decider.child.pid === undefined ? Number.NaN : treeCpuSec(decider.child.pid));
   let firstCommit = 0;
   let firstOffset = 0;
-  let consumerCpu = 0;
+  let cpuAtFirst = { db: 0, consumer: 0 };
+  let cpu = { db: 0, consumer: 0 };
+  let done = 0;
   let rss = 0;
   try {
     await waitFor('first commit', async () => {
@@ -148,11 +152,13 @@ async function drain(db: TestDatabase, topic: string, historyRows: number, seedS
       if (n > 0 && firstCommit === 0) {
         firstCommit = performance.now();
         firstOffset = n;
+        cpuAtFirst = { db: dbCpu(pid), consumer: consumerCpu() };
       }
       return n > 0;
     }, 600_000);
     await waitFor('backlog decided', async () => (await offset()) >= BACKLOG, 1_800_000);
-    if (decider.child.pid !== undefined) consumerCpu = treeCpuSec(decider.child.pid);
+    done = performance.now();
+    cpu = { db: dbCpu(pid) - cpuAtFirst.db, consumer: consumerCpu() - cpuAtFirst.consumer };
     rss = pid === undefined ? Number.NaN : treeRssBytes(pid);
   } catch (err) {
     log(`the consumer's last output:\n${decider.output().slice(-3000)}`);
@@ -160,8 +166,6 @@ async function drain(db: TestDatabase, topic: string, historyRows: number, seedS
   } finally {
     await decider.stop();
   }
-  const done = performance.now();
-  const cpu = dbCpu(pid) - cpuBefore;
   const rows = await db.sequelize.query<{ status: string; n: number | string }>(
     'SELECT status, COUNT(*) AS n FROM participations WHERE campaign_id BETWEEN ? AND ? GROUP BY status',
     { replacements: [FIRST_CAMPAIGN_ID, FIRST_CAMPAIGN_ID + CAMPAIGNS - 1], type: QueryTypes.SELECT },
@@ -175,8 +179,8 @@ async function drain(db: TestDatabase, topic: string, historyRows: number, seedS
     seedSeconds,
     drainSeconds: (done - spawned) / 1000,
     decisionsPerSec: ((BACKLOG - firstOffset) * 1000) / (done - firstCommit),
-    dbCpuSecPer1000: (cpu * 1000) / BACKLOG,
-    consumerCpuSecPer1000: (consumerCpu * 1000) / BACKLOG,
+    dbCpuSecPer1000: (cpu.db * 1000) / (BACKLOG - firstOffset),
+    consumerCpuSecPer1000: (cpu.consumer * 1000) / (BACKLOG - firstOffset),
     dbRssBytes: rss,
     verdicts,
   };
