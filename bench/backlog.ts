@@ -44,6 +44,8 @@ export interface Drain {
   dbCpuSecPer1000: number;
   consumerCpuSecPer1000: number;
   dbRssBytes: number;
+  /** Data and indexes of the database's tables after the drain (InnoDB's own estimate). */
+  tableBytes: number;
   verdicts: Record<string, number>;
 }
 
@@ -171,6 +173,10 @@ async function drain(db: TestDatabase, topic: string, historyRows: number, seedS
     { replacements: [FIRST_CAMPAIGN_ID, FIRST_CAMPAIGN_ID + CAMPAIGNS - 1], type: QueryTypes.SELECT },
   );
   const verdicts = Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
+  const [size] = await db.sequelize.query<{ bytes: number | string | null }>(
+    'SELECT SUM(data_length + index_length) AS bytes FROM information_schema.tables WHERE table_schema = DATABASE()',
+    { type: QueryTypes.SELECT },
+  );
   const decided = Object.values(verdicts).reduce((a, b) => a + b, 0);
   if (decided !== BACKLOG) throw new Error(`expected ${BACKLOG} decisions, found ${decided}`);
   if (verdicts.SUCCESS !== expectedWins()) throw new Error(`expected ${expectedWins()} wins, found ${verdicts.SUCCESS ?? 0}`);
@@ -182,6 +188,7 @@ async function drain(db: TestDatabase, topic: string, historyRows: number, seedS
     dbCpuSecPer1000: (cpu.db * 1000) / (BACKLOG - firstOffset),
     consumerCpuSecPer1000: (cpu.consumer * 1000) / (BACKLOG - firstOffset),
     dbRssBytes: rss,
+    tableBytes: Number(size?.bytes ?? 0),
     verdicts,
   };
   log(`backlog on ${historyRows.toLocaleString()} history rows: ${Math.round(d.decisionsPerSec)} decisions/s, drained in ${d.drainSeconds.toFixed(1)} s`);

@@ -538,7 +538,7 @@ try {
       `\nBacklog: ${fmt(f.backlog)} entries (${f.requestIds} request ids) published in ${fmt(f.publishSeconds, 1)} s; floor runs ${f.floors.map((x) => fmt(x.rowsPerSec)).join(' / ')} rows/s.`,
       ...f.drains.map(
         (d) =>
-          `History of ${fmt(d.historyRows)} rows${d.historyRows > 0 ? ` seeded in ${fmt(d.seedSeconds, 1)} s` : ''}: verdicts ${Object.entries(d.verdicts).map(([k, n]) => `${k} ${fmt(n)}`).join(', ')}; MariaDB RSS after the drain ${fmt(d.dbRssBytes / 2 ** 20)} MiB.`,
+          `History of ${fmt(d.historyRows)} rows${d.historyRows > 0 ? ` seeded in ${fmt(d.seedSeconds, 1)} s` : ''}: verdicts ${Object.entries(d.verdicts).map(([k, n]) => `${k} ${fmt(n)}`).join(', ')}; tables ${fmt(d.tableBytes / 2 ** 20)} MiB, MariaDB RSS after the drain ${fmt(d.dbRssBytes / 2 ** 20)} MiB.`,
       ),
       '',
     ].join('\n');
