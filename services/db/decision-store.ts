@@ -126,6 +126,7 @@ export class DecisionStore {
   /** The longest statement the server accepts, with margin (see statement-size.ts), once read. */
   private statementBytes: number | undefined;
   private hot: Promise<Connection> | undefined;
+  private current: Connection | undefined;
 
   /**
    * Sized by the server's max_allowed_packet, read by the first transaction that succeeds in
@@ -150,8 +151,14 @@ export class DecisionStore {
         connectTimeout: 5_000,
       });
       // a connection the server closed says so here, outside any query: the next batch opens another
-      conn.once('error', () => this.forget(conn));
-      await conn.query('SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED');
+      conn.on('error', () => this.forget(conn));
+      try {
+        await conn.query('SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED');
+      } catch (err) {
+        conn.destroy();
+        throw err;
+      }
+      this.current = conn;
       return conn;
     })().catch((err: unknown) => {
       this.hot = undefined;
@@ -160,14 +167,18 @@ export class DecisionStore {
     return this.hot;
   }
 
+  /** Drops a broken connection; one opened since to replace it stays. */
   private forget(conn: Connection): void {
     conn.destroy();
+    if (this.current !== conn) return;
+    this.current = undefined;
     this.hot = undefined;
   }
 
   async close(): Promise<void> {
     const hot = this.hot;
     this.hot = undefined;
+    this.current = undefined;
     await (await hot?.catch(() => undefined))?.end();
   }
 
