@@ -119,8 +119,9 @@ export function fitDeadLetter(r: DeadLetterRow, room: number, created: string, t
  * The consumer's side of the database: everything a batch reads and writes, in one transaction.
  * The batch's transaction runs on a connection of its own straight through mysql2: sequelize's
  * replacement parser walks the whole text of a 5,000-row INSERT character by character and sets
- * the isolation level again before every transaction, the consumer's largest CPU cost after
- * Kafka. Everything else (start, offsets, lag) goes through sequelize like the rest of the code.
+ * the isolation level again before every transaction: about a third of the consumer's CPU per
+ * decision (docs/benchmarks.md, Run 11). Everything else (start, offsets, lag) goes through
+ * sequelize like the rest of the code.
  */
 export class DecisionStore {
   /** The longest statement the server accepts, with margin (see statement-size.ts), once read. */
@@ -249,7 +250,7 @@ export class DecisionStore {
       return result;
     } catch (err) {
       await conn.query('ROLLBACK').catch(() => this.forget(conn));
-      if ((err as { fatal?: boolean }).fatal === true) this.forget(conn);
+      if ((err as { fatal?: boolean } | null)?.fatal === true) this.forget(conn);
       throw err;
     }
   }
