@@ -26,15 +26,27 @@ export function isRetryableTransactionError(err: unknown): boolean {
   return errno !== undefined && RETRYABLE_ERRNOS.has(errno);
 }
 
-const UNREACHABLE = new Set(['ECONNREFUSED', 'PROTOCOL_CONNECTION_LOST', 'ETIMEDOUT', 'ECONNRESET']);
+const UNREACHABLE = new Set([
+  'ECONNREFUSED',
+  'PROTOCOL_CONNECTION_LOST',
+  'ETIMEDOUT',
+  'ECONNRESET',
+  'EPIPE',
+  // the server going down under an open connection (a restart, a kill) rather than refusing a statement
+  'ER_SERVER_SHUTDOWN',
+  'ER_CONNECTION_KILLED',
+  'PROTOCOL_ENQUEUE_AFTER_FATAL_ERROR',
+]);
 
 /** The database could not be reached or did not answer: nothing can be promised to the caller. */
 export function isConnectivityError(err: unknown): boolean {
   if (err instanceof ConnectionError || err instanceof TimeoutError) return true;
-  if (err instanceof BaseError) return UNREACHABLE.has(driverError(err)?.code ?? '');
-  // mysql2 alone: a connection that could not be opened or was lost carries a system or protocol code
-  const code = (err as { code?: unknown } | null)?.code;
-  return err instanceof Error && typeof code === 'string' && UNREACHABLE.has(code);
+  // mysql2 alone (the batch connection), or what sequelize wrapped. `fatal`: mysql2 gave the
+  // connection up (lost mid-statement, a command on a closed one), whatever the code says.
+  const driver = err instanceof BaseError ? driverError(err) : err instanceof Error ? (err as { code?: unknown; fatal?: unknown }) : undefined;
+  if (driver === undefined) return false;
+  const { code, fatal } = driver as { code?: unknown; fatal?: unknown };
+  return fatal === true || (typeof code === 'string' && UNREACHABLE.has(code));
 }
 
 /**
