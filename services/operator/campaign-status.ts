@@ -48,7 +48,7 @@ export function desiredStatus(c: CampaignCounters, now: Date, generation: number
 }
 
 /** Whether writing `next` would change anything; key order and absent-vs-undefined do not count. */
-export function statusDiffers(current: CampaignStatus | undefined, next: CampaignStatus): boolean {
+export function statusDiffers<S extends object = CampaignStatus>(current: S | undefined, next: S): boolean {
   return canonical(current ?? {}) !== canonical(next);
 }
 
@@ -59,3 +59,4 @@ function canonical(value: unknown): string {
     return Object.fromEntries(entries.sort(([a], [b]) => a.localeCompare(b)));
   });
 }
+

@@ -98,7 +98,7 @@ describe('Helm chart (static)', () => {
         assert.equal(pod.securityContext?.runAsNonRoot, true, where);
         assert.deepEqual(pod.securityContext.seccompProfile, { type: 'RuntimeDefault' }, where);
         const env = envOf(o);
-        const callsKubernetes = o.metadata.name.endsWith('-operator') || env.get('AGGREGATION_RUNNER') === 'kubernetes-job' || env.has('KAFKA_TOPIC_RESOURCE');
+        const callsKubernetes = o.metadata.name.endsWith('-operator') || env.get('AGGREGATION_RUNNER') === 'aggregation-run' || env.has('KAFKA_TOPIC_RESOURCE');
         assert.equal(pod.automountServiceAccountToken, callsKubernetes, where);
         for (const c of pod.containers) {
           assert.equal(c.securityContext?.readOnlyRootFilesystem, true, where);
@@ -153,7 +153,8 @@ describe('Helm chart (static)', () => {
           }
         }
         const cron = find(objects, 'CronJob');
-        assert.equal(envOf(find(objects, 'Deployment', '-api')).get('AGGREGATION_CRONJOB'), cron.metadata.name);
+        assert.equal(envOf(find(objects, 'Deployment', '-api')).get('AGGREGATION_RUN_PREFIX'), cron.metadata.name);
+        assert.equal(envOf(find(objects, 'Deployment', '-operator')).get('OPERATOR_AGGREGATION_CRONJOB'), cron.metadata.name);
         const statefulSet = find(objects, 'StatefulSet');
         assert.equal(statefulSet.spec?.serviceName, find(objects, 'Service', '-consumer').metadata.name);
       });
@@ -169,7 +170,7 @@ describe('Helm chart (static)', () => {
     });
   });
 
-  it('gives each deployable its own service account and binds the API to what it calls: the aggregation CronJob, Jobs, the KafkaTopic', () => {
+  it('gives each deployable its own service account and binds the API to what it calls: AggregationRuns, the KafkaTopic', () => {
     const objects = objectsOf('defaults');
     const accounts = objects.filter((o) => o.kind === 'ServiceAccount').map((o) => o.metadata.name).sort();
     assert.deepEqual(accounts, ['fcfs-fcfs-campaign-aggregator', 'fcfs-fcfs-campaign-api', 'fcfs-fcfs-campaign-consumer', 'fcfs-fcfs-campaign-migrations', 'fcfs-fcfs-campaign-operator']);
@@ -184,13 +185,10 @@ describe('Helm chart (static)', () => {
     const topicRole = find(objects, 'Role', '-api-kafkatopic') as KubeObject & { rules: unknown };
     assert.deepEqual(topicRole.rules, [{ apiGroups: ['kafka.strimzi.io'], resources: ['kafkatopics'], resourceNames: ['campaign-participation'], verbs: ['get'] }]);
     const role = find(objects, 'Role', '-api') as KubeObject & { rules: unknown };
-    assert.deepEqual(role.rules, [
-      { apiGroups: ['batch'], resources: ['cronjobs'], resourceNames: ['fcfs-fcfs-campaign-aggregator'], verbs: ['get'] },
-      { apiGroups: ['batch'], resources: ['jobs'], verbs: ['create'] },
-    ]);
+    assert.deepEqual(role.rules, [{ apiGroups: ['fcfs.dev'], resources: ['aggregationruns'], verbs: ['create'] }]);
     const env = envOf(find(objects, 'Deployment', '-api'));
-    assert.equal(env.get('AGGREGATION_RUNNER'), 'kubernetes-job');
-    assert.equal(env.get('AGGREGATION_CRONJOB'), find(objects, 'CronJob', '-aggregator').metadata.name);
+    assert.equal(env.get('AGGREGATION_RUNNER'), 'aggregation-run');
+    assert.equal(env.get('AGGREGATION_RUN_PREFIX'), find(objects, 'CronJob', '-aggregator').metadata.name);
     assert.ok(env.has('POD_NAMESPACE'));
     assert.equal(env.get('KAFKA_TOPIC_RESOURCE'), 'campaign-participation');
     for (const kind of ['Deployment', 'StatefulSet', 'CronJob', 'Job']) {
@@ -205,6 +203,10 @@ describe('Helm chart (static)', () => {
     assert.deepEqual(role.rules, [
       { apiGroups: ['fcfs.dev'], resources: ['campaigns'], verbs: ['list', 'watch', 'create', 'patch'] },
       { apiGroups: ['fcfs.dev'], resources: ['campaigns/status'], verbs: ['patch'] },
+      { apiGroups: ['fcfs.dev'], resources: ['aggregationruns'], verbs: ['list', 'watch'] },
+      { apiGroups: ['fcfs.dev'], resources: ['aggregationruns/status'], verbs: ['patch'] },
+      { apiGroups: ['batch'], resources: ['cronjobs'], resourceNames: ['fcfs-fcfs-campaign-aggregator'], verbs: ['get'] },
+      { apiGroups: ['batch'], resources: ['jobs'], verbs: ['create', 'get'] },
       { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['create'] },
       { apiGroups: ['coordination.k8s.io'], resources: ['leases'], resourceNames: ['fcfs-fcfs-campaign-operator'], verbs: ['get', 'patch'] },
     ]);
@@ -221,6 +223,26 @@ describe('Helm chart (static)', () => {
     assert.ok(env.get('OPERATOR_NAMESPACE'));
   };
 
+  it('lets no API Role make a workload (Jobs go through the operator, whose Role may create them), with any value set', () => {
+    interface Rule { apiGroups?: string[]; resources?: string[]; verbs?: string[]; resourceNames?: string[] }
+    const allows = (rules: readonly Rule[], group: string, resource: string, verb: string) =>
+      rules.some((r) => [group, '*'].some((g) => r.apiGroups?.includes(g)) && [resource, '*'].some((x) => r.resources?.includes(x)) && [verb, '*'].some((v) => r.verbs?.includes(v)) && !r.resourceNames);
+    const workloads: [string, string][] = [['', 'pods'], ['batch', 'jobs'], ['batch', 'cronjobs'], ['apps', 'deployments'], ['apps', 'statefulsets'], ['apps', 'daemonsets'], ['apps', 'replicasets'], ['', 'replicationcontrollers']];
+    for (const [label] of valueSets) {
+      const objects = objectsOf(label);
+      const roles = objects.filter((o) => o.kind === 'Role') as (KubeObject & { rules: Rule[] })[];
+      const apiRoles = roles.filter((r) => r.metadata.name.includes('-api'));
+      for (const role of apiRoles) {
+        for (const [group, resource] of workloads) {
+          for (const verb of ['create', 'update', 'patch']) assert.equal(allows(role.rules, group, resource, verb), false, `${label}: ${role.metadata.name} may ${verb} ${resource}`);
+        }
+      }
+      const operator = roles.find((r) => r.metadata.name.endsWith('-operator'));
+      if (operator) assert.equal(allows(operator.rules, 'batch', 'jobs', 'create'), true, `${label}: the operator makes the aggregation Jobs`);
+    }
+    assert.ok(valueSets.some(([label]) => objectsOf(label).some((o) => o.kind === 'Role' && o.metadata.name === 'fcfs-fcfs-campaign-api')), 'some value set gives the API a Role of its own');
+  });
+
   it('runs the Campaign controller by default: its Deployment of two elected instances, its account, Role and Lease rights', async () => {
     assertOperator(objectsOf('defaults'));
     assert.match((await dryRun(tools, 1, [])).notes, /The Campaign controller runs \(2 instances.*kubectl -n campaign get campaigns/s);
@@ -231,7 +253,7 @@ describe('Helm chart (static)', () => {
 
   it('binds the Campaign controller to exactly the verbs it uses, in the release namespace, and elects it through a Lease', () => {
     const objects = objectsOf('Campaign controller on, aggregation in the API');
-    assert.deepEqual(objects.filter((o) => o.kind === 'Role').map((o) => o.metadata.name).sort(), ['fcfs-fcfs-campaign-api-kafkatopic', 'fcfs-fcfs-campaign-operator'], 'the API creates no Jobs here');
+    assert.deepEqual(objects.filter((o) => o.kind === 'Role').map((o) => o.metadata.name).sort(), ['fcfs-fcfs-campaign-api-kafkatopic', 'fcfs-fcfs-campaign-operator'], 'the API creates no AggregationRuns here');
     assert.equal(envOf(find(objects, 'Deployment', '-api')).get('AGGREGATION_RUNNER'), undefined);
     assertOperator(objects);
     find(objects, 'NetworkPolicy', '-operator');

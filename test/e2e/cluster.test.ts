@@ -199,14 +199,22 @@ describe('the chart on a real Kubernetes cluster', { timeout: 45 * 60_000 }, () 
     await kubectl('delete', 'job', 'aggregate-e2e', '--wait=true');
   });
 
-  it('the API aggregation trigger creates a Job from the CronJob, which completes and records its execution', async () => {
+  it('the API aggregation trigger creates an AggregationRun; the operator runs it as a Job from the CronJob, which completes and records its execution', async () => {
     const today = new Date().toISOString().slice(0, 10);
     const started = await call(api(`/api/admin/batch/aggregate?date=${today}`), { method: 'POST', token });
     assert.equal(started.status, 202, JSON.stringify(started.body));
     const executionId = Number(started.body.data?.executionId);
     const jobName = String(started.body.data?.kubernetesJob);
     assert.match(jobName, new RegExp(`^${RELEASE}-fcfs-campaign-aggregator-m[0-9a-z]+$`));
-    await timed('aggregation job created by the API', () => kubectl('wait', '--for=condition=Complete', `job/${jobName}`, '--timeout=180s'));
+    assert.equal(started.body.data?.aggregationRun, jobName);
+    await timed('aggregation run by the operator', () => kubectl('wait', '--for=jsonpath={.status.phase}=Succeeded', `aggregationrun/${jobName}`, '--timeout=180s'));
+    const aggregated = JSON.parse(await kubectl('get', 'aggregationrun', jobName, '-o', 'json')) as { status: { executionId: number; jobName: string; result: { status: string } } };
+    assert.deepEqual([aggregated.status.executionId, aggregated.status.jobName, aggregated.status.result.status], [executionId, jobName, 'COMPLETED']);
+    assert.equal((await kubectl('get', 'job', jobName, '-o', 'jsonpath={.status.succeeded}')).trim(), '1');
+    // the API may create AggregationRuns and nothing that runs a pod
+    const canI = (verb: string, what: string) => run(c.kubectl, ['auth', 'can-i', verb, what, '-n', NAMESPACE, '--as', `system:serviceaccount:${NAMESPACE}:${RELEASE}-fcfs-campaign-api`], c.env);
+    assert.equal((await canI('create', 'aggregationruns.fcfs.dev')).stdout.trim(), 'yes');
+    for (const what of ['jobs', 'pods', 'cronjobs', 'deployments']) assert.equal((await canI('create', what)).stdout.trim(), 'no', what);
     const status = await call(api(`/api/admin/batch/status/${executionId}`), { token });
     const execution = status.body.data;
     assert.ok(execution, JSON.stringify(status.body));

@@ -14,6 +14,8 @@ import { spawnEntrypoint, waitFor, type Spawned } from './support/process.js';
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
 const crd = path.join(repoRoot, 'charts/fcfs-campaign/crds/campaigns.fcfs.dev.yaml');
+const runCrd = path.join(repoRoot, 'charts/fcfs-campaign/crds/aggregationruns.fcfs.dev.yaml');
+const CRON = 'fcfs-aggregator';
 const LEASE = 'fcfs-campaign-operator';
 const LEASE_S = 6;
 
@@ -32,11 +34,31 @@ interface CampaignJson {
   };
 }
 
+interface RunJson {
+  metadata: { name: string; uid: string };
+  status?: { phase?: string; executionId?: number; jobName?: string; startedAt?: string; finishedAt?: string; message?: string; result?: { status: string; error?: string; campaigns: { total: number } } };
+}
+
+interface JobJson {
+  metadata: { name: string; annotations?: Record<string, string>; ownerReferences?: { kind: string; name: string; uid: string; controller?: boolean }[] };
+  spec: { template: { spec: { containers: { args: string[] }[] } } };
+}
+
 interface Instance {
   readonly identity: string;
   readonly process: Spawned;
   metricsPort(): Promise<number>;
 }
+
+const cronJob = JSON.stringify({
+  apiVersion: 'batch/v1',
+  kind: 'CronJob',
+  metadata: { name: CRON },
+  spec: {
+    schedule: '0 2 * * *',
+    jobTemplate: { spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'aggregator', image: 'fcfs-campaign:test', args: ['aggregator'] }] } } } },
+  },
+});
 
 describe('Campaign resources on a real kube-apiserver', { timeout: 10 * 60_000 }, () => {
   const fx = useApiFixture('operator');
@@ -75,6 +97,34 @@ describe('Campaign resources on a real kube-apiserver', { timeout: 10 * 60_000 }
     const line = text.split('\n').find((l) => l.startsWith(name));
     return line === undefined ? 0 : Number(line.split(' ').at(-1));
   };
+  const getRun = async (name: string): Promise<RunJson | null> => {
+    const r = await cp.kubectlResult(['get', 'aggregationrun', name, '-o', 'json']);
+    return r.status === 0 ? (JSON.parse(r.stdout) as RunJson) : null;
+  };
+  const untilRun = async (what: string, name: string, check: (r: RunJson) => boolean): Promise<RunJson> => {
+    const seen: { last: RunJson | null } = { last: null };
+    try {
+      await waitFor(what, async () => {
+        seen.last = await getRun(name);
+        return seen.last !== null && check(seen.last);
+      }, 30_000, 100);
+    } catch (err) {
+      throw new Error(`${String(err)}; last seen: ${JSON.stringify(seen.last)}`);
+    }
+    if (seen.last === null) throw new Error(`${name} vanished`);
+    return seen.last;
+  };
+  const runYaml = (name: string, date: string) => JSON.stringify({ apiVersion: 'fcfs.dev/v1alpha1', kind: 'AggregationRun', metadata: { name }, spec: { date } });
+  const execution = async (id: number) => dataOf(await request(`${fx().api.url}/api/admin/batch/status/${id}`));
+  /** What the Job controller would write; this control plane has none (and no node to run the pod). */
+  const finishJob = async (name: string, succeeded: boolean) => {
+    const at = new Date().toISOString();
+    const conditions = succeeded
+      ? [{ type: 'SuccessCriteriaMet', status: 'True', lastTransitionTime: at }, { type: 'Complete', status: 'True', lastTransitionTime: at }]
+      : [{ type: 'FailureTarget', status: 'True', reason: 'BackoffLimitExceeded', message: 'Job has reached the specified backoff limit', lastTransitionTime: at }, { type: 'Failed', status: 'True', reason: 'BackoffLimitExceeded', message: 'Job has reached the specified backoff limit', lastTransitionTime: at }];
+    const status = { startTime: at, ...(succeeded ? { completionTime: at, succeeded: 1 } : { failed: 1 }), conditions };
+    await cp.kubectl(['patch', 'job', name, '--subresource=status', '--type=merge', '-p', JSON.stringify({ status })]);
+  };
   const holder = async () => (await cp.kubectl(['get', 'lease', LEASE, '-o', 'jsonpath={.spec.holderIdentity}'])).trim();
 
   const startInstance = (identity: string): Instance => {
@@ -87,6 +137,9 @@ describe('Campaign resources on a real kube-apiserver', { timeout: 10 * 60_000 }
       OPERATOR_RENEW_PERIOD_MS: '1000',
       OPERATOR_STATUS_INTERVAL_MS: '250',
       OPERATOR_MIRROR_INTERVAL_MS: '500',
+      OPERATOR_AGGREGATION_CRONJOB: CRON,
+      OPERATOR_AGGREGATION_POLL_MS: '250',
+      STATS_TIME_ZONE: 'UTC',
       METRICS_PORT: '0',
     });
     const instance: Instance = {
@@ -108,10 +161,11 @@ describe('Campaign resources on a real kube-apiserver', { timeout: 10 * 60_000 }
 
   before(async () => {
     cp = await startControlPlane(path.join(repoRoot, `.local/test-control-plane-${process.pid}`));
-    await cp.kubectl(['apply', '-f', crd]);
-    await cp.kubectl(['wait', '--for=condition=Established', 'crd/campaigns.fcfs.dev', '--timeout=60s']);
+    await cp.kubectl(['apply', '-f', crd, '-f', runCrd]);
+    await cp.kubectl(['wait', '--for=condition=Established', 'crd/campaigns.fcfs.dev', 'crd/aggregationruns.fcfs.dev', '--timeout=60s']);
     // discovery catches up with a new CRD a moment after it is Established
-    await waitFor('campaigns in discovery', async () => (await cp.kubectlResult(['get', 'campaigns'])).status === 0);
+    await waitFor('campaigns in discovery', async () => (await cp.kubectlResult(['get', 'campaigns,aggregationruns'])).status === 0);
+    await cp.kubectl(['apply', '-f', '-'], cronJob);
   });
 
   after(async () => {
@@ -145,6 +199,61 @@ describe('Campaign resources on a real kube-apiserver', { timeout: 10 * 60_000 }
     await b.metricsPort();
     assert.equal(await metric(a, 'fcfs_operator_leader'), 1);
     assert.equal(await metric(b, 'fcfs_operator_leader'), 0);
+  });
+
+  it('an AggregationRun made with kubectl: the controller claims the day, makes the Job from the CronJob, owned by the run, and reports the result', async () => {
+    const today = new Date().toISOString().slice(0, 10);
+    await cp.kubectl(['create', '-f', '-'], runYaml('by-hand', today));
+    const running = await untilRun('by-hand to have its Job', 'by-hand', (r) => r.status?.phase === 'Running' && r.status.executionId !== undefined);
+    const executionId = running.status?.executionId ?? 0;
+    assert.equal(running.status?.jobName, 'by-hand');
+    const job = JSON.parse(await cp.kubectl(['get', 'job', 'by-hand', '-o', 'json'])) as JobJson;
+    assert.equal(job.metadata.annotations?.['cronjob.kubernetes.io/instantiate'], 'manual');
+    assert.deepEqual(job.metadata.ownerReferences?.map((o) => [o.kind, o.name, o.uid, o.controller]), [['AggregationRun', 'by-hand', running.metadata.uid, true]]);
+    const args = job.spec.template.spec.containers[0]?.args ?? [];
+    assert.deepEqual(args, ['aggregator', '--date', today, '--execution-id', String(executionId)]);
+    const claimed = await execution(executionId);
+    assert.equal(claimed.status, 'STARTED');
+    assert.deepEqual(claimed.parameters, { date: today, timeZone: 'UTC', kubernetesJob: 'by-hand', aggregationRun: 'by-hand', aggregationRunUid: running.metadata.uid });
+    // what the Job's pod runs: the image's entrypoint with these arguments
+    const pod = spawnEntrypoint('services/aggregator/main.ts', { ...dbEnv(fx().db.config), STATS_TIME_ZONE: 'UTC' }, args.slice(1));
+    assert.equal(await pod.exited(), 0, pod.output());
+    await finishJob('by-hand', true);
+    const done = await untilRun('by-hand Succeeded', 'by-hand', (r) => r.status?.phase === 'Succeeded');
+    assert.equal(done.status?.result?.status, 'COMPLETED');
+    const recorded = await execution(executionId);
+    assert.equal(recorded.status, 'COMPLETED');
+    assert.equal(done.status.result.campaigns.total, (recorded.steps as unknown[]).length);
+    assert.ok(done.status.finishedAt);
+    const listed = await cp.kubectl(['get', 'aggregationruns']);
+    assert.match(listed, /^NAME\s+DATE\s+PHASE\s+EXECUTION\s+RESULT\s+AGE/);
+    assert.match(listed, new RegExp(`by-hand\\s+${today}\\s+Succeeded\\s+${executionId}\\s+COMPLETED`));
+    assert.equal((await cp.kubectlResult(['get', 'jobs', '-o', 'name'])).stdout.trim().split('\n').filter((l) => l !== '').length, 1, 'one Job, made once');
+  });
+
+  it('AggregationRuns that cannot run: a day already running, a Job that failed (its execution closed FAILED), a day in the future, a bad object', async () => {
+    const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+    await cp.kubectl(['create', '-f', '-'], runYaml('breaks', yesterday));
+    const running = await untilRun('breaks to have its Job', 'breaks', (r) => r.status?.phase === 'Running');
+    await cp.kubectl(['create', '-f', '-'], runYaml('second', yesterday));
+    const refused = await untilRun('second Failed', 'second', (r) => r.status?.phase === 'Failed');
+    assert.equal(refused.status?.message, `an aggregation of ${yesterday} is already running (execution ${running.status?.executionId ?? 0})`);
+    assert.equal((await cp.kubectlResult(['get', 'job', 'second'])).status, 1, 'no Job for a refused run');
+    await finishJob('breaks', false);
+    const failed = await untilRun('breaks Failed', 'breaks', (r) => r.status?.phase === 'Failed');
+    assert.equal(failed.status?.result?.status, 'FAILED');
+    assert.match(failed.status.message ?? '', /^the Job failed: BackoffLimitExceeded/);
+    const closed = await execution(running.status?.executionId ?? 0);
+    assert.equal(closed.status, 'FAILED');
+    assert.match(String(closed.error), /the Job failed: BackoffLimitExceeded/);
+
+    await cp.kubectl(['create', '-f', '-'], runYaml('future', '2999-01-01'));
+    assert.match((await untilRun('future Failed', 'future', (r) => r.status?.phase === 'Failed')).status?.message ?? '', /spec\.date 2999-01-01 is in the future/);
+    const bad = await cp.kubectlResult(['create', '--dry-run=server', '-f', '-'], runYaml('x'.repeat(64), '2026-13-01'));
+    assert.match(bad.stderr, /spec\.date: Invalid value/);
+    assert.match(bad.stderr, /the name must be at most 63 characters/);
+    const immutable = await cp.kubectlResult(['patch', 'aggregationrun', 'future', '--type=merge', '-p', '{"spec":{"date":"2026-01-01"}}']);
+    assert.match(immutable.stderr, /spec is immutable/);
   });
 
   let first: CampaignJson;
