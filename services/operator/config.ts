@@ -30,6 +30,12 @@ export const operatorConfigShape = {
   /** What "a day" is, for the day an AggregationRun made with kubectl asks for. */
   STATS_TIME_ZONE: statsConfigShape.STATS_TIME_ZONE,
   AGGREGATION_STALE_AFTER_MS: statsConfigShape.AGGREGATION_STALE_AFTER_MS,
+  /** The API's HorizontalPodAutoscaler, whose minReplicas Campaign warmups raise; unset: warmups are reported, not applied. */
+  OPERATOR_API_HPA: env.kubernetesName('expected a HorizontalPodAutoscaler name', 253, true).optional(),
+  /** The HPA's own floor (the chart's api.autoscaling.minReplicas), given back when no warmup is in force. */
+  OPERATOR_API_HPA_FLOOR: env.int(1, 1, 1000),
+  /** The HPA is read again at least this often, so that a floor changed by someone else is corrected. */
+  OPERATOR_API_HPA_RESYNC_MS: env.int(10_000, 500, 600_000),
   /** A kubeconfig file; unset: KUBECONFIG, else the pod's service account. */
   OPERATOR_KUBECONFIG: env.optionalString(),
   METRICS_PORT: env.listenPort(9465),

@@ -45,6 +45,9 @@ export function startOperator(config: OperatorConfig, identity: string, deps: { 
           metrics: deps.metrics,
           statusIntervalMs: config.OPERATOR_STATUS_INTERVAL_MS,
           mirrorIntervalMs: config.OPERATOR_MIRROR_INTERVAL_MS,
+          ...(config.OPERATOR_API_HPA === undefined
+            ? {}
+            : { autoscaler: { name: config.OPERATOR_API_HPA, floor: config.OPERATOR_API_HPA_FLOOR, resyncMs: config.OPERATOR_API_HPA_RESYNC_MS } }),
         }),
       ];
       if (config.OPERATOR_AGGREGATION_CRONJOB !== undefined) {

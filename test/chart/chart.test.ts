@@ -207,6 +207,7 @@ describe('Helm chart (static)', () => {
       { apiGroups: ['fcfs.dev'], resources: ['aggregationruns/status'], verbs: ['patch'] },
       { apiGroups: ['batch'], resources: ['cronjobs'], resourceNames: ['fcfs-fcfs-campaign-aggregator'], verbs: ['get'] },
       { apiGroups: ['batch'], resources: ['jobs'], verbs: ['create', 'get'] },
+      { apiGroups: ['autoscaling'], resources: ['horizontalpodautoscalers'], resourceNames: ['fcfs-fcfs-campaign-api'], verbs: ['get', 'patch'] },
       { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['create'] },
       { apiGroups: ['coordination.k8s.io'], resources: ['leases'], resourceNames: ['fcfs-fcfs-campaign-operator'], verbs: ['get', 'patch'] },
     ]);
@@ -221,6 +222,9 @@ describe('Helm chart (static)', () => {
     assert.equal(env.get('OPERATOR_LEASE_NAME'), 'fcfs-fcfs-campaign-operator');
     assert.ok(env.has('OPERATOR_IDENTITY'), 'the pod name identifies the instance in the Lease');
     assert.ok(env.get('OPERATOR_NAMESPACE'));
+    const hpa = find(objects, 'HorizontalPodAutoscaler', '-api');
+    assert.equal(env.get('OPERATOR_API_HPA'), hpa.metadata.name, 'the one HPA it may patch');
+    assert.equal(env.get('OPERATOR_API_HPA_FLOOR'), String((hpa.spec as { minReplicas: number }).minReplicas), 'the floor it gives back is the one the chart renders');
   };
 
   it('lets no API Role make a workload (Jobs go through the operator, whose Role may create them), with any value set', () => {
@@ -257,6 +261,42 @@ describe('Helm chart (static)', () => {
     assert.equal(envOf(find(objects, 'Deployment', '-api')).get('AGGREGATION_RUNNER'), undefined);
     assertOperator(objects);
     find(objects, 'NetworkPolicy', '-operator');
+  });
+
+  it('gives Campaign warmups the API autoscaler and nothing else: no HPA, no HPA rights and no warmup settings without autoscaling', () => {
+    const off = parseManifests(tools, template(tools, [], ['api.autoscaling.enabled=false']).stdout);
+    const role = find(off, 'Role', '-operator') as KubeObject & { rules: { resources: string[] }[] };
+    assert.equal(role.rules.some((r) => r.resources.includes('horizontalpodautoscalers')), false);
+    const env = envOf(find(off, 'Deployment', '-operator'));
+    assert.equal(env.has('OPERATOR_API_HPA'), false);
+    assert.equal(env.has('OPERATOR_API_HPA_FLOOR'), false);
+    const floor = parseManifests(tools, template(tools, [], ['api.autoscaling.minReplicas=3']).stdout);
+    assert.equal(envOf(find(floor, 'Deployment', '-operator')).get('OPERATOR_API_HPA_FLOOR'), '3');
+  });
+
+  it('autoscales the API for rushes: immediate steep scale-up, slow scale-down; replaceable as a value', () => {
+    const hpa = find(objectsOf('defaults'), 'HorizontalPodAutoscaler', '-api') as KubeObject & { spec: { behavior: unknown } };
+    assert.deepEqual(hpa.spec.behavior, {
+      scaleUp: { stabilizationWindowSeconds: 0, selectPolicy: 'Max', policies: [{ type: 'Percent', value: 100, periodSeconds: 15 }, { type: 'Pods', value: 4, periodSeconds: 15 }] },
+      scaleDown: { stabilizationWindowSeconds: 600, selectPolicy: 'Min', policies: [{ type: 'Percent', value: 10, periodSeconds: 60 }] },
+    });
+    const none = find(parseManifests(tools, template(tools, [], ['api.autoscaling.behavior=null']).stdout), 'HorizontalPodAutoscaler', '-api') as KubeObject & { spec: { behavior?: unknown } };
+    assert.equal(none.spec.behavior, undefined, "null: Kubernetes' defaults");
+  });
+
+  it("spreads the API's pods over nodes by default, preferring (ScheduleAnyway), selecting its own pods unless told otherwise", () => {
+    interface Spread { topologyKey: string; whenUnsatisfiable: string; maxSkew: number; labelSelector?: { matchLabels?: Record<string, string> } }
+    const spreadOf = (objects: readonly KubeObject[]) => (podSpecOf(find(objects, 'Deployment', '-api')) as unknown as { topologySpreadConstraints?: Spread[] }).topologySpreadConstraints;
+    const selector = (find(objectsOf('defaults'), 'Deployment', '-api').spec as { selector: { matchLabels: Record<string, string> } }).selector.matchLabels;
+    assert.deepEqual(spreadOf(objectsOf('defaults')), [{ maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: selector } }]);
+    const zones = parseManifests(tools, template(tools, [], [
+      'api.topologySpreadConstraints[0].maxSkew=2',
+      'api.topologySpreadConstraints[0].topologyKey=topology.kubernetes.io/zone',
+      'api.topologySpreadConstraints[0].whenUnsatisfiable=DoNotSchedule',
+      'api.topologySpreadConstraints[0].labelSelector.matchLabels.team=rush',
+    ]).stdout);
+    assert.deepEqual(spreadOf(zones), [{ maxSkew: 2, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'DoNotSchedule', labelSelector: { matchLabels: { team: 'rush' } } }]);
+    assert.equal(spreadOf(parseManifests(tools, template(tools, [], ['api.topologySpreadConstraints=null']).stdout)), undefined);
   });
 
   it('rolls the API without dropping requests: surge before unavailability, preStop pause, probes on the real endpoints, grace above the drain', () => {
@@ -638,6 +678,10 @@ describe('Helm chart (static)', () => {
       ['a Kafka topic name with spaces', ['config.topic=my topic'], /config\/topic/],
       ['a participation topic retention below 7 days', ['kafka.strimzi.retentionMs=604799999'], /kafka\/strimzi\/retentionMs/],
       ['externalTrafficPolicy on a ClusterIP Service', ['api.service.externalTrafficPolicy=Local'], /externalTrafficPolicy/],
+      ['an HPA scale-up policy of an unknown type', ['api.autoscaling.behavior.scaleUp.policies[0].type=Replicas', 'api.autoscaling.behavior.scaleUp.policies[0].value=1', 'api.autoscaling.behavior.scaleUp.policies[0].periodSeconds=15'], /api\/autoscaling\/behavior\/scaleUp\/policies\/0\/type/],
+      ['an HPA stabilization window over an hour', ['api.autoscaling.behavior.scaleDown.stabilizationWindowSeconds=3601'], /api\/autoscaling\/behavior\/scaleDown\/stabilizationWindowSeconds/],
+      ['a spread constraint that neither prefers nor requires', ['api.topologySpreadConstraints[0].whenUnsatisfiable=Sometimes'], /api\/topologySpreadConstraints\/0\/whenUnsatisfiable/],
+      ['a spread constraint with a skew of 0', ['api.topologySpreadConstraints[0].maxSkew=0'], /api\/topologySpreadConstraints\/0\/maxSkew/],
     ];
     for (const [label, sets, names] of refusals) {
       it(label, () => {

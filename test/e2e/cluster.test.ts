@@ -333,6 +333,39 @@ describe('the chart on a real Kubernetes cluster', { timeout: 45 * 60_000 }, () 
     assert.equal(decided.body.data?.successCount, Math.min(50, acknowledged(rush.summary)), 'winners == stock');
   });
 
+  it('a Campaign with a warmup has the API at its warm replica count before startsAt, and the chart floor back after it ends', async () => {
+    // No metrics-server here: the HPA cannot measure CPU, but it still holds the replicas at its
+    // floor, which is what a warmup moves.
+    const upgrade = await timed('helm upgrade to the HPA', () =>
+      helmRun('upgrade', RELEASE, chart, '--wait', '--timeout', '5m', ...helmValues(), '--set', 'api.autoscaling.enabled=true', '--set', 'api.autoscaling.minReplicas=2', '--set', 'api.autoscaling.maxReplicas=4'),
+    );
+    assert.equal(upgrade.status, 0, upgrade.stderr);
+    const name = `${RELEASE}-fcfs-campaign-api`;
+    const floor = async () => Number((await kubectl('get', 'hpa', name, '-o', 'jsonpath={.spec.minReplicas}')).trim());
+    const ready = async () => Number((await kubectl('get', 'deployment', name, '-o', 'jsonpath={.status.readyReplicas}')).trim() || '0');
+    await eventually('the API at the chart floor', 180_000, async () => ((await floor()) === 2 && (await ready()) === 2 ? true : undefined));
+    const startsAt = new Date(Date.now() + 90_000);
+    const endsAt = new Date(startsAt.getTime() + 15_000);
+    const campaign = {
+      apiVersion: 'fcfs.dev/v1alpha1',
+      kind: 'Campaign',
+      metadata: { name: 'warm-e2e' },
+      spec: { displayName: 'Warm e2e', totalStock: 10, startsAt: startsAt.toISOString(), endsAt: endsAt.toISOString(), warmup: { apiReplicas: 3, leadTime: '75s' } },
+    };
+    await mustRun(c.kubectl, ['-n', NAMESPACE, 'apply', '-f', '-'], c.env, JSON.stringify(campaign));
+    await timed('warm replicas ready', () => eventually('3 API pods ready', 90_000, async () => ((await ready()) >= 3 ? true : undefined)));
+    const warmAt = Date.now();
+    assert.ok(warmAt < startsAt.getTime(), `3 pods ready ${(warmAt - startsAt.getTime()) / 1000} s after startsAt`);
+    console.log(`# the warm replicas were ready ${((startsAt.getTime() - warmAt) / 1000).toFixed(1)} s before startsAt`);
+    assert.equal(await floor(), 3);
+    const status = JSON.parse(await kubectl('get', 'campaign', 'warm-e2e', '-o', 'json')) as { status?: { warmup?: { state: string; apiMinReplicas?: number } } };
+    assert.deepEqual([status.status?.warmup?.state, status.status?.warmup?.apiMinReplicas], ['Warm', 3]);
+    await timed('floor restored', () => eventually('the chart floor back after endsAt', 120_000, async () => ((await floor()) === 2 ? true : undefined)));
+    assert.ok(Date.now() >= endsAt.getTime(), 'not before the campaign ended');
+    const done = JSON.parse(await kubectl('get', 'campaign', 'warm-e2e', '-o', 'json')) as { status?: { warmup?: { state: string } } };
+    assert.equal(done.status?.warmup?.state, 'Done');
+  });
+
   it('passes helm test', async () => {
     const test = await helmRun('test', RELEASE, '--timeout', '3m');
     assert.equal(test.status, 0, test.stdout + test.stderr);

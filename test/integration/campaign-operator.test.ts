@@ -16,6 +16,8 @@ const repoRoot = path.resolve(import.meta.dirname, '../..');
 const crd = path.join(repoRoot, 'charts/fcfs-campaign/crds/campaigns.fcfs.dev.yaml');
 const runCrd = path.join(repoRoot, 'charts/fcfs-campaign/crds/aggregationruns.fcfs.dev.yaml');
 const CRON = 'fcfs-aggregator';
+const HPA = 'fcfs-api';
+const HPA_FLOOR = 2;
 const LEASE = 'fcfs-campaign-operator';
 const LEASE_S = 6;
 
@@ -58,6 +60,14 @@ const cronJob = JSON.stringify({
     schedule: '0 2 * * *',
     jobTemplate: { spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'aggregator', image: 'fcfs-campaign:test', args: ['aggregator'] }] } } } },
   },
+});
+
+// The API's autoscaler as the chart makes it; nothing scales here (no controller-manager), only its spec is read.
+const autoscaler = JSON.stringify({
+  apiVersion: 'autoscaling/v2',
+  kind: 'HorizontalPodAutoscaler',
+  metadata: { name: HPA },
+  spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: HPA }, minReplicas: HPA_FLOOR, maxReplicas: 6, metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } }] },
 });
 
 describe('Campaign resources on a real kube-apiserver', { timeout: 10 * 60_000 }, () => {
@@ -125,6 +135,10 @@ describe('Campaign resources on a real kube-apiserver', { timeout: 10 * 60_000 }
     const status = { startTime: at, ...(succeeded ? { completionTime: at, succeeded: 1 } : { failed: 1 }), conditions };
     await cp.kubectl(['patch', 'job', name, '--subresource=status', '--type=merge', '-p', JSON.stringify({ status })]);
   };
+  const hpa = async () => JSON.parse(await cp.kubectl(['get', 'hpa', HPA, '-o', 'json'])) as { metadata: { annotations?: Record<string, string> }; spec: { minReplicas: number } };
+  const floorBecomes = async (what: string, n: number, timeoutMs = 30_000) => {
+    await waitFor(what, async () => (await hpa()).spec.minReplicas === n, timeoutMs, 100);
+  };
   const holder = async () => (await cp.kubectl(['get', 'lease', LEASE, '-o', 'jsonpath={.spec.holderIdentity}'])).trim();
 
   const startInstance = (identity: string): Instance => {
@@ -139,6 +153,9 @@ describe('Campaign resources on a real kube-apiserver', { timeout: 10 * 60_000 }
       OPERATOR_MIRROR_INTERVAL_MS: '500',
       OPERATOR_AGGREGATION_CRONJOB: CRON,
       OPERATOR_AGGREGATION_POLL_MS: '250',
+      OPERATOR_API_HPA: HPA,
+      OPERATOR_API_HPA_FLOOR: String(HPA_FLOOR),
+      OPERATOR_API_HPA_RESYNC_MS: '1000',
       STATS_TIME_ZONE: 'UTC',
       METRICS_PORT: '0',
     });
@@ -166,6 +183,7 @@ describe('Campaign resources on a real kube-apiserver', { timeout: 10 * 60_000 }
     // discovery catches up with a new CRD a moment after it is Established
     await waitFor('campaigns in discovery', async () => (await cp.kubectlResult(['get', 'campaigns,aggregationruns'])).status === 0);
     await cp.kubectl(['apply', '-f', '-'], cronJob);
+    await cp.kubectl(['apply', '-f', '-'], autoscaler);
   });
 
   after(async () => {
@@ -256,6 +274,53 @@ describe('Campaign resources on a real kube-apiserver', { timeout: 10 * 60_000 }
     assert.match(immutable.stderr, /spec is immutable/);
   });
 
+  it('a warmup raises the API autoscaler floor from leadTime before startsAt, the highest of overlapping ones wins, and the chart floor is back once the campaign ends', async () => {
+    assert.equal((await hpa()).spec.minReplicas, HPA_FLOOR);
+    const t0 = Date.now();
+    const startsAt = new Date(t0 + 12_000);
+    const endsAt = new Date(t0 + 18_000);
+    const spec = (apiReplicas: number, lead: string) => ({ displayName: 'Warm', totalStock: 10, startsAt: startsAt.toISOString(), endsAt: endsAt.toISOString(), warmup: { apiReplicas, leadTime: lead } });
+    await cp.kubectl(['apply', '-f', '-'], campaignYaml('warm', spec(5, '6s')));
+    await cp.kubectl(['apply', '-f', '-'], campaignYaml('warm-small', spec(3, '10s')));
+    const pending = await until('warm Pending', 'warm', (c) => c.status?.phase === 'Scheduled' && (c.status as { warmup?: { state: string } }).warmup?.state === 'Pending');
+    assert.equal((pending.status as { warmup?: { warmFrom: string } }).warmup?.warmFrom, new Date(startsAt.getTime() - 6_000).toISOString());
+    await floorBecomes('the smaller warmup first (its lead time is longer)', 3);
+    await floorBecomes('the floor at the highest warmup', 5);
+    const raisedAt = Date.now();
+    assert.ok(raisedAt < startsAt.getTime(), `raised ${startsAt.getTime() - raisedAt} ms before startsAt`);
+    assert.ok(raisedAt >= startsAt.getTime() - 6_000 - 100, 'not before warmFrom');
+    assert.equal((await hpa()).metadata.annotations?.['fcfs.dev/warmed-by'], 'warm,warm-small');
+    const warm = await until('warm Warm in status', 'warm', (c) => (c.status as { warmup?: { state: string } }).warmup?.state === 'Warm');
+    assert.deepEqual((warm.status as { warmup?: unknown }).warmup, { state: 'Warm', warmFrom: new Date(startsAt.getTime() - 6_000).toISOString(), apiMinReplicas: 5 });
+    assert.match(await cp.kubectl(['get', 'campaigns']), /^NAME\s+STOCK\s+REMAINING\s+WINNERS\s+PHASE\s+WARMUP\s+AGE[^]*\nwarm\s+10\s+10\s+0\s+Scheduled\s+Warm\s/);
+    assert.match(await cp.kubectl(['get', 'campaigns', '-o', 'wide']), /API FLOOR[^]*\nwarm\s+10\s+10\s+0\s+Scheduled\s+Warm\s+5\s/);
+    // someone (a helm upgrade, a hand) puts another floor there: the next resync puts the warm one back
+    await cp.kubectl(['patch', 'hpa', HPA, '--type=merge', '-p', '{"spec":{"minReplicas":1}}']);
+    await floorBecomes('the warm floor put back', 5);
+    await floorBecomes('the chart floor back after endsAt', HPA_FLOOR, 30_000);
+    assert.ok(Date.now() >= endsAt.getTime());
+    assert.equal((await hpa()).metadata.annotations?.['fcfs.dev/warmed-by'], undefined);
+    await until('warm Done', 'warm', (c) => c.status?.phase === 'Ended' && (c.status as { warmup?: { state: string } }).warmup?.state === 'Done');
+  });
+
+  it('selling out gives the floor back before endsAt; a warmup without startsAt, or with a bad leadTime, is refused', async () => {
+    const startsAt = new Date(Date.now() + 1_000).toISOString();
+    await cp.kubectl(['apply', '-f', '-'], campaignYaml('sells', { displayName: 'Sells', totalStock: 1, startsAt, warmup: { apiReplicas: 4, leadTime: '1h' } }));
+    const c = await until('sells warm', 'sells', (x) => (x.status as { warmup?: { state: string } } | undefined)?.warmup?.state === 'Warm');
+    await floorBecomes('the floor raised', 4);
+    await waitFor('sells Open', async () => (await get('sells'))?.status?.phase === 'Open');
+    assert.equal(dataOf(await participate(c.status?.campaignId ?? 0, 1)).status, 'SUCCESS');
+    await floorBecomes('the chart floor back once sold out', HPA_FLOOR);
+    assert.equal(((await until('sells Done', 'sells', (x) => x.status?.phase === 'SoldOut')).status as { warmup?: { state: string } }).warmup?.state, 'Done');
+    const noStart = await cp.kubectlResult(['apply', '--dry-run=server', '-f', '-'], campaignYaml('bad-warm', { displayName: 'x', totalStock: 1, warmup: { apiReplicas: 2, leadTime: '5m' } }));
+    assert.match(noStart.stderr, /warmup needs startsAt/);
+    const badLead = await cp.kubectlResult(['apply', '--dry-run=server', '-f', '-'], campaignYaml('bad-warm', { displayName: 'x', totalStock: 1, startsAt, warmup: { apiReplicas: 0, leadTime: '5 minutes' } }));
+    assert.match(badLead.stderr, /spec\.warmup\.leadTime: Invalid value/);
+    assert.match(badLead.stderr, /spec\.warmup\.apiReplicas: Invalid value/);
+    const tooLong = await cp.kubectlResult(['apply', '--dry-run=server', '-f', '-'], campaignYaml('bad-warm', { displayName: 'x', totalStock: 1, startsAt, warmup: { apiReplicas: 2, leadTime: '25h' } }));
+    assert.match(tooLong.stderr, /leadTime must be at most 24h/);
+  });
+
   let first: CampaignJson;
   it('an applied Campaign becomes a database campaign, Open, with its id in status', async () => {
     await cp.kubectl(['apply', '-f', '-'], campaignYaml('launch', { displayName: 'Launch day', totalStock: 5 }));
@@ -320,7 +385,7 @@ describe('Campaign resources on a real kube-apiserver', { timeout: 10 * 60_000 }
     // the previous test's last winner reaches launch's status asynchronously: wait for it before reading the table
     await until('launch counting the winner decided last', 'launch', (c) => c.status?.winners === 6 && c.status.remainingStock === 2);
     const listed = await cp.kubectl(['get', 'campaigns']);
-    assert.match(listed, /^NAME\s+STOCK\s+REMAINING\s+WINNERS\s+PHASE\s+AGE/);
+    assert.match(listed, /^NAME\s+STOCK\s+REMAINING\s+WINNERS\s+PHASE\s+WARMUP\s+AGE/);
     assert.match(listed, new RegExp(`${name}\\s+2\\s+2\\s+0\\s+Open`));
     assert.match(listed, /launch\s+8\s+2\s+6\s+Open/);
   });
@@ -365,6 +430,7 @@ describe('Campaign resources on a real kube-apiserver', { timeout: 10 * 60_000 }
     const rows = await fx().db.sequelize.query<{ n: number }>('SELECT COUNT(*) AS n FROM campaigns WHERE resource_uid = ?', { replacements: [c.metadata.uid], type: QueryTypes.SELECT });
     assert.equal(Number(rows[0]?.n), 1);
     const total = await fx().db.sequelize.query<{ n: number }>('SELECT COUNT(*) AS n FROM campaigns', { type: QueryTypes.SELECT });
-    assert.equal(Number(total[0]?.n), 4, 'one row per object, nothing twice');
+    assert.equal(Number(total[0]?.n), 7, 'one row per object, nothing twice');
+    assert.equal((await hpa()).spec.minReplicas, HPA_FLOOR, 'the new leader keeps the chart floor: no warmup is in force');
   });
 });

@@ -161,6 +161,12 @@ is a one-line change here. Values are quoted: every environment variable is a st
   value: {{ include "fcfs.scalar" .Values.operator.leaseDurationSeconds | quote }}
 - name: OPERATOR_STATUS_INTERVAL_MS
   value: {{ include "fcfs.scalar" .Values.operator.statusIntervalMs | quote }}
+{{- if .Values.api.autoscaling.enabled }}
+- name: OPERATOR_API_HPA
+  value: {{ include "fcfs.component" (list . "api") | quote }}
+- name: OPERATOR_API_HPA_FLOOR
+  value: {{ include "fcfs.scalar" .Values.api.autoscaling.minReplicas | quote }}
+{{- end }}
 {{- if .Values.aggregator.enabled }}
 - name: OPERATOR_AGGREGATION_CRONJOB
   value: {{ include "fcfs.aggregatorCronJob" . | quote }}
