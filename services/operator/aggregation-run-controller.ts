@@ -226,6 +226,7 @@ export class AggregationRunController {
     try {
       this.o.metrics.kubeRequests.inc({ verb: 'get_cronjob' });
       const cron = await this.o.clients.batch.readNamespacedCronJob({ name: this.o.cronJob, namespace: this.o.namespace });
+      await this.ownByCronJob(run, cron.metadata?.uid ?? '');
       const body = jobFromCronJob(cron, name, ['aggregator', '--date', run.spec.date, '--execution-id', String(executionId)], owner);
       this.o.metrics.kubeRequests.inc({ verb: 'create_job' });
       await this.o.clients.batch.createNamespacedJob({ namespace: this.o.namespace, body });
@@ -239,6 +240,27 @@ export class AggregationRunController {
       await this.o.executions.finish(executionId, 'FAILED', reason, this.clock());
       await this.writeStatus(run, { phase: 'Failed', executionId, jobName: name, message: reason, finishedAt: this.clock().toISOString() });
     }
+  }
+
+  /**
+   * Makes the CronJob an owner of the run (and so, through the run, of its Job), so that the
+   * release's uninstall takes its runs and their Jobs with it, as it took Jobs owned by the CronJob.
+   */
+  private async ownByCronJob(run: AggregationRunObject, cronUid: string): Promise<void> {
+    const owners = run.metadata.ownerReferences ?? [];
+    if (cronUid === '' || owners.some((r) => r.uid === cronUid)) return;
+    this.o.metrics.kubeRequests.inc({ verb: 'patch' });
+    await this.o.clients.custom.patchNamespacedCustomObject(
+      {
+        group: AGGREGATION_RUN_GROUP,
+        version: AGGREGATION_RUN_VERSION,
+        namespace: this.o.namespace,
+        plural: AGGREGATION_RUN_PLURAL,
+        name: run.metadata.name,
+        body: { metadata: { resourceVersion: run.metadata.resourceVersion, ownerReferences: [...owners, { apiVersion: 'batch/v1', kind: 'CronJob', name: this.o.cronJob, uid: cronUid }] } },
+      },
+      mergePatch,
+    );
   }
 
   private async writeStatus(run: AggregationRunObject, status: AggregationRunStatus): Promise<void> {

@@ -203,7 +203,7 @@ describe('Helm chart (static)', () => {
     assert.deepEqual(role.rules, [
       { apiGroups: ['fcfs.dev'], resources: ['campaigns'], verbs: ['list', 'watch', 'create', 'patch'] },
       { apiGroups: ['fcfs.dev'], resources: ['campaigns/status'], verbs: ['patch'] },
-      { apiGroups: ['fcfs.dev'], resources: ['aggregationruns'], verbs: ['list', 'watch'] },
+      { apiGroups: ['fcfs.dev'], resources: ['aggregationruns'], verbs: ['list', 'watch', 'patch'] },
       { apiGroups: ['fcfs.dev'], resources: ['aggregationruns/status'], verbs: ['patch'] },
       { apiGroups: ['batch'], resources: ['cronjobs'], resourceNames: ['fcfs-fcfs-campaign-aggregator'], verbs: ['get'] },
       { apiGroups: ['batch'], resources: ['jobs'], verbs: ['create', 'get'] },

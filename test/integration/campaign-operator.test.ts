@@ -228,6 +228,9 @@ describe('Campaign resources on a real kube-apiserver', { timeout: 10 * 60_000 }
     const job = JSON.parse(await cp.kubectl(['get', 'job', 'by-hand', '-o', 'json'])) as JobJson;
     assert.equal(job.metadata.annotations?.['cronjob.kubernetes.io/instantiate'], 'manual');
     assert.deepEqual(job.metadata.ownerReferences?.map((o) => [o.kind, o.name, o.uid, o.controller]), [['AggregationRun', 'by-hand', running.metadata.uid, true]]);
+    const cronUid = (await cp.kubectl(['get', 'cronjob', CRON, '-o', 'jsonpath={.metadata.uid}'])).trim();
+    const runOwners = (await cp.kubectl(['get', 'aggregationrun', 'by-hand', '-o', 'jsonpath={.metadata.ownerReferences[*].uid}'])).trim();
+    assert.equal(runOwners, cronUid, 'the CronJob owns the run, so an uninstall takes it and its Job');
     const args = job.spec.template.spec.containers[0]?.args ?? [];
     assert.deepEqual(args, ['aggregator', '--date', today, '--execution-id', String(executionId)]);
     const claimed = await execution(executionId);

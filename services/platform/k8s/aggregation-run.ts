@@ -44,6 +44,7 @@ export interface AggregationRunObject {
     readonly uid?: string;
     readonly resourceVersion?: string;
     readonly deletionTimestamp?: Date;
+    readonly ownerReferences?: { apiVersion: string; kind: string; name: string; uid: string }[];
   };
   readonly spec: AggregationRunSpec;
   readonly status?: AggregationRunStatus;
