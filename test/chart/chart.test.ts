@@ -227,6 +227,19 @@ describe('Helm chart (static)', () => {
     assert.equal(env.get('OPERATOR_API_HPA_FLOOR'), String((hpa.spec as { minReplicas: number }).minReplicas), 'the floor it gives back is the one the chart renders');
   };
 
+  it('ships CRDs that parse and validate as CustomResourceDefinitions (helm template leaves crds/ out)', () => {
+    const dir = path.join(chartDir, 'crds');
+    const files = readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort();
+    assert.deepEqual(files, ['aggregationruns.fcfs.dev.yaml', 'campaigns.fcfs.dev.yaml']);
+    for (const file of files) {
+      const text = readFileSync(path.join(dir, file), 'utf8');
+      const crd = parseYaml(text) as { kind: string; metadata: { name: string } };
+      assert.equal(`${crd.kind}/${crd.metadata.name}`, `CustomResourceDefinition/${file.replace(/\.yaml$/, '')}`);
+      const summary = conform(tools, text);
+      assert.equal(summary.valid, 1, `${file}: ${summary.report}`);
+    }
+  });
+
   it('lets no API Role make a workload (Jobs go through the operator, whose Role may create them), with any value set', () => {
     interface Rule { apiGroups?: string[]; resources?: string[]; verbs?: string[]; resourceNames?: string[] }
     const allows = (rules: readonly Rule[], group: string, resource: string, verb: string) =>
