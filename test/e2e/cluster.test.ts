@@ -344,7 +344,8 @@ describe('the chart on a real Kubernetes cluster', { timeout: 45 * 60_000 }, () 
     const floor = async () => Number((await kubectl('get', 'hpa', name, '-o', 'jsonpath={.spec.minReplicas}')).trim());
     const ready = async () => Number((await kubectl('get', 'deployment', name, '-o', 'jsonpath={.status.readyReplicas}')).trim() || '0');
     await eventually('the API at the chart floor', 180_000, async () => ((await floor()) === 2 && (await ready()) === 2 ? true : undefined));
-    const startsAt = new Date(Date.now() + 90_000);
+    // Whole seconds: the database keeps the window to the second, and the campaign ends when it says.
+    const startsAt = new Date(Math.ceil((Date.now() + 90_000) / 1000) * 1000);
     const endsAt = new Date(startsAt.getTime() + 15_000);
     const campaign = {
       apiVersion: 'fcfs.dev/v1alpha1',
