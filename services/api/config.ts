@@ -68,10 +68,11 @@ export const apiConfigShape = {
   TRUST_PROXY: env.int(0, 0, 10),
   /**
    * Where POST /api/admin/batch/aggregate runs the aggregation: `in-process` (default), or
-   * `kubernetes-job` (in a cluster): a Job made from AGGREGATION_CRONJOB's template in POD_NAMESPACE.
+   * `aggregation-run` (in a cluster): an AggregationRun object in POD_NAMESPACE, named
+   * AGGREGATION_RUN_PREFIX-m<time>, which the operator runs as a Job made from the CronJob.
    */
-  AGGREGATION_RUNNER: z.enum(['in-process', 'kubernetes-job'], { message: 'expected in-process or kubernetes-job' }).default('in-process'),
-  AGGREGATION_CRONJOB: env.kubernetesName('expected a CronJob name (lower-case letters, digits, -; at most 52)', 52).optional(),
+  AGGREGATION_RUNNER: z.enum(['in-process', 'aggregation-run'], { message: 'expected in-process or aggregation-run' }).default('in-process'),
+  AGGREGATION_RUN_PREFIX: env.kubernetesName('expected a Kubernetes name (lower-case letters, digits, -; at most 52)', 52).optional(),
   POD_NAMESPACE: env.kubernetesName('expected a namespace name').optional(),
   /** When Strimzi manages the topic: its KafkaTopic (name, in KAFKA_TOPIC_RESOURCE_NAMESPACE), read by the partition-count endpoint. */
   KAFKA_TOPIC_RESOURCE: env.kubernetesName('expected a Kubernetes object name', 253, true).optional(),
@@ -85,9 +86,9 @@ export function loadApiConfig(source: Readonly<Record<string, string | undefined
   if (config.ADMIN_AUTH === 'token' && config.ADMIN_TOKEN === undefined) {
     throw new ConfigError(['ADMIN_TOKEN: required (a secret of at least 16 characters); set ADMIN_AUTH=disabled to run the admin endpoints open for local experiments']);
   }
-  if (config.AGGREGATION_RUNNER === 'kubernetes-job') {
-    const missing = (['AGGREGATION_CRONJOB', 'POD_NAMESPACE'] as const).filter((k) => config[k] === undefined);
-    if (missing.length > 0) throw new ConfigError(missing.map((k) => `${k}: required with AGGREGATION_RUNNER=kubernetes-job`));
+  if (config.AGGREGATION_RUNNER === 'aggregation-run') {
+    const missing = (['AGGREGATION_RUN_PREFIX', 'POD_NAMESPACE'] as const).filter((k) => config[k] === undefined);
+    if (missing.length > 0) throw new ConfigError(missing.map((k) => `${k}: required with AGGREGATION_RUNNER=aggregation-run`));
   }
   if (config.KAFKA_TOPIC_RESOURCE !== undefined && config.KAFKA_TOPIC_RESOURCE_NAMESPACE === undefined) {
     throw new ConfigError(['KAFKA_TOPIC_RESOURCE_NAMESPACE: required with KAFKA_TOPIC_RESOURCE']);

@@ -1,3 +1,5 @@
+import type { WarmupSpec, WarmupState } from './warmup-plan.js';
+
 /** The Campaign custom resource as the controller reads and writes it (fcfs.dev/v1alpha1). */
 
 export const CAMPAIGN_GROUP = 'fcfs.dev';
@@ -11,11 +13,22 @@ export const CAMPAIGN_ID_LABEL = 'fcfs.dev/campaign-id';
 
 export type Phase = 'Scheduled' | 'Open' | 'SoldOut' | 'Ended';
 
+/** Set on the API's HPA while warmups raise its floor: the campaigns that do, comma-separated. */
+export const WARMED_BY_ANNOTATION = 'fcfs.dev/warmed-by';
+
 export interface CampaignSpec {
   readonly displayName: string;
   readonly totalStock: number;
   readonly startsAt?: string;
   readonly endsAt?: string;
+  readonly warmup?: WarmupSpec;
+}
+
+export interface WarmupStatus {
+  readonly state: WarmupState;
+  readonly warmFrom: string;
+  readonly apiMinReplicas?: number;
+  readonly message?: string;
 }
 
 export interface Condition {
@@ -36,6 +49,7 @@ export interface CampaignStatus {
   readonly duplicateCount?: number;
   readonly pending?: number;
   readonly observedGeneration?: number;
+  readonly warmup?: WarmupStatus;
   readonly conditions?: readonly Condition[];
 }
 

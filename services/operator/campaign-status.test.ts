@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { desiredStatus, mergeConditions, phaseOf, statusDiffers, type CampaignCounters } from './campaign-status.js';
+import { desiredStatus, mergeConditions, phaseOf, statusDiffers, warmupStatus, type CampaignCounters } from './campaign-status.js';
 
 const now = new Date('2026-11-21T12:00:00Z');
 const counters: CampaignCounters = {
@@ -60,4 +60,24 @@ describe('statusDiffers', () => {
     assert.equal(statusDiffers(s, { ...s, pending: 0 }), true);
   });
   it('is true when there is no status yet', () => assert.equal(statusDiffers(undefined, s), true));
+});
+
+describe('warmupStatus', () => {
+  const spec = { displayName: 'x', totalStock: 10, startsAt: '2026-11-21T12:10:00Z', warmup: { apiReplicas: 6, leadTime: '15m' } };
+  const scheduled = { ...counters, startsAt: new Date(spec.startsAt) };
+  const floor = (minReplicas: number) => ({ minReplicas, warmedBy: ['c'], capped: minReplicas < 6 });
+  it('is absent without spec.warmup', () => assert.equal(warmupStatus({ displayName: 'x', totalStock: 1 }, 'c', counters, now, floor(6)), undefined));
+  it('reports Pending with warmFrom before the lead time', () => {
+    assert.deepEqual(warmupStatus({ ...spec, warmup: { apiReplicas: 6, leadTime: '5m' } }, 'c', scheduled, now, floor(2)), { state: 'Pending', warmFrom: '2026-11-21T12:05:00.000Z' });
+  });
+  it('reports Warm with the floor given to the autoscaler', () => {
+    assert.deepEqual(warmupStatus(spec, 'c', scheduled, now, floor(6)), { state: 'Warm', warmFrom: '2026-11-21T11:55:00.000Z', apiMinReplicas: 6 });
+  });
+  it('says why the floor is lower than asked, or missing', () => {
+    assert.match(warmupStatus(spec, 'c', scheduled, now, floor(4))?.message ?? '', /apiReplicas 6 is above the autoscaler's maxReplicas; raised to 4/);
+    assert.match(warmupStatus(spec, 'c', scheduled, now, undefined)?.message ?? '', /no API autoscaler/);
+  });
+  it('reports Done once sold out', () => {
+    assert.deepEqual(warmupStatus({ ...spec, startsAt: '2026-11-21T11:00:00Z' }, 'c', { ...counters, startsAt: new Date('2026-11-21T11:00:00Z'), currentStock: 0 }, now, floor(2)), { state: 'Done', warmFrom: '2026-11-21T10:45:00.000Z' });
+  });
 });

@@ -1,6 +1,7 @@
 import { campaignState, type CampaignState } from '../core/campaign-state.js';
 import type { LinkedCampaign } from '../db/campaign-resource-store.js';
-import type { CampaignStatus, Condition, Phase } from './campaign-resource.js';
+import type { CampaignSpec, CampaignStatus, Condition, Phase, WarmupStatus } from './campaign-resource.js';
+import { warmFrom, warmupState, type FloorPlan } from './warmup-plan.js';
 
 /** The database's view of a campaign that status is made from: the O(1) counters and window. */
 export type CampaignCounters = Omit<LinkedCampaign, 'name' | 'resourceUid'>;
@@ -33,8 +34,9 @@ export function mergeConditions(current: readonly Condition[] | undefined, wishe
   return [...byType.values()].sort((a, b) => a.type.localeCompare(b.type));
 }
 
-export function desiredStatus(c: CampaignCounters, now: Date, generation: number, conditions: readonly Condition[]): CampaignStatus {
+export function desiredStatus(c: CampaignCounters, now: Date, generation: number, conditions: readonly Condition[], warmup?: WarmupStatus): CampaignStatus {
   return {
+    ...(warmup ? { warmup } : {}),
     phase: phaseOf(c, now),
     campaignId: c.id,
     remainingStock: c.currentStock,
@@ -48,7 +50,7 @@ export function desiredStatus(c: CampaignCounters, now: Date, generation: number
 }
 
 /** Whether writing `next` would change anything; key order and absent-vs-undefined do not count. */
-export function statusDiffers(current: CampaignStatus | undefined, next: CampaignStatus): boolean {
+export function statusDiffers<S extends object = CampaignStatus>(current: S | undefined, next: S): boolean {
   return canonical(current ?? {}) !== canonical(next);
 }
 
@@ -58,4 +60,21 @@ function canonical(value: unknown): string {
     const entries = Object.entries(v as Record<string, unknown>).filter(([, x]) => x !== undefined);
     return Object.fromEntries(entries.sort(([a], [b]) => a.localeCompare(b)));
   });
+}
+
+/**
+ * A campaign's warmup as status reports it, against the floor the controller last gave the
+ * autoscaler (`floor`; undefined: there is no autoscaler to raise).
+ */
+export function warmupStatus(spec: CampaignSpec, name: string, c: CampaignCounters, now: Date, floor: FloorPlan | undefined): WarmupStatus | undefined {
+  if (spec.warmup === undefined || spec.startsAt === undefined) return undefined;
+  const candidate = { name, warmup: spec.warmup, startsAt: new Date(spec.startsAt), endsAt: c.endsAt, phase: phaseOf(c, now) };
+  const state = warmupState(candidate, now);
+  const base = { state, warmFrom: warmFrom(candidate).toISOString() };
+  if (state !== 'Warm') return base;
+  if (floor === undefined) return { ...base, message: 'no API autoscaler to raise (api.autoscaling.enabled=false)' };
+  if (floor.minReplicas < spec.warmup.apiReplicas) {
+    return { ...base, apiMinReplicas: floor.minReplicas, message: `apiReplicas ${spec.warmup.apiReplicas} is above the autoscaler's maxReplicas; raised to ${floor.minReplicas}` };
+  }
+  return { ...base, apiMinReplicas: floor.minReplicas };
 }

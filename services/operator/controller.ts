@@ -1,4 +1,4 @@
-import { makeInformer, type Informer, type KubernetesListObject, type ObjectCache } from '@kubernetes/client-node';
+import { makeInformer, type Informer, type KubernetesListObject, type ObjectCache, type V2HorizontalPodAutoscaler } from '@kubernetes/client-node';
 import type { Logger } from '../platform/logger.js';
 import type { CampaignResourceStore, LinkedCampaign } from '../db/campaign-resource-store.js';
 import { apiStatus, mergePatch, type KubeClients } from '../platform/k8s/clients.js';
@@ -9,13 +9,23 @@ import {
   CAMPAIGN_KIND,
   CAMPAIGN_PLURAL,
   CAMPAIGN_VERSION,
+  WARMED_BY_ANNOTATION,
   type CampaignObject,
   type CampaignSpec,
   type CampaignStatus,
 } from './campaign-resource.js';
-import { desiredStatus, mergeConditions, statusDiffers, type ConditionWish } from './campaign-status.js';
+import { desiredStatus, mergeConditions, phaseOf, statusDiffers, warmupStatus, type ConditionWish } from './campaign-status.js';
 import type { OperatorMetrics } from './metrics.js';
 import { planSpecChange } from './spec-plan.js';
+import { planFloor, type FloorPlan, type WarmupCandidate } from './warmup-plan.js';
+
+/** What was last read of or written to the API's HPA. */
+interface AutoscalerSeen {
+  readonly minReplicas: number;
+  readonly maxReplicas: number;
+  readonly warmedBy: string;
+  readonly at: number;
+}
 
 export interface ControllerOptions {
   readonly clients: KubeClients;
@@ -27,6 +37,14 @@ export interface ControllerOptions {
   readonly statusIntervalMs: number;
   /** How often campaigns created through the HTTP API are looked for, to get an object each. */
   readonly mirrorIntervalMs: number;
+  /** The API's HorizontalPodAutoscaler that Campaign warmups raise the floor of; unset: none. */
+  readonly autoscaler?: {
+    readonly name: string;
+    /** The chart's minReplicas: the floor whenever no warmup is in force. */
+    readonly floor: number;
+    /** The HPA is read again at least this often, so that a floor someone else changed is put back. */
+    readonly resyncMs: number;
+  };
   /** Every time reading goes through it, so that a substituted clock moves written timestamps and the status loop's pacing together. */
   readonly clock?: () => Date;
 }
@@ -36,6 +54,15 @@ type Informed = CampaignObject & { apiVersion?: string; kind?: string };
 const RETRY_MS = 1_000;
 /** Status patches sent at once by one refresh. */
 const PATCH_CONCURRENCY = 8;
+
+function autoscalerSeen(hpa: V2HorizontalPodAutoscaler, now: Date): AutoscalerSeen {
+  return {
+    minReplicas: hpa.spec?.minReplicas ?? 1,
+    maxReplicas: hpa.spec?.maxReplicas ?? 1,
+    warmedBy: hpa.metadata?.annotations?.[WARMED_BY_ANNOTATION] ?? '',
+    at: now.getTime(),
+  };
+}
 
 /**
  * Keeps database campaigns in step with Campaign objects of one namespace. Objects arrive through
@@ -58,6 +85,10 @@ export class CampaignController {
    * without this a refresh in between would send the same patch again.
    */
   private readonly written = new Map<string, CampaignStatus>();
+  /** The floor last given to the autoscaler, which status reports. */
+  private floor: FloorPlan | undefined;
+  private autoscalerSeen: AutoscalerSeen | undefined;
+  private autoscalerRetryAt = 0;
 
   constructor(private readonly o: ControllerOptions) {
     this.clock = o.clock ?? (() => new Date());
@@ -177,7 +208,7 @@ export class CampaignController {
         : { type: 'StockAccepted', status: 'False', reason: 'BelowWinners', message: stockRefused },
     ];
     const now = this.clock();
-    const status = desiredStatus(row, now, generation, mergeConditions(obj.status?.conditions, wishes, generation, now));
+    const status = desiredStatus(row, now, generation, mergeConditions(obj.status?.conditions, wishes, generation, now), warmupStatus(obj.spec, name, row, now, this.floor));
     await this.writeStatus(obj, status);
   }
 
@@ -202,23 +233,68 @@ export class CampaignController {
     return row;
   }
 
-  /** One statement for the counters of every campaign with a known id; writes only what changed. */
+  /**
+   * One statement for the counters of every campaign with a known id; writes only what changed.
+   * The API autoscaler's floor is set from the same rows first, so that status reports it.
+   */
   async refreshStatuses(): Promise<void> {
     const objects = this.informer.list(this.o.namespace).filter((o) => o.status?.campaignId !== undefined && o.metadata.deletionTimestamp === undefined);
-    if (objects.length === 0) return;
-    const rows = new Map((await this.o.store.findByIds(objects.map((o) => o.status?.campaignId ?? 0))).map((r) => [r.id, r]));
+    const rows = new Map(objects.length === 0 ? [] : (await this.o.store.findByIds(objects.map((o) => o.status?.campaignId ?? 0))).map((r) => [r.id, r]));
     const now = this.clock();
+    // With no campaign left the floor is still set: that is how the last warmup's is given back.
+    if (now.getTime() >= this.autoscalerRetryAt) {
+      await this.applyFloor(objects, rows, now).catch((err: unknown) => {
+        // Status must not wait on the autoscaler; it is tried again after a resync period.
+        this.autoscalerSeen = undefined;
+        this.autoscalerRetryAt = now.getTime() + (this.o.autoscaler?.resyncMs ?? 0);
+        this.o.logger.warn({ err }, 'setting the API autoscaler floor failed');
+      });
+    }
     const writes: (() => Promise<void>)[] = [];
     for (const obj of objects) {
       const row = rows.get(obj.status?.campaignId ?? 0);
       if (!row || this.queue.has(obj.metadata.name)) continue;
-      const status = desiredStatus(row, now, obj.status?.observedGeneration ?? 0, [...(obj.status?.conditions ?? [])]);
+      const status = desiredStatus(row, now, obj.status?.observedGeneration ?? 0, [...(obj.status?.conditions ?? [])], warmupStatus(obj.spec, obj.metadata.name, row, now, this.floor));
       writes.push(() => this.writeStatus(obj, status).catch((err: unknown) => this.o.logger.warn({ err, campaign: obj.metadata.name }, 'status write failed')));
     }
     const workers = Array.from({ length: Math.min(PATCH_CONCURRENCY, writes.length) }, async () => {
       for (let next = writes.shift(); next; next = writes.shift()) await next();
     });
     await Promise.all(workers);
+  }
+
+  /**
+   * Gives the API's HPA the floor the warmups in force ask for, or the chart's. It is patched only
+   * when it differs from what was last seen on it, and read again every resyncMs, so that an
+   * upgrade or a hand that put another minReplicas there is corrected within that time.
+   */
+  private async applyFloor(objects: readonly Informed[], rows: ReadonlyMap<number, LinkedCampaign>, now: Date): Promise<void> {
+    const hpa = this.o.autoscaler;
+    if (!hpa) return;
+    const candidates: WarmupCandidate[] = [];
+    for (const obj of objects) {
+      const row = rows.get(obj.status?.campaignId ?? 0);
+      const { warmup, startsAt } = obj.spec;
+      if (!row || warmup === undefined || startsAt === undefined) continue;
+      candidates.push({ name: obj.metadata.name, warmup, startsAt: new Date(startsAt), endsAt: row.endsAt, phase: phaseOf(row, now) });
+    }
+    const ref = { name: hpa.name, namespace: this.o.namespace };
+    let seen = this.autoscalerSeen;
+    if (seen === undefined || now.getTime() - seen.at >= hpa.resyncMs) {
+      this.o.metrics.kubeRequests.inc({ verb: 'get_hpa' });
+      seen = autoscalerSeen(await this.o.clients.autoscaling.readNamespacedHorizontalPodAutoscaler(ref), now);
+      this.autoscalerSeen = seen;
+    }
+    const plan = planFloor(candidates, now, hpa.floor, seen.maxReplicas);
+    const warmedBy = plan.warmedBy.join(',').slice(0, 1024);
+    if (plan.minReplicas !== seen.minReplicas || warmedBy !== seen.warmedBy) {
+      this.o.metrics.kubeRequests.inc({ verb: 'patch_hpa' });
+      const body = { metadata: { annotations: { [WARMED_BY_ANNOTATION]: warmedBy === '' ? null : warmedBy } }, spec: { minReplicas: plan.minReplicas } };
+      this.autoscalerSeen = autoscalerSeen(await this.o.clients.autoscaling.patchNamespacedHorizontalPodAutoscaler({ ...ref, body }, mergePatch), now);
+      this.o.logger.info({ minReplicas: plan.minReplicas, was: seen.minReplicas, warmedBy: plan.warmedBy, capped: plan.capped }, 'API autoscaler floor set');
+    }
+    this.o.metrics.apiFloor.set(plan.minReplicas);
+    this.floor = plan;
   }
 
   private async writeStatus(obj: Informed, status: CampaignStatus): Promise<void> {

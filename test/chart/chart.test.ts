@@ -98,7 +98,7 @@ describe('Helm chart (static)', () => {
         assert.equal(pod.securityContext?.runAsNonRoot, true, where);
         assert.deepEqual(pod.securityContext.seccompProfile, { type: 'RuntimeDefault' }, where);
         const env = envOf(o);
-        const callsKubernetes = o.metadata.name.endsWith('-operator') || env.get('AGGREGATION_RUNNER') === 'kubernetes-job' || env.has('KAFKA_TOPIC_RESOURCE');
+        const callsKubernetes = o.metadata.name.endsWith('-operator') || env.get('AGGREGATION_RUNNER') === 'aggregation-run' || env.has('KAFKA_TOPIC_RESOURCE');
         assert.equal(pod.automountServiceAccountToken, callsKubernetes, where);
         for (const c of pod.containers) {
           assert.equal(c.securityContext?.readOnlyRootFilesystem, true, where);
@@ -153,7 +153,8 @@ describe('Helm chart (static)', () => {
           }
         }
         const cron = find(objects, 'CronJob');
-        assert.equal(envOf(find(objects, 'Deployment', '-api')).get('AGGREGATION_CRONJOB'), cron.metadata.name);
+        assert.equal(envOf(find(objects, 'Deployment', '-api')).get('AGGREGATION_RUN_PREFIX'), cron.metadata.name);
+        assert.equal(envOf(find(objects, 'Deployment', '-operator')).get('OPERATOR_AGGREGATION_CRONJOB'), cron.metadata.name);
         const statefulSet = find(objects, 'StatefulSet');
         assert.equal(statefulSet.spec?.serviceName, find(objects, 'Service', '-consumer').metadata.name);
       });
@@ -169,7 +170,7 @@ describe('Helm chart (static)', () => {
     });
   });
 
-  it('gives each deployable its own service account and binds the API to what it calls: the aggregation CronJob, Jobs, the KafkaTopic', () => {
+  it('gives each deployable its own service account and binds the API to what it calls: AggregationRuns, the KafkaTopic', () => {
     const objects = objectsOf('defaults');
     const accounts = objects.filter((o) => o.kind === 'ServiceAccount').map((o) => o.metadata.name).sort();
     assert.deepEqual(accounts, ['fcfs-fcfs-campaign-aggregator', 'fcfs-fcfs-campaign-api', 'fcfs-fcfs-campaign-consumer', 'fcfs-fcfs-campaign-migrations', 'fcfs-fcfs-campaign-operator']);
@@ -184,13 +185,10 @@ describe('Helm chart (static)', () => {
     const topicRole = find(objects, 'Role', '-api-kafkatopic') as KubeObject & { rules: unknown };
     assert.deepEqual(topicRole.rules, [{ apiGroups: ['kafka.strimzi.io'], resources: ['kafkatopics'], resourceNames: ['campaign-participation'], verbs: ['get'] }]);
     const role = find(objects, 'Role', '-api') as KubeObject & { rules: unknown };
-    assert.deepEqual(role.rules, [
-      { apiGroups: ['batch'], resources: ['cronjobs'], resourceNames: ['fcfs-fcfs-campaign-aggregator'], verbs: ['get'] },
-      { apiGroups: ['batch'], resources: ['jobs'], verbs: ['create'] },
-    ]);
+    assert.deepEqual(role.rules, [{ apiGroups: ['fcfs.dev'], resources: ['aggregationruns'], verbs: ['create'] }]);
     const env = envOf(find(objects, 'Deployment', '-api'));
-    assert.equal(env.get('AGGREGATION_RUNNER'), 'kubernetes-job');
-    assert.equal(env.get('AGGREGATION_CRONJOB'), find(objects, 'CronJob', '-aggregator').metadata.name);
+    assert.equal(env.get('AGGREGATION_RUNNER'), 'aggregation-run');
+    assert.equal(env.get('AGGREGATION_RUN_PREFIX'), find(objects, 'CronJob', '-aggregator').metadata.name);
     assert.ok(env.has('POD_NAMESPACE'));
     assert.equal(env.get('KAFKA_TOPIC_RESOURCE'), 'campaign-participation');
     for (const kind of ['Deployment', 'StatefulSet', 'CronJob', 'Job']) {
@@ -205,6 +203,11 @@ describe('Helm chart (static)', () => {
     assert.deepEqual(role.rules, [
       { apiGroups: ['fcfs.dev'], resources: ['campaigns'], verbs: ['list', 'watch', 'create', 'patch'] },
       { apiGroups: ['fcfs.dev'], resources: ['campaigns/status'], verbs: ['patch'] },
+      { apiGroups: ['fcfs.dev'], resources: ['aggregationruns'], verbs: ['list', 'watch', 'patch'] },
+      { apiGroups: ['fcfs.dev'], resources: ['aggregationruns/status'], verbs: ['patch'] },
+      { apiGroups: ['batch'], resources: ['cronjobs'], resourceNames: ['fcfs-fcfs-campaign-aggregator'], verbs: ['get'] },
+      { apiGroups: ['batch'], resources: ['jobs'], verbs: ['create', 'get'] },
+      { apiGroups: ['autoscaling'], resources: ['horizontalpodautoscalers'], resourceNames: ['fcfs-fcfs-campaign-api'], verbs: ['get', 'patch'] },
       { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['create'] },
       { apiGroups: ['coordination.k8s.io'], resources: ['leases'], resourceNames: ['fcfs-fcfs-campaign-operator'], verbs: ['get', 'patch'] },
     ]);
@@ -219,7 +222,43 @@ describe('Helm chart (static)', () => {
     assert.equal(env.get('OPERATOR_LEASE_NAME'), 'fcfs-fcfs-campaign-operator');
     assert.ok(env.has('OPERATOR_IDENTITY'), 'the pod name identifies the instance in the Lease');
     assert.ok(env.get('OPERATOR_NAMESPACE'));
+    const hpa = find(objects, 'HorizontalPodAutoscaler', '-api');
+    assert.equal(env.get('OPERATOR_API_HPA'), hpa.metadata.name, 'the one HPA it may patch');
+    assert.equal(env.get('OPERATOR_API_HPA_FLOOR'), String((hpa.spec as { minReplicas: number }).minReplicas), 'the floor it gives back is the one the chart renders');
   };
+
+  it('ships CRDs that parse and validate as CustomResourceDefinitions (helm template leaves crds/ out)', () => {
+    const dir = path.join(chartDir, 'crds');
+    const files = readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort();
+    assert.deepEqual(files, ['aggregationruns.fcfs.dev.yaml', 'campaigns.fcfs.dev.yaml']);
+    for (const file of files) {
+      const text = readFileSync(path.join(dir, file), 'utf8');
+      const crd = parseYaml(text) as { kind: string; metadata: { name: string } };
+      assert.equal(`${crd.kind}/${crd.metadata.name}`, `CustomResourceDefinition/${file.replace(/\.yaml$/, '')}`);
+      const summary = conform(tools, text);
+      assert.equal(summary.valid, 1, `${file}: ${summary.report}`);
+    }
+  });
+
+  it('lets no API Role make a workload (Jobs go through the operator, whose Role may create them), with any value set', () => {
+    interface Rule { apiGroups?: string[]; resources?: string[]; verbs?: string[]; resourceNames?: string[] }
+    const allows = (rules: readonly Rule[], group: string, resource: string, verb: string) =>
+      rules.some((r) => [group, '*'].some((g) => r.apiGroups?.includes(g)) && [resource, '*'].some((x) => r.resources?.includes(x)) && [verb, '*'].some((v) => r.verbs?.includes(v)) && !r.resourceNames);
+    const workloads: [string, string][] = [['', 'pods'], ['batch', 'jobs'], ['batch', 'cronjobs'], ['apps', 'deployments'], ['apps', 'statefulsets'], ['apps', 'daemonsets'], ['apps', 'replicasets'], ['', 'replicationcontrollers']];
+    for (const [label] of valueSets) {
+      const objects = objectsOf(label);
+      const roles = objects.filter((o) => o.kind === 'Role') as (KubeObject & { rules: Rule[] })[];
+      const apiRoles = roles.filter((r) => r.metadata.name.includes('-api'));
+      for (const role of apiRoles) {
+        for (const [group, resource] of workloads) {
+          for (const verb of ['create', 'update', 'patch']) assert.equal(allows(role.rules, group, resource, verb), false, `${label}: ${role.metadata.name} may ${verb} ${resource}`);
+        }
+      }
+      const operator = roles.find((r) => r.metadata.name.endsWith('-operator'));
+      if (operator) assert.equal(allows(operator.rules, 'batch', 'jobs', 'create'), true, `${label}: the operator makes the aggregation Jobs`);
+    }
+    assert.ok(valueSets.some(([label]) => objectsOf(label).some((o) => o.kind === 'Role' && o.metadata.name === 'fcfs-fcfs-campaign-api')), 'some value set gives the API a Role of its own');
+  });
 
   it('runs the Campaign controller by default: its Deployment of two elected instances, its account, Role and Lease rights', async () => {
     assertOperator(objectsOf('defaults'));
@@ -231,10 +270,46 @@ describe('Helm chart (static)', () => {
 
   it('binds the Campaign controller to exactly the verbs it uses, in the release namespace, and elects it through a Lease', () => {
     const objects = objectsOf('Campaign controller on, aggregation in the API');
-    assert.deepEqual(objects.filter((o) => o.kind === 'Role').map((o) => o.metadata.name).sort(), ['fcfs-fcfs-campaign-api-kafkatopic', 'fcfs-fcfs-campaign-operator'], 'the API creates no Jobs here');
+    assert.deepEqual(objects.filter((o) => o.kind === 'Role').map((o) => o.metadata.name).sort(), ['fcfs-fcfs-campaign-api-kafkatopic', 'fcfs-fcfs-campaign-operator'], 'the API creates no AggregationRuns here');
     assert.equal(envOf(find(objects, 'Deployment', '-api')).get('AGGREGATION_RUNNER'), undefined);
     assertOperator(objects);
     find(objects, 'NetworkPolicy', '-operator');
+  });
+
+  it('gives Campaign warmups the API autoscaler and nothing else: no HPA, no HPA rights and no warmup settings without autoscaling', () => {
+    const off = parseManifests(tools, template(tools, [], ['api.autoscaling.enabled=false']).stdout);
+    const role = find(off, 'Role', '-operator') as KubeObject & { rules: { resources: string[] }[] };
+    assert.equal(role.rules.some((r) => r.resources.includes('horizontalpodautoscalers')), false);
+    const env = envOf(find(off, 'Deployment', '-operator'));
+    assert.equal(env.has('OPERATOR_API_HPA'), false);
+    assert.equal(env.has('OPERATOR_API_HPA_FLOOR'), false);
+    const floor = parseManifests(tools, template(tools, [], ['api.autoscaling.minReplicas=3']).stdout);
+    assert.equal(envOf(find(floor, 'Deployment', '-operator')).get('OPERATOR_API_HPA_FLOOR'), '3');
+  });
+
+  it('autoscales the API for rushes: immediate steep scale-up, slow scale-down; replaceable as a value', () => {
+    const hpa = find(objectsOf('defaults'), 'HorizontalPodAutoscaler', '-api') as KubeObject & { spec: { behavior: unknown } };
+    assert.deepEqual(hpa.spec.behavior, {
+      scaleUp: { stabilizationWindowSeconds: 0, selectPolicy: 'Max', policies: [{ type: 'Percent', value: 100, periodSeconds: 15 }, { type: 'Pods', value: 4, periodSeconds: 15 }] },
+      scaleDown: { stabilizationWindowSeconds: 600, selectPolicy: 'Min', policies: [{ type: 'Percent', value: 10, periodSeconds: 60 }] },
+    });
+    const none = find(parseManifests(tools, template(tools, [], ['api.autoscaling.behavior=null']).stdout), 'HorizontalPodAutoscaler', '-api') as KubeObject & { spec: { behavior?: unknown } };
+    assert.equal(none.spec.behavior, undefined, "null: Kubernetes' defaults");
+  });
+
+  it("spreads the API's pods over nodes by default, preferring (ScheduleAnyway), selecting its own pods unless told otherwise", () => {
+    interface Spread { topologyKey: string; whenUnsatisfiable: string; maxSkew: number; labelSelector?: { matchLabels?: Record<string, string> } }
+    const spreadOf = (objects: readonly KubeObject[]) => (podSpecOf(find(objects, 'Deployment', '-api')) as unknown as { topologySpreadConstraints?: Spread[] }).topologySpreadConstraints;
+    const selector = (find(objectsOf('defaults'), 'Deployment', '-api').spec as { selector: { matchLabels: Record<string, string> } }).selector.matchLabels;
+    assert.deepEqual(spreadOf(objectsOf('defaults')), [{ maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: selector } }]);
+    const zones = parseManifests(tools, template(tools, [], [
+      'api.topologySpreadConstraints[0].maxSkew=2',
+      'api.topologySpreadConstraints[0].topologyKey=topology.kubernetes.io/zone',
+      'api.topologySpreadConstraints[0].whenUnsatisfiable=DoNotSchedule',
+      'api.topologySpreadConstraints[0].labelSelector.matchLabels.team=rush',
+    ]).stdout);
+    assert.deepEqual(spreadOf(zones), [{ maxSkew: 2, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'DoNotSchedule', labelSelector: { matchLabels: { team: 'rush' } } }]);
+    assert.equal(spreadOf(parseManifests(tools, template(tools, [], ['api.topologySpreadConstraints=null']).stdout)), undefined);
   });
 
   it('rolls the API without dropping requests: surge before unavailability, preStop pause, probes on the real endpoints, grace above the drain', () => {
@@ -616,6 +691,10 @@ describe('Helm chart (static)', () => {
       ['a Kafka topic name with spaces', ['config.topic=my topic'], /config\/topic/],
       ['a participation topic retention below 7 days', ['kafka.strimzi.retentionMs=604799999'], /kafka\/strimzi\/retentionMs/],
       ['externalTrafficPolicy on a ClusterIP Service', ['api.service.externalTrafficPolicy=Local'], /externalTrafficPolicy/],
+      ['an HPA scale-up policy of an unknown type', ['api.autoscaling.behavior.scaleUp.policies[0].type=Replicas', 'api.autoscaling.behavior.scaleUp.policies[0].value=1', 'api.autoscaling.behavior.scaleUp.policies[0].periodSeconds=15'], /api\/autoscaling\/behavior\/scaleUp\/policies\/0\/type/],
+      ['an HPA stabilization window over an hour', ['api.autoscaling.behavior.scaleDown.stabilizationWindowSeconds=3601'], /api\/autoscaling\/behavior\/scaleDown\/stabilizationWindowSeconds/],
+      ['a spread constraint that neither prefers nor requires', ['api.topologySpreadConstraints[0].whenUnsatisfiable=Sometimes'], /api\/topologySpreadConstraints\/0\/whenUnsatisfiable/],
+      ['a spread constraint with a skew of 0', ['api.topologySpreadConstraints[0].maxSkew=0'], /api\/topologySpreadConstraints\/0\/maxSkew/],
     ];
     for (const [label, sets, names] of refusals) {
       it(label, () => {

@@ -199,14 +199,22 @@ describe('the chart on a real Kubernetes cluster', { timeout: 45 * 60_000 }, () 
     await kubectl('delete', 'job', 'aggregate-e2e', '--wait=true');
   });
 
-  it('the API aggregation trigger creates a Job from the CronJob, which completes and records its execution', async () => {
+  it('the API aggregation trigger creates an AggregationRun; the operator runs it as a Job from the CronJob, which completes and records its execution', async () => {
     const today = new Date().toISOString().slice(0, 10);
     const started = await call(api(`/api/admin/batch/aggregate?date=${today}`), { method: 'POST', token });
     assert.equal(started.status, 202, JSON.stringify(started.body));
     const executionId = Number(started.body.data?.executionId);
     const jobName = String(started.body.data?.kubernetesJob);
     assert.match(jobName, new RegExp(`^${RELEASE}-fcfs-campaign-aggregator-m[0-9a-z]+$`));
-    await timed('aggregation job created by the API', () => kubectl('wait', '--for=condition=Complete', `job/${jobName}`, '--timeout=180s'));
+    assert.equal(started.body.data?.aggregationRun, jobName);
+    await timed('aggregation run by the operator', () => kubectl('wait', '--for=jsonpath={.status.phase}=Succeeded', `aggregationrun/${jobName}`, '--timeout=180s'));
+    const aggregated = JSON.parse(await kubectl('get', 'aggregationrun', jobName, '-o', 'json')) as { status: { executionId: number; jobName: string; result: { status: string } } };
+    assert.deepEqual([aggregated.status.executionId, aggregated.status.jobName, aggregated.status.result.status], [executionId, jobName, 'COMPLETED']);
+    assert.equal((await kubectl('get', 'job', jobName, '-o', 'jsonpath={.status.succeeded}')).trim(), '1');
+    // the API may create AggregationRuns and nothing that runs a pod
+    const canI = (verb: string, what: string) => run(c.kubectl, ['auth', 'can-i', verb, what, '-n', NAMESPACE, '--as', `system:serviceaccount:${NAMESPACE}:${RELEASE}-fcfs-campaign-api`], c.env);
+    assert.equal((await canI('create', 'aggregationruns.fcfs.dev')).stdout.trim(), 'yes');
+    for (const what of ['jobs', 'pods', 'cronjobs', 'deployments']) assert.equal((await canI('create', what)).stdout.trim(), 'no', what);
     const status = await call(api(`/api/admin/batch/status/${executionId}`), { token });
     const execution = status.body.data;
     assert.ok(execution, JSON.stringify(status.body));
@@ -323,6 +331,40 @@ describe('the chart on a real Kubernetes cluster', { timeout: 45 * 60_000 }, () 
     assert.ok(metric(verify.summary, 'checks', 'passes') > 0);
     const decided = await call(api(`/api/campaigns/${campaign}/status`));
     assert.equal(decided.body.data?.successCount, Math.min(50, acknowledged(rush.summary)), 'winners == stock');
+  });
+
+  it('a Campaign with a warmup has the API at its warm replica count before startsAt, and the chart floor back after it ends', async () => {
+    // No metrics-server here: the HPA cannot measure CPU, but it still holds the replicas at its
+    // floor, which is what a warmup moves.
+    const upgrade = await timed('helm upgrade to the HPA', () =>
+      helmRun('upgrade', RELEASE, chart, '--wait', '--timeout', '5m', ...helmValues(), '--set', 'api.autoscaling.enabled=true', '--set', 'api.autoscaling.minReplicas=2', '--set', 'api.autoscaling.maxReplicas=4'),
+    );
+    assert.equal(upgrade.status, 0, upgrade.stderr);
+    const name = `${RELEASE}-fcfs-campaign-api`;
+    const floor = async () => Number((await kubectl('get', 'hpa', name, '-o', 'jsonpath={.spec.minReplicas}')).trim());
+    const ready = async () => Number((await kubectl('get', 'deployment', name, '-o', 'jsonpath={.status.readyReplicas}')).trim() || '0');
+    await eventually('the API at the chart floor', 180_000, async () => ((await floor()) === 2 && (await ready()) === 2 ? true : undefined));
+    // Whole seconds: the database keeps the window to the second, and the campaign ends when it says.
+    const startsAt = new Date(Math.ceil((Date.now() + 90_000) / 1000) * 1000);
+    const endsAt = new Date(startsAt.getTime() + 15_000);
+    const campaign = {
+      apiVersion: 'fcfs.dev/v1alpha1',
+      kind: 'Campaign',
+      metadata: { name: 'warm-e2e' },
+      spec: { displayName: 'Warm e2e', totalStock: 10, startsAt: startsAt.toISOString(), endsAt: endsAt.toISOString(), warmup: { apiReplicas: 3, leadTime: '75s' } },
+    };
+    await mustRun(c.kubectl, ['-n', NAMESPACE, 'apply', '-f', '-'], c.env, JSON.stringify(campaign));
+    await timed('warm replicas ready', () => eventually('3 API pods ready', 90_000, async () => ((await ready()) >= 3 ? true : undefined)));
+    const warmAt = Date.now();
+    assert.ok(warmAt < startsAt.getTime(), `3 pods ready ${(warmAt - startsAt.getTime()) / 1000} s after startsAt`);
+    console.log(`# the warm replicas were ready ${((startsAt.getTime() - warmAt) / 1000).toFixed(1)} s before startsAt`);
+    assert.equal(await floor(), 3);
+    const status = JSON.parse(await kubectl('get', 'campaign', 'warm-e2e', '-o', 'json')) as { status?: { warmup?: { state: string; apiMinReplicas?: number } } };
+    assert.deepEqual([status.status?.warmup?.state, status.status?.warmup?.apiMinReplicas], ['Warm', 3]);
+    await timed('floor restored', () => eventually('the chart floor back after endsAt', 120_000, async () => ((await floor()) === 2 ? true : undefined)));
+    assert.ok(Date.now() >= endsAt.getTime(), 'not before the campaign ended');
+    const done = JSON.parse(await kubectl('get', 'campaign', 'warm-e2e', '-o', 'json')) as { status?: { warmup?: { state: string } } };
+    assert.equal(done.status?.warmup?.state, 'Done');
   });
 
   it('passes helm test', async () => {

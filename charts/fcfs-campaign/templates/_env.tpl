@@ -102,10 +102,11 @@ is a one-line change here. Values are quoted: every environment variable is a st
 {{- end }}
 - name: TRUST_PROXY
   value: {{ include "fcfs.scalar" .Values.api.trustProxy | quote }}
-{{- if include "fcfs.api.createsJobs" . }}
+{{- if include "fcfs.api.createsRuns" . }}
 - name: AGGREGATION_RUNNER
-  value: kubernetes-job
-- name: AGGREGATION_CRONJOB
+  value: aggregation-run
+{{- /* Runs, and so their Jobs, are named like the CronJob's: <cronjob>-m<time>. */}}
+- name: AGGREGATION_RUN_PREFIX
   value: {{ include "fcfs.aggregatorCronJob" . | quote }}
 - name: POD_NAMESPACE
   valueFrom:
@@ -160,6 +161,16 @@ is a one-line change here. Values are quoted: every environment variable is a st
   value: {{ include "fcfs.scalar" .Values.operator.leaseDurationSeconds | quote }}
 - name: OPERATOR_STATUS_INTERVAL_MS
   value: {{ include "fcfs.scalar" .Values.operator.statusIntervalMs | quote }}
+{{- if .Values.api.autoscaling.enabled }}
+- name: OPERATOR_API_HPA
+  value: {{ include "fcfs.component" (list . "api") | quote }}
+- name: OPERATOR_API_HPA_FLOOR
+  value: {{ include "fcfs.scalar" .Values.api.autoscaling.minReplicas | quote }}
+{{- end }}
+{{- if .Values.aggregator.enabled }}
+- name: OPERATOR_AGGREGATION_CRONJOB
+  value: {{ include "fcfs.aggregatorCronJob" . | quote }}
+{{- end }}
 {{- include "fcfs.env.extra" .Values.operator.env }}
 {{- end -}}
 

@@ -143,14 +143,17 @@ automountServiceAccountToken: false
 {{ include "fcfs.podSecurity" . }}
 {{- end -}}
 
-{{/* Whether the API creates the aggregation Jobs through the Kubernetes API ("true" or ""). */}}
-{{- define "fcfs.api.createsJobs" -}}
-{{- if and .Values.aggregator.enabled .Values.aggregator.runThroughKubernetesApi -}}true{{- end -}}
+{{/*
+Whether the API hands aggregations to the operator as AggregationRun objects ("true" or ""): it
+takes the CronJob to make the Job from, and the operator to make it.
+*/}}
+{{- define "fcfs.api.createsRuns" -}}
+{{- if and .Values.aggregator.enabled .Values.aggregator.runThroughKubernetesApi .Values.operator.enabled -}}true{{- end -}}
 {{- end -}}
 
-{{/* Whether the API calls the Kubernetes API at all: aggregation Jobs, or the KafkaTopic's partitions. */}}
+{{/* Whether the API calls the Kubernetes API at all: AggregationRuns, or the KafkaTopic's partitions. */}}
 {{- define "fcfs.api.callsKubernetes" -}}
-{{- if or (include "fcfs.api.createsJobs" .) .Values.kafka.strimzi.enabled -}}true{{- end -}}
+{{- if or (include "fcfs.api.createsRuns" .) .Values.kafka.strimzi.enabled -}}true{{- end -}}
 {{- end -}}
 
 {{/* The pod security context and pull secrets, for pods that set their own token mount. */}}

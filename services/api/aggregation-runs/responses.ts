@@ -12,7 +12,8 @@ export const ExecutionStartedJson = z
     executionId: positiveId,
     date: calendarDay,
     status: z.literal('STARTED'),
-    kubernetesJob: z.string().optional().meta({ description: 'In a cluster (AGGREGATION_RUNNER=kubernetes-job): the Job that runs the aggregation.' }),
+    aggregationRun: z.string().optional().meta({ description: 'In a cluster (AGGREGATION_RUNNER=aggregation-run): the AggregationRun object the operator carries out (`kubectl get aggregationrun NAME`).' }),
+    kubernetesJob: z.string().optional().meta({ description: 'In a cluster (AGGREGATION_RUNNER=aggregation-run): the Job that runs the aggregation, made by the operator; named like the AggregationRun.' }),
   })
   .meta({ id: 'ExecutionStarted' });
 
@@ -21,7 +22,7 @@ export const ExecutionJson = z
     executionId: positiveId,
     jobName: z.string().meta({ examples: [AGGREGATION_JOB] }),
     date: calendarDay.meta({ description: 'The day aggregated.' }),
-    parameters: z.record(z.string(), z.unknown()).meta({ description: 'What the run was started with: `{ "date", "timeZone" }`, and `kubernetesJob`, the Job that ran it, when started through the Kubernetes API.' }),
+    parameters: z.record(z.string(), z.unknown()).meta({ description: 'What the run was started with: `{ "date", "timeZone" }`; in a cluster also `kubernetesJob`, the Job that ran it, and `aggregationRun`, the AggregationRun object it came from (with `aggregationRunUid` when the operator claimed the day for an object made with kubectl).' }),
     status: z.enum(Object.keys(EXECUTION_STATUSES) as [ExecutionStatus, ...ExecutionStatus[]]).meta({
       description:
         'STARTED while running; COMPLETED when every campaign was aggregated; PARTIAL when some failed and the others are committed; FAILED when all failed, the job itself broke, or the run was abandoned without a heartbeat.',

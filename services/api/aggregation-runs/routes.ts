@@ -19,7 +19,7 @@ export interface AggregationRunDeps {
   clock: () => Date;
   /** Runs started here, so that shutdown can let them finish. */
   running: Set<Promise<AggregationOutcome>>;
-  /** In a cluster: runs go to Kubernetes Jobs instead of this process. */
+  /** In a cluster: runs go to the operator, as AggregationRun objects, instead of this process. */
   launcher?: AggregationLauncher;
 }
 
@@ -34,7 +34,7 @@ export const aggregationRunOperations = [
     tags: ['admin', 'batch'],
     summary: "Aggregate a day's statistics",
     description:
-      'Takes no body. Claims the day and answers at once; the run goes on in the background (in a cluster with AGGREGATION_RUNNER=kubernetes-job: in a Job made from the aggregation CronJob, named in data.kubernetesJob), each campaign in its own transaction, and GET /api/admin/batch/status/{executionId} follows it. Running a day again rewrites its rows. One run per day at a time: a run whose heartbeat is older than AGGREGATION_STALE_AFTER_MS is taken to have died, is marked FAILED and is taken over.',
+      'Takes no body. Claims the day and answers at once; the run goes on in the background (in a cluster with AGGREGATION_RUNNER=aggregation-run: the API creates an AggregationRun object, named in data.aggregationRun, which the operator runs as a Job of the same name made from the aggregation CronJob, named in data.kubernetesJob), each campaign in its own transaction, and GET /api/admin/batch/status/{executionId} follows it. Running a day again rewrites its rows. One run per day at a time: a run whose heartbeat is older than AGGREGATION_STALE_AFTER_MS is taken to have died, is marked FAILED and is taken over.',
     parameters: [
       {
         id: 'AggregateDate',
@@ -50,7 +50,7 @@ export const aggregationRunOperations = [
       badInput(`date is ${NOT_A_PAST_DATE}.`),
       fail('A run of this day is already in progress; data.executionId is that run.', ['BATCH_ALREADY_RUNNING'], z.object({ executionId: positiveId })),
       fail(
-        'The database could not be reached (nothing was recorded), or the Kubernetes API refused or did not answer the Job (KUBERNETES_UNAVAILABLE; the execution is recorded FAILED with the reason). Retry later.',
+        'The database could not be reached (nothing was recorded), or the Kubernetes API refused or did not answer the AggregationRun (KUBERNETES_UNAVAILABLE; the execution is recorded FAILED with the reason). Retry later.',
         ['DATABASE_UNAVAILABLE', 'KUBERNETES_UNAVAILABLE'],
       ),
     ],
@@ -112,7 +112,7 @@ export function aggregationRunRoutes(deps: AggregationRunDeps): Router {
     try {
       if (deps.launcher) {
         const { executionId, jobName } = await deps.launcher.start(day);
-        sendOk(res, 202, 'aggregation started', { executionId, date: day, status: 'STARTED', kubernetesJob: jobName });
+        sendOk(res, 202, 'aggregation started', { executionId, date: day, status: 'STARTED', aggregationRun: jobName, kubernetesJob: jobName });
         return;
       }
       const { executionId, done } = await deps.job.start(day);

@@ -10,7 +10,7 @@ import type { Storage } from './storage.js';
 export interface KubernetesWiring {
   /** Partitions from the Strimzi KafkaTopic when it manages the topic, else from the broker. */
   readonly partitions: PartitionSource;
-  /** Set when aggregation runs as Jobs made from the CronJob. */
+  /** Set when aggregation is handed to the operator as AggregationRun objects. */
   readonly launcher: KubernetesAggregationLauncher | undefined;
 }
 
@@ -23,7 +23,7 @@ export function createKubernetes(deps: {
   clock: () => Date;
 }): KubernetesWiring {
   const { config, storage, logger, clock } = deps;
-  const needed = config.AGGREGATION_RUNNER === 'kubernetes-job' || config.KAFKA_TOPIC_RESOURCE !== undefined;
+  const needed = config.AGGREGATION_RUNNER === 'aggregation-run' || config.KAFKA_TOPIC_RESOURCE !== undefined;
   const kube: KubeClients | undefined = needed ? createKubeClients() : undefined;
   const topicResource =
     config.KAFKA_TOPIC_RESOURCE !== undefined && config.KAFKA_TOPIC_RESOURCE_NAMESPACE !== undefined
@@ -37,12 +37,12 @@ export function createKubernetes(deps: {
   const partitions: PartitionSource = async () =>
     kube && topicResource ? { count: await kafkaTopicPartitions(kube, topicResource), source: 'KafkaTopic' } : { count: brokerCount(), source: 'broker' };
   const launcher =
-    kube && config.AGGREGATION_RUNNER === 'kubernetes-job' && config.AGGREGATION_CRONJOB !== undefined && config.POD_NAMESPACE !== undefined
+    kube && config.AGGREGATION_RUNNER === 'aggregation-run' && config.AGGREGATION_RUN_PREFIX !== undefined && config.POD_NAMESPACE !== undefined
       ? new KubernetesAggregationLauncher({
           clients: kube,
           executions: storage.executions,
           namespace: config.POD_NAMESPACE,
-          cronJob: config.AGGREGATION_CRONJOB,
+          namePrefix: config.AGGREGATION_RUN_PREFIX,
           timeZone: config.STATS_TIME_ZONE,
           staleAfterMs: config.AGGREGATION_STALE_AFTER_MS,
           clock,

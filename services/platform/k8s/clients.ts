@@ -1,4 +1,4 @@
-import { ApiException, BatchV1Api, CoordinationV1Api, CustomObjectsApi, KubeConfig, PatchStrategy, setHeaderOptions, Watch } from '@kubernetes/client-node';
+import { ApiException, AutoscalingV2Api, BatchV1Api, CoordinationV1Api, CustomObjectsApi, KubeConfig, PatchStrategy, setHeaderOptions, Watch } from '@kubernetes/client-node';
 
 /**
  * The one place that builds Kubernetes API clients. The credentials come from KUBECONFIG when
@@ -9,6 +9,7 @@ export interface KubeClients {
   readonly custom: CustomObjectsApi;
   readonly coordination: CoordinationV1Api;
   readonly batch: BatchV1Api;
+  readonly autoscaling: AutoscalingV2Api;
   readonly watch: Watch;
 }
 
@@ -21,6 +22,7 @@ export function createKubeClients(kubeconfigPath?: string): KubeClients {
     custom: config.makeApiClient(CustomObjectsApi),
     coordination: config.makeApiClient(CoordinationV1Api),
     batch: config.makeApiClient(BatchV1Api),
+    autoscaling: config.makeApiClient(AutoscalingV2Api),
     watch: new Watch(config),
   };
 }

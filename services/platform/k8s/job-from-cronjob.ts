@@ -1,11 +1,12 @@
-import { V1Job, V1ObjectMeta, V1OwnerReference, type V1CronJob } from '@kubernetes/client-node';
+import { V1Job, V1ObjectMeta, type V1CronJob, type V1OwnerReference } from '@kubernetes/client-node';
 
 /**
  * A Job made from a CronJob's template, as `kubectl create job NAME --from=cronjob/CRON` makes it:
- * the template's labels, annotations and spec, the manual-instantiation annotation, and the
- * CronJob as owner (so the Job goes with it). `args` replace the first container's arguments.
+ * the template's labels, annotations and spec and the manual-instantiation annotation, but owned
+ * by `owner` (the object it is made for, so that the Job goes with it) instead of the CronJob.
+ * `args` replace the first container's arguments.
  */
-export function jobFromCronJob(cronJob: V1CronJob, name: string, args: readonly string[]): V1Job {
+export function jobFromCronJob(cronJob: V1CronJob, name: string, args: readonly string[], owner: V1OwnerReference): V1Job {
   const cronName = cronJob.metadata?.name ?? '?';
   const template = cronJob.spec?.jobTemplate;
   if (!template?.spec) throw new Error(`cronjob ${cronName} has no job template`);
@@ -21,9 +22,7 @@ export function jobFromCronJob(cronJob: V1CronJob, name: string, args: readonly 
     namespace: cronJob.metadata?.namespace,
     labels: { ...template.metadata?.labels },
     annotations: { ...template.metadata?.annotations, 'cronjob.kubernetes.io/instantiate': 'manual' },
-    ownerReferences: [
-      Object.assign(new V1OwnerReference(), { apiVersion: 'batch/v1', kind: 'CronJob', name: cronName, uid: cronJob.metadata?.uid ?? '', controller: true, blockOwnerDeletion: true }),
-    ],
+    ownerReferences: [owner],
   });
   job.spec = spec;
   return job;
