@@ -1,10 +1,11 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { createConnection } from 'mysql2/promise';
 import { QueryTypes } from 'sequelize';
 import { encodeParticipation } from '../services/kafka/participation-message.js';
+import { timeOrderedId } from '../services/platform/request-id.js';
 import { seedData } from '../scripts/seed-data.js';
 import { startTestConsumer } from '../test/integration/support/consumer.js';
 import { createTestDatabase, type TestDatabase } from '../test/integration/support/database.js';
@@ -24,7 +25,7 @@ import { treeCpuSec, treeRssBytes } from './proc-cpu.js';
 
 const BACKLOG = Number(process.env.BENCH_BACKLOG ?? 1_000_000);
 const HISTORY_ROWS = Number(process.env.BENCH_HISTORY_ROWS ?? 10_000_000);
-/** uuid4: random ids, what the API generates today; uuid7: ids ordered by time (the first 48 bits are the accept instant in ms). */
+/** uuid4 (the default): random ids, as clients that send their own do (the k6 scripts); uuid7: what the API makes for a request without one (platform/request-id.ts). */
 const REQUEST_IDS = process.env.BENCH_REQUEST_IDS ?? 'uuid4';
 const CAMPAIGNS = 10;
 const STOCK = 50_000;
@@ -62,15 +63,6 @@ export interface BacklogFigures {
   floors: Floor[];
   floorRowsPerSec: number;
   floorCpuSecPer1000: number;
-}
-
-function uuidV7(ms: number): string {
-  const b = randomBytes(16);
-  b.writeUIntBE(ms, 0, 6);
-  b[6] = ((b[6] ?? 0) & 0x0f) | 0x70;
-  b[8] = ((b[8] ?? 0) & 0x3f) | 0x80;
-  const h = b.toString('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 
 /** Entry n: campaign n mod 10; within its campaign, every fifth entry is the user of two entries before (users scattered over 2^32). */
@@ -119,7 +111,7 @@ async function publishBacklog(topic: string): Promise<number> {
       messages: Array.from({ length: Math.min(5_000, BACKLOG - i) }, (_, j) => {
         const n = i + j;
         const ms = firstMs + Math.floor(n / PER_MS);
-        const requestId = REQUEST_IDS === 'uuid7' ? uuidV7(ms) : randomUUID();
+        const requestId = REQUEST_IDS === 'uuid7' ? timeOrderedId(ms) : randomUUID();
         return { value: encodeParticipation({ v: 1, requestId, campaignId: FIRST_CAMPAIGN_ID + (n % CAMPAIGNS), userId: userOf(n), acceptedAt: new Date(ms).toISOString() }) };
       }),
     });
