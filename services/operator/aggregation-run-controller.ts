@@ -1,4 +1,5 @@
 import { makeInformer, V1OwnerReference, type Informer, type KubernetesListObject, type ObjectCache, type V1Job } from '@kubernetes/client-node';
+import { ReconcileQueue } from './reconcile-queue.js';
 import { AGGREGATION_JOB, AlreadyRunningError, type AggregationRunStore } from '../db/aggregation-run-store.js';
 import { checkPastDate, InvalidDateError } from '../platform/day-window.js';
 import {
@@ -42,17 +43,16 @@ const PERMANENT = new Set([400, 403, 404, 422]);
  */
 export class AggregationRunController {
   private readonly informer: Informer<AggregationRunObject> & ObjectCache<AggregationRunObject>;
-  private readonly queue = new Set<string>();
-  private working = false;
+  private readonly queue: ReconcileQueue;
   private stopped = false;
   private pollTimer: NodeJS.Timeout | undefined;
   private restartTimer: NodeJS.Timeout | undefined;
-  private idle: Promise<void> = Promise.resolve();
   private readonly clock: () => Date;
   /** The status last written per uid: the informer's copy lags our own writes by a watch event. */
   private readonly written = new Map<string, AggregationRunStatus>();
 
   constructor(private readonly o: AggregationRunControllerOptions) {
+    this.queue = new ReconcileQueue({ reconcile: (name) => this.reconcile(name), metrics: o.metrics, logger: o.logger, kind: 'aggregationRun' });
     this.clock = o.clock ?? (() => new Date());
     const path = `/apis/${AGGREGATION_RUN_GROUP}/${AGGREGATION_RUN_VERSION}/namespaces/${o.namespace}/${AGGREGATION_RUN_PLURAL}`;
     this.informer = makeInformer<AggregationRunObject>(o.clients.config, path, async () => {
@@ -94,7 +94,7 @@ export class AggregationRunController {
     clearTimeout(this.pollTimer);
     clearTimeout(this.restartTimer);
     await this.informer.stop();
-    await this.idle;
+    await this.queue.stop();
   }
 
   private async startInformer(): Promise<void> {
@@ -108,29 +108,9 @@ export class AggregationRunController {
   }
 
   private enqueue(name: string): void {
-    this.queue.add(name);
-    if (!this.working) this.idle = this.drain();
+    this.queue.enqueue(name);
   }
 
-  private async drain(): Promise<void> {
-    this.working = true;
-    try {
-      while (!this.stopped && this.queue.size > 0) {
-        const name = this.queue.values().next().value as string;
-        this.queue.delete(name);
-        try {
-          await this.reconcile(name);
-          this.o.metrics.reconciles.inc({ outcome: 'ok' });
-        } catch (err) {
-          this.o.metrics.reconciles.inc({ outcome: 'error' });
-          this.o.logger.warn({ err, aggregationRun: name }, 'aggregation run reconcile failed; retrying');
-          setTimeout(() => !this.stopped && this.enqueue(name), RETRY_MS).unref();
-        }
-      }
-    } finally {
-      this.working = false;
-    }
-  }
 
   private statusOf(run: AggregationRunObject): AggregationRunStatus | undefined {
     return this.written.get(run.metadata.uid ?? '') ?? run.status;

@@ -1,4 +1,5 @@
 import { makeInformer, type Informer, type KubernetesListObject, type ObjectCache, type V2HorizontalPodAutoscaler } from '@kubernetes/client-node';
+import { ReconcileQueue } from './reconcile-queue.js';
 import type { Logger } from '../platform/logger.js';
 import type { CampaignResourceStore, LinkedCampaign } from '../db/campaign-resource-store.js';
 import { apiStatus, mergePatch, type KubeClients } from '../platform/k8s/clients.js';
@@ -68,17 +69,15 @@ function autoscalerSeen(hpa: V2HorizontalPodAutoscaler, now: Date): AutoscalerSe
  * Keeps database campaigns in step with Campaign objects of one namespace. Objects arrive through
  * an informer (list once, then watch from its resourceVersion; a 410 makes it list again); a
  * watch that fails is started again, and the fresh list replays whatever changed meanwhile.
- * Reconciles run one at a time per object name, from a queue that folds repeated events.
+ * Reconciles run one at a time per object name (see reconcile-queue.ts).
  */
 export class CampaignController {
   private readonly informer: Informer<Informed> & ObjectCache<Informed>;
-  private readonly queue = new Set<string>();
-  private working = false;
+  private readonly queue: ReconcileQueue;
   private stopped = false;
   private statusTimer: NodeJS.Timeout | undefined;
   private mirrorTimer: NodeJS.Timeout | undefined;
   private restartTimer: NodeJS.Timeout | undefined;
-  private idle: Promise<void> = Promise.resolve();
   private readonly clock: () => Date;
   /**
    * The status last written per object. The informer's copy lags our own writes by a watch event;
@@ -91,6 +90,7 @@ export class CampaignController {
   private autoscalerRetryAt = 0;
 
   constructor(private readonly o: ControllerOptions) {
+    this.queue = new ReconcileQueue({ reconcile: (name) => this.reconcile(name), metrics: o.metrics, logger: o.logger, kind: 'campaign' });
     this.clock = o.clock ?? (() => new Date());
     const path = `/apis/${CAMPAIGN_GROUP}/${CAMPAIGN_VERSION}/namespaces/${o.namespace}/${CAMPAIGN_PLURAL}`;
     this.informer = makeInformer<Informed>(o.clients.config, path, async () => {
@@ -136,7 +136,7 @@ export class CampaignController {
     clearTimeout(this.mirrorTimer);
     clearTimeout(this.restartTimer);
     await this.informer.stop();
-    await this.idle;
+    await this.queue.stop();
   }
 
   private async startInformer(): Promise<void> {
@@ -150,29 +150,9 @@ export class CampaignController {
   }
 
   enqueue(name: string): void {
-    this.queue.add(name);
-    if (!this.working) this.idle = this.drain();
+    this.queue.enqueue(name);
   }
 
-  private async drain(): Promise<void> {
-    this.working = true;
-    try {
-      while (!this.stopped && this.queue.size > 0) {
-        const name = this.queue.values().next().value as string;
-        this.queue.delete(name);
-        try {
-          await this.reconcile(name);
-          this.o.metrics.reconciles.inc({ outcome: 'ok' });
-        } catch (err) {
-          this.o.metrics.reconciles.inc({ outcome: 'error' });
-          this.o.logger.warn({ err, campaign: name }, 'reconcile failed; retrying');
-          setTimeout(() => !this.stopped && this.enqueue(name), RETRY_MS).unref();
-        }
-      }
-    } finally {
-      this.working = false;
-    }
-  }
 
   private async reconcile(name: string): Promise<void> {
     const obj = this.informer.get(name, this.o.namespace);

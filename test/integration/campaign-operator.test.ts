@@ -279,7 +279,8 @@ describe('Campaign resources on a real kube-apiserver', { timeout: 10 * 60_000 }
 
   it('a warmup raises the API autoscaler floor from leadTime before startsAt, the highest of overlapping ones wins, and the chart floor is back once the campaign ends', async () => {
     assert.equal((await hpa()).spec.minReplicas, HPA_FLOOR);
-    const t0 = Date.now();
+    // whole seconds, as Campaign times are written by hand: no step between the object and the operator can then shift the window
+    const t0 = Math.ceil(Date.now() / 1000) * 1000;
     const startsAt = new Date(t0 + 12_000);
     const endsAt = new Date(t0 + 18_000);
     const spec = (apiReplicas: number, lead: string) => ({ displayName: 'Warm', totalStock: 10, startsAt: startsAt.toISOString(), endsAt: endsAt.toISOString(), warmup: { apiReplicas, leadTime: lead } });
