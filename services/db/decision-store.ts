@@ -126,8 +126,13 @@ export function fitDeadLetter(r: DeadLetterRow, room: number, created: string, t
 export class DecisionStore {
   /** The longest statement the server accepts, with margin (see statement-size.ts), once read. */
   private statementBytes: number | undefined;
-  private hot: Promise<Connection> | undefined;
-  private current: Connection | undefined;
+  /**
+   * Connections no transaction holds. Partitions consumed concurrently each run their own
+   * transaction, so each takes a connection of its own: there are as many as ran at once.
+   */
+  private readonly idle: Connection[] = [];
+  private readonly broken = new WeakSet<Connection>();
+  private closed = false;
 
   /**
    * Sized by the server's max_allowed_packet, read by the first transaction that succeeds in
@@ -136,51 +141,49 @@ export class DecisionStore {
    */
   constructor(private readonly sequelize: Sequelize) {}
 
-  /** The batches' connection, opened when first needed and again after it was lost; READ COMMITTED set once for its life. */
-  private connection(): Promise<Connection> {
-    this.hot ??= (async () => {
-      const c = this.sequelize.config;
-      const conn = await createConnection({
-        host: c.host,
-        port: Number(c.port),
-        user: c.username,
-        password: c.password ?? undefined,
-        database: c.database,
-        supportBigNumbers: true,
-        bigNumberStrings: false,
-        timezone: 'Z',
-        connectTimeout: 5_000,
-      });
-      // a connection the server closed says so here, outside any query: the next batch opens another
-      conn.on('error', () => this.forget(conn));
-      try {
-        await conn.query('SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED');
-      } catch (err) {
-        conn.destroy();
-        throw err;
-      }
-      this.current = conn;
-      return conn;
-    })().catch((err: unknown) => {
-      this.hot = undefined;
-      throw err;
+  /** A connection for one batch's transaction, READ COMMITTED set once for its life. */
+  private async acquire(): Promise<Connection> {
+    const ready = this.idle.pop();
+    if (ready !== undefined) return ready;
+    const c = this.sequelize.config;
+    const conn = await createConnection({
+      host: c.host,
+      port: Number(c.port),
+      user: c.username,
+      password: c.password ?? undefined,
+      database: c.database,
+      supportBigNumbers: true,
+      bigNumberStrings: false,
+      timezone: 'Z',
+      connectTimeout: 5_000,
     });
-    return this.hot;
+    // a connection the server closed says so here, outside any query: it is not used again
+    conn.on('error', () => this.forget(conn));
+    try {
+      await conn.query('SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED');
+    } catch (err) {
+      conn.destroy();
+      throw err;
+    }
+    return conn;
   }
 
-  /** Drops a broken connection; one opened since to replace it stays. */
+  private release(conn: Connection): void {
+    if (this.closed || this.broken.has(conn)) return;
+    this.idle.push(conn);
+  }
+
+  /** Drops a broken connection: the next batch opens another. */
   private forget(conn: Connection): void {
+    this.broken.add(conn);
     conn.destroy();
-    if (this.current !== conn) return;
-    this.current = undefined;
-    this.hot = undefined;
+    const at = this.idle.indexOf(conn);
+    if (at >= 0) this.idle.splice(at, 1);
   }
 
   async close(): Promise<void> {
-    const hot = this.hot;
-    this.hot = undefined;
-    this.current = undefined;
-    await (await hot?.catch(() => undefined))?.end();
+    this.closed = true;
+    await Promise.all(this.idle.splice(0).map((conn) => conn.end().catch(() => undefined)));
   }
 
   async readOffset(at: LogPosition): Promise<number | null> {
@@ -241,7 +244,7 @@ export class DecisionStore {
   }
 
   async transaction<T>(work: (tx: DecisionTransaction) => Promise<T>): Promise<T> {
-    const conn = await this.connection();
+    const conn = await this.acquire();
     try {
       const statementBytes = (this.statementBytes ??= statementBudget(await readMaxAllowedPacket(conn)));
       await conn.query('START TRANSACTION');
@@ -252,6 +255,8 @@ export class DecisionStore {
       await conn.query('ROLLBACK').catch(() => this.forget(conn));
       if ((err as { fatal?: boolean } | null)?.fatal === true) this.forget(conn);
       throw err;
+    } finally {
+      this.release(conn);
     }
   }
 }
