@@ -41,6 +41,39 @@ const deadLetters = async (fx: ApiFixture) => {
   return Number(row?.n);
 };
 
+/** Deletes the fixture's topic and creates it again: a new log, from offset 0, under a new id. */
+async function recreateTopic(fx: ApiFixture): Promise<void> {
+  const admin = testKafka().admin();
+  await admin.connect();
+  try {
+    await admin.deleteTopics({ topics: [fx.topic], timeout: 10_000 });
+    // the broker refuses the name while the deletion is still going on
+    await waitFor('the topic created again', () =>
+      admin.createTopics({ topics: [{ topic: fx.topic, numPartitions: 1 }], waitForLeaders: true }).then((created) => created || true),
+    );
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** Accepted entries written straight to the log, one per user, in one produce request. */
+async function appendEntries(fx: ApiFixture, campaignId: number, users: readonly number[]): Promise<void> {
+  const producer = testKafka().producer();
+  await producer.connect();
+  try {
+    await producer.send({
+      topic: fx.topic,
+      acks: -1,
+      messages: users.map((userId) => ({
+        partition: 0,
+        value: encodeParticipation({ v: 1, requestId: randomUUID(), campaignId, userId, acceptedAt: new Date().toISOString() }),
+      })),
+    });
+  } finally {
+    await producer.disconnect();
+  }
+}
+
 /** Decides users 1..3 through the real API and consumer, then stops the consumer. */
 async function decideThree(fx: ApiFixture, campaignId: number): Promise<void> {
   const consumer = await startTestConsumer(fx.db.config, fx.topic);
@@ -61,34 +94,13 @@ describe('a recreated topic', () => {
     await decideThree(fx(), campaignId);
     const oldId = await fetchTopicId(brokers(), fx().topic, 'integration-test');
 
-    const admin = testKafka().admin();
-    await admin.connect();
-    try {
-      await admin.deleteTopics({ topics: [fx().topic], timeout: 10_000 });
-      // the broker refuses the name while the deletion is still going on
-      await waitFor('the topic created again', () =>
-        admin.createTopics({ topics: [{ topic: fx().topic, numPartitions: 1 }], waitForLeaders: true }).then((created) => created || true),
-      );
-    } finally {
-      await admin.disconnect();
-    }
+    await recreateTopic(fx());
     const newId = await fetchTopicId(brokers(), fx().topic, 'integration-test');
     assert.notEqual(newId, oldId);
 
     // Five accepted entries at offsets 0..4 of the new log: a consumer trusting the stored offset 3
     // would skip the first three as already decided and decide the last two.
-    const producer = testKafka().producer();
-    await producer.connect();
-    const users = [4, 5, 6, 7, 8];
-    await producer.send({
-      topic: fx().topic,
-      acks: -1,
-      messages: users.map((userId) => ({
-        partition: 0,
-        value: encodeParticipation({ v: 1, requestId: randomUUID(), campaignId, userId, acceptedAt: new Date().toISOString() }),
-      })),
-    });
-    await producer.disconnect();
+    await appendEntries(fx(), campaignId, [4, 5, 6, 7, 8]);
 
     const consumer = await startTestConsumer(fx().db.config, fx().topic, { CONSUMER_LAG_INTERVAL_MS: '200' }, 'serving');
     try {
@@ -133,29 +145,10 @@ describe('a topic recreated under the running consumer', () => {
       await waitFor('the offset stored past the three', async () => (await storedOffset(fx())) === 3);
       const oldId = await fetchTopicId(brokers(), fx().topic, 'integration-test');
 
-      const admin = testKafka().admin();
-      await admin.connect();
-      try {
-        await admin.deleteTopics({ topics: [fx().topic], timeout: 10_000 });
-        await waitFor('the topic created again', () =>
-          admin.createTopics({ topics: [{ topic: fx().topic, numPartitions: 1 }], waitForLeaders: true }).then((created) => created || true),
-        );
-      } finally {
-        await admin.disconnect();
-      }
+      await recreateTopic(fx());
       // offsets 0..4 of the new log, produced at once: the consumer's next fetch, at its position 3,
       // finds entries there, from a log whose first three it never saw
-      const producer = testKafka().producer();
-      await producer.connect();
-      await producer.send({
-        topic: fx().topic,
-        acks: -1,
-        messages: [4, 5, 6, 7, 8].map((userId) => ({
-          partition: 0,
-          value: encodeParticipation({ v: 1, requestId: randomUUID(), campaignId, userId, acceptedAt: new Date().toISOString() }),
-        })),
-      });
-      await producer.disconnect();
+      await appendEntries(fx(), campaignId, [4, 5, 6, 7, 8]);
       const newId = await fetchTopicId(brokers(), fx().topic, 'integration-test');
 
       await waitFor('the consumer to report the recreated topic', async () => (await readiness(consumer)).problem.startsWith('stalled'), 30_000);
