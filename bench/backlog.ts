@@ -1,15 +1,15 @@
+import { publishBacklog } from './publish.js';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { createConnection } from 'mysql2/promise';
 import { QueryTypes } from 'sequelize';
-import { encodeParticipation } from '../services/kafka/participation-message.js';
 import { timeOrderedId } from '../services/platform/request-id.js';
 import { seedData } from '../scripts/seed-data.js';
 import { startTestConsumer } from '../test/integration/support/consumer.js';
 import { createTestDatabase, type TestDatabase } from '../test/integration/support/database.js';
-import { deleteTopics, testKafka, uniqueTopic } from '../test/integration/support/kafka.js';
+import { deleteTopics, uniqueTopic } from '../test/integration/support/kafka.js';
 import { waitFor } from '../test/integration/support/process.js';
 import { mean } from './mean.js';
 import { treeCpuSec, treeRssBytes } from './proc-cpu.js';
@@ -94,29 +94,15 @@ function mariadbPid(): number | undefined {
 
 const dbCpu = (pid: number | undefined) => (pid === undefined ? Number.NaN : treeCpuSec(pid));
 
-async function publishBacklog(topic: string): Promise<number> {
-  const kafka = testKafka();
-  const admin = kafka.admin();
-  await admin.connect();
-  await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
-  await admin.disconnect();
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-  await producer.connect();
+/** The backlog's entries, accepted PER_MS a millisecond from now on; returns the seconds publishing took. */
+async function publishEntries(topic: string): Promise<number> {
   const started = performance.now();
   const firstMs = Date.now();
-  for (let i = 0; i < BACKLOG; i += 5_000) {
-    await producer.send({
-      topic,
-      acks: -1,
-      messages: Array.from({ length: Math.min(5_000, BACKLOG - i) }, (_, j) => {
-        const n = i + j;
-        const ms = firstMs + Math.floor(n / PER_MS);
-        const requestId = REQUEST_IDS === 'uuid7' ? timeOrderedId(ms) : randomUUID();
-        return { value: encodeParticipation({ v: 1, requestId, campaignId: FIRST_CAMPAIGN_ID + (n % CAMPAIGNS), userId: userOf(n), acceptedAt: new Date(ms).toISOString() }) };
-      }),
-    });
-  }
-  await producer.disconnect();
+  await publishBacklog(topic, BACKLOG, (n) => {
+    const ms = firstMs + Math.floor(n / PER_MS);
+    const requestId = REQUEST_IDS === 'uuid7' ? timeOrderedId(ms) : randomUUID();
+    return { v: 1, requestId, campaignId: FIRST_CAMPAIGN_ID + (n % CAMPAIGNS), userId: userOf(n), acceptedAt: new Date(ms).toISOString() };
+  });
   return (performance.now() - started) / 1000;
 }
 
@@ -265,7 +251,7 @@ export async function benchBacklog(log: (msg: string) => void): Promise<BacklogF
   let history: TestDatabase | undefined;
   try {
     log(`backlog: publishing ${BACKLOG.toLocaleString()} participations over ${CAMPAIGNS} campaigns (${REQUEST_IDS} request ids)`);
-    const publishSeconds = await publishBacklog(topic);
+    const publishSeconds = await publishEntries(topic);
     log(`backlog: published in ${publishSeconds.toFixed(1)} s`);
     await createBacklogCampaigns(empty);
     const drains = [await drain(empty, topic, 0, 0, log)];

@@ -1,14 +1,14 @@
+import { publishBacklog } from './publish.js';
 import { QueryTypes } from 'sequelize';
 import { AggregationJob } from '../services/daily-stats/aggregation-job.js';
 import { AggregationRunStore } from '../services/db/aggregation-run-store.js';
 import { StatsStore } from '../services/db/stats-store.js';
-import { encodeParticipation } from '../services/kafka/participation-message.js';
 import { yesterdayIn } from '../services/platform/day-window.js';
 import { createLogger } from '../services/platform/logger.js';
 import { seedData } from '../scripts/seed-data.js';
 import { startTestConsumer } from '../test/integration/support/consumer.js';
 import type { TestDatabase } from '../test/integration/support/database.js';
-import { deleteTopics, testKafka, uniqueTopic } from '../test/integration/support/kafka.js';
+import { deleteTopics, uniqueTopic } from '../test/integration/support/kafka.js';
 import { waitFor } from '../test/integration/support/process.js';
 
 export interface DeciderDuringAggregation {
@@ -34,26 +34,9 @@ export async function benchDeciderDuringAggregation(db: TestDatabase, log: (msg:
   await db.sequelize.query('UPDATE campaigns SET total_stock = 1000000, current_stock = 1000000 WHERE id IN (?)', { replacements: [seeded.campaignIds] });
 
   const topic = uniqueTopic('bench-agg');
-  const kafka = testKafka();
-  const admin = kafka.admin();
-  await admin.connect();
-  await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
-  await admin.disconnect();
   log(`aggregation vs decider: publishing a backlog of ${BACKLOG.toLocaleString()}`);
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-  await producer.connect();
   const acceptedAt = new Date().toISOString();
-  for (let i = 0; i < BACKLOG; i += 5_000) {
-    await producer.send({
-      topic,
-      acks: -1,
-      messages: Array.from({ length: Math.min(5_000, BACKLOG - i) }, (_, j) => {
-        const n = i + j;
-        return { value: encodeParticipation({ v: 1, requestId: `agg-${n}`, campaignId: seeded.campaignIds[n % seeded.campaignIds.length] ?? 0, userId: 9_000_000_000 + n, acceptedAt }) };
-      }),
-    });
-  }
-  await producer.disconnect();
+  await publishBacklog(topic, BACKLOG, (n) => ({ v: 1, requestId: `agg-${n}`, campaignId: seeded.campaignIds[n % seeded.campaignIds.length] ?? 0, userId: 9_000_000_000 + n, acceptedAt }));
 
   const offset = async () =>
     Number((await db.sequelize.query<{ n: number | string }>('SELECT next_offset AS n FROM consumer_offsets WHERE topic = ?', { replacements: [topic], type: QueryTypes.SELECT }))[0]?.n ?? 0);
