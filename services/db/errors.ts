@@ -14,9 +14,9 @@ const RETRYABLE_ERRNOS = new Set([
 ]);
 
 /** mysql2's own error (what the consumer's batch connection throws), or the one sequelize wraps. */
-function driverError(err: unknown): { errno?: number; code?: string } | undefined {
-  if (err instanceof BaseError) return (err as { parent?: { errno?: number; code?: string } }).parent;
-  if (err instanceof Error && 'sqlState' in err) return err as { errno?: number; code?: string };
+function driverError(err: unknown): { errno?: number; code?: string; fatal?: boolean } | undefined {
+  if (err instanceof BaseError) return (err as { parent?: { errno?: number; code?: string; fatal?: boolean } }).parent;
+  if (err instanceof Error && 'sqlState' in err) return err as { errno?: number; code?: string; fatal?: boolean };
   return undefined;
 }
 
@@ -43,10 +43,8 @@ export function isConnectivityError(err: unknown): boolean {
   if (err instanceof ConnectionError || err instanceof TimeoutError) return true;
   // mysql2 alone (the batch connection), or what sequelize wrapped. `fatal`: mysql2 gave the
   // connection up (lost mid-statement, a command on a closed one), whatever the code says.
-  const driver = err instanceof BaseError ? driverError(err) : err instanceof Error ? (err as { code?: unknown; fatal?: unknown }) : undefined;
-  if (driver === undefined) return false;
-  const { code, fatal } = driver as { code?: unknown; fatal?: unknown };
-  return fatal === true || (typeof code === 'string' && UNREACHABLE.has(code));
+  const driver: { code?: unknown; fatal?: unknown } | undefined = err instanceof BaseError ? driverError(err) : err instanceof Error ? (err as { code?: unknown; fatal?: unknown }) : undefined;
+  return driver?.fatal === true || (typeof driver?.code === 'string' && UNREACHABLE.has(driver.code));
 }
 
 /**
