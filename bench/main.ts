@@ -24,6 +24,8 @@ import { mean } from './mean.js';
 import { benchStats, type StatsFigures } from './stats.js';
 
 const DURATION = Number(process.env.BENCH_DURATION_SEC ?? 10);
+/** How long the HTTP section watches the api and the bare server doing nothing. */
+const REST_SECONDS = 10;
 const CONNECTIONS = (process.env.BENCH_CONNECTIONS ?? '100,500').split(',').map(Number);
 const BACKLOG = Number(process.env.BENCH_BACKLOG ?? 100_000);
 const SECTIONS = new Set((process.env.BENCH_SECTIONS ?? 'http,open,ratelimit,consumer,stats').split(','));
@@ -106,6 +108,18 @@ async function benchHttp(): Promise<void> {
     const res = await fetch(`${base}/api/admin/campaigns`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'bench', totalStock: stock }) });
     return ((await res.json()) as { data: { id: number } }).data.id;
   };
+  if (SECTIONS.has('http')) {
+    // At rest an API connected to the broker should cost what a server that does nothing costs:
+    // kafkajs' own request queue woke every connection's process each millisecond (kafka/request-queue-fix.ts).
+    const atRest = async (pid: number | undefined) => {
+      const before = pid === undefined ? 0 : treeCpuSec(pid);
+      await new Promise((r) => setTimeout(r, REST_SECONDS * 1000));
+      return pid === undefined ? 0 : ((treeCpuSec(pid) - before) * 100) / REST_SECONDS;
+    };
+    log(`the api and the bare server at rest, ${REST_SECONDS}s`);
+    const [api, bareIdle] = await Promise.all([atRest(lean.api.child.pid), atRest(bare.child.pid)]);
+    rows.push({ figure: 'api CPU at rest, % of a core (2 workers, broker connected, no requests)', value: fmt(api, 2), baseline: 'bare node:http no-op at rest', baselineValue: fmt(bareIdle, 2), ratio: bareIdle === 0 ? 'n/a' : fmt(api / bareIdle, 1) });
+  }
   const versus = (figure: string, r: LoadResult, baseline: string, b: LoadResult) =>
     rows.push({ figure, value: fmt(r.rps), baseline, baselineValue: fmt(b.rps), ratio: fmt(r.rps / b.rps, 2) });
 

@@ -1,5 +1,6 @@
 import { Kafka, logLevel, Partitioners, type LogEntry, type logCreator, type Producer } from 'kafkajs';
 import type { Logger } from '../platform/logger.js';
+import { fixKafkajsRequestQueue } from './request-queue-fix.js';
 
 export interface KafkaConfig {
   KAFKA_BROKERS: string[];
@@ -23,6 +24,7 @@ function pinoLogCreator(logger: Logger): logCreator {
 }
 
 export function createKafka(config: KafkaConfig, logger: Logger, connectionTimeout = 3_000): Kafka {
+  if (!fixKafkajsRequestQueue()) logger.warn('kafkajs is not the version its request-queue fix was written for: every broker connection may wake its process every millisecond');
   return new Kafka({
     clientId: config.KAFKA_CLIENT_ID,
     brokers: config.KAFKA_BROKERS,
