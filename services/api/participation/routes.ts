@@ -4,6 +4,7 @@ import { sendOk } from '../http/envelope.js';
 import { badBody, badInput, campaignIdParameter, databaseDown, fail, idempotencyKeyParameter, idPathParameter, ok, operation } from '../http/openapi-declare.js';
 import { idParam, requestId, userId } from '../http/schemas.js';
 import { parse } from '../http/validate.js';
+import { readIdParam, readParticipationBody } from './ingest-input.js';
 import { setIngestOutcome, type IngestOutcome } from './ingest-metrics.js';
 import type { IngestService } from './ingest-service.js';
 import { PENDING, type ParticipationService } from './service.js';
@@ -18,7 +19,7 @@ import {
 } from './responses.js';
 import { participationView, refusalView, userResultView } from './views.js';
 
-const participationBody = z
+export const participationBody = z
   .object(
     {
       userId,
@@ -161,8 +162,8 @@ interface IngestAnswer {
  * express route and the lean one in lean-route.ts). Throws a DomainError for any refusal.
  */
 export async function ingestAnswer(ingest: IngestService, rawCampaignId: unknown, rawBody: unknown, idempotencyKey: string | string[] | undefined): Promise<IngestAnswer> {
-  const campaignId = parse(idParam, rawCampaignId, 'path');
-  const body = parse(participationBody, rawBody, 'body');
+  const campaignId = readIdParam(rawCampaignId) ?? parse(idParam, rawCampaignId, 'path');
+  const body = readParticipationBody(rawBody) ?? parse(participationBody, rawBody, 'body');
   const result = await ingest.participate(campaignId, body.userId, clientRequestId(idempotencyKey, body.requestId));
   if (result.kind === 'accepted') {
     return {
