@@ -71,6 +71,12 @@ const brokerPid = (() => {
   }
 })();
 
+/** The sides of a round with their indexes: in order on odd rounds, reversed on even ones. */
+function inRoundOrder<T>(sides: readonly T[], round: number): [number, T][] {
+  const indexed = [...sides.entries()];
+  return round % 2 === 1 ? indexed : indexed.reverse();
+}
+
 /** The mean of every figure over the rounds of one side. */
 function meanOf(runs: readonly Measured[]): Measured {
   const first = runs[0];
@@ -140,9 +146,12 @@ async function benchHttp(): Promise<void> {
       { label: 'Kafka path, lean route, PRODUCE_LINGER_MS=0', url: `${noLingerBase}${kafkaPath}`, pid: noLinger.api.child.pid },
     ];
     const measured = sides.map(() => [] as Measured[]);
-    // every side once per round, the rounds one after another: drift on a shared machine touches all sides alike
+    // every side once per round, the rounds one after another: drift on a shared machine touches all
+    // sides alike; every other round in reverse, so that no side always follows the same one (the
+    // plain Kafka path, always run just after the no-op route on the same api, read 10-30 % below
+    // the same path with requestIds, which an alternated pair on one api does not show)
     for (let round = 1; round <= ROUNDS; round++) {
-      for (const [i, side] of sides.entries()) {
+      for (const [i, side] of inRoundOrder(sides, round)) {
         log(`${side.label}, ${c} connections, ${DURATION}s, round ${round} of ${ROUNDS}`);
         const brokerBefore = brokerPid === undefined ? 0 : treeCpuSec(brokerPid);
         const { result, cpuSec } = await apiCpu(side.pid, () => runLoad(side.label, side.url, c, DURATION, { requestId: side.requestId === true }));
@@ -302,14 +311,13 @@ async function benchOpenModel(base: string, unlingered: string, campaignId: numb
   await run('noop', 2);
   await run('kafka', 2);
   await run('kafka', 2, unlingered);
-  const noops: Awaited<ReturnType<typeof run>>[] = [];
-  const kafkas: typeof noops = [];
-  const unlingereds: typeof noops = [];
-  for (let round = 1; round <= ROUNDS; round++) {
-    noops.push(await run('noop'));
-    kafkas.push(await run('kafka'));
-    unlingereds.push(await run('kafka', DURATION, unlingered));
-  }
+  const sides = [() => run('noop'), () => run('kafka'), () => run('kafka', DURATION, unlingered)];
+  type Run = Awaited<ReturnType<typeof run>>;
+  const noops: Run[] = [];
+  const kafkas: Run[] = [];
+  const unlingereds: Run[] = [];
+  const into = [noops, kafkas, unlingereds];
+  for (let round = 1; round <= ROUNDS; round++) for (const [i, side] of inRoundOrder(sides, round)) into[i]?.push(await side());
   const meanRun = (runs: typeof noops) => ({ p99: mean(runs, (r) => r.p99), errors: mean(runs, (r) => r.errors), sent: mean(runs, (r) => r.sent) });
   const noop = meanRun(noops);
   const kafka = meanRun(kafkas);
