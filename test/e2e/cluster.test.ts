@@ -70,7 +70,8 @@ describe('the chart on a real Kubernetes cluster', { timeout: 45 * 60_000 }, () 
     c = await cluster.describe(scriptsEnv);
     tag = await timed('image build and import', () => cluster.image(scriptsEnv));
     k6Tag = await timed('k6 image build and import', () => cluster.k6Image(scriptsEnv));
-    db = await mysql.createConnection({ ...c.db, database: c.db.name });
+    const { name: database, ...server } = c.db;
+    db = await mysql.createConnection({ ...server, database });
     dbOpen = true;
   });
 
