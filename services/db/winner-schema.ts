@@ -25,13 +25,17 @@ export function winnerSchemaOf(row: { winners_table: number | string; old_key: n
   return Number(row.old_key) > 0 ? 'expand' : 'contract';
 }
 
+// The history's wins are looked for along (campaign_id, user_id), an index of both states: the
+// (campaign_id, accepted_at, ...) one would read a campaign's whole history.
+
 /** Earlier winners among `campaign_id IN (?) AND user_id IN (?)`: one (campaign ids, user ids) pair of lists per copy. */
 export const FIND_WINNERS: Record<WinnerSchema, { sql: string; copies: number }> = {
   contract: { sql: 'SELECT campaign_id, user_id FROM campaign_winners WHERE campaign_id IN (?) AND user_id IN (?)', copies: 1 },
   expand: {
     sql: `SELECT campaign_id, user_id FROM campaign_winners WHERE campaign_id IN (?) AND user_id IN (?)
           UNION ALL
-          SELECT campaign_id, user_id FROM participations WHERE campaign_id IN (?) AND user_id IN (?) AND status = 'SUCCESS'`,
+          SELECT campaign_id, user_id FROM participations FORCE INDEX (idx_participation_campaign_user)
+          WHERE campaign_id IN (?) AND user_id IN (?) AND status = 'SUCCESS'`,
     copies: 2,
   },
 };
@@ -42,7 +46,8 @@ export const HAS_WON: Record<WinnerSchema, { sql: string; copies: number }> = {
   expand: {
     sql: `SELECT 1 AS won FROM campaign_winners WHERE campaign_id = ? AND user_id = ?
           UNION ALL
-          SELECT 1 FROM participations WHERE campaign_id = ? AND user_id = ? AND status = 'SUCCESS' LIMIT 1`,
+          SELECT 1 FROM participations FORCE INDEX (idx_participation_campaign_user)
+          WHERE campaign_id = ? AND user_id = ? AND status = 'SUCCESS' LIMIT 1`,
     copies: 2,
   },
 };
