@@ -218,6 +218,12 @@ async function settleCampaigns(sequelize: Sequelize, campaignIds: readonly numbe
     'INSERT INTO campaign_accepts (campaign_id, accepted) SELECT id, log_resolved_count FROM campaigns WHERE id IN (:campaignIds)',
     { transaction, replacements: { campaignIds } },
   );
+  // Every seeded win where the deciders look for earlier winners (each seeded row has a user of its own).
+  await sequelize.query(
+    `INSERT INTO campaign_winners (campaign_id, user_id, request_id)
+     SELECT campaign_id, user_id, request_id FROM participations WHERE campaign_id IN (:campaignIds) AND status = 'SUCCESS'`,
+    { transaction, replacements: { campaignIds } },
+  );
 }
 
 export async function seedData(sequelize: Sequelize, options: SeedOptions): Promise<SeedResult> {

@@ -7,6 +7,7 @@ import type { ShortCircuitVerdict, Verdict } from '../core/verdict.js';
 import { counterUpdate } from './campaign-counters.js';
 import { sqlDateTime } from './datetime.js';
 import { chunkBySize, readMaxAllowedPacket, sqlTextBytes, statementBudget } from './statement-size.js';
+import { FIND_WINNERS, INSERT_WINNERS, WINNER_SCHEMA_SQL, winnerSchemaOf, type WinnerSchema } from './winner-schema.js';
 
 export interface LogPosition {
   readonly group: string;
@@ -126,6 +127,8 @@ export function fitDeadLetter(r: DeadLetterRow, room: number, created: string, t
 export class DecisionStore {
   /** The longest statement the server accepts, with margin (see statement-size.ts), once read. */
   private statementBytes: number | undefined;
+  /** Where earlier winners are found (see winner-schema.ts), read by the first transaction and kept. */
+  private winnerSchema: WinnerSchema | undefined;
   /**
    * Connections no transaction holds. Partitions consumed concurrently each run their own
    * transaction, so each takes a connection of its own: there are as many as ran at once.
@@ -247,8 +250,9 @@ export class DecisionStore {
     const conn = await this.acquire();
     try {
       const statementBytes = (this.statementBytes ??= statementBudget(await readMaxAllowedPacket(conn)));
+      this.winnerSchema ??= winnerSchemaOf((await conn.query<RowDataPacket[]>(WINNER_SCHEMA_SQL))[0][0] as { winners_table: number; old_key: number } | undefined);
       await conn.query('START TRANSACTION');
-      const result = await work(new DecisionTransaction(conn, statementBytes));
+      const result = await work(new DecisionTransaction(conn, statementBytes, this.winnerSchema));
       await conn.query('COMMIT');
       return result;
     } catch (err) {
@@ -266,14 +270,19 @@ export class DecisionTransaction {
   constructor(
     private readonly conn: Connection,
     private readonly statementBytes: number,
+    /** `expand` unless known: its look-up is right in both states, only slower. */
+    readonly winnerSchema: WinnerSchema = 'expand',
   ) {}
 
-  /** Runs `sql` (one `IN (?)` list) over `items` in as many statements as fit, each with `copies` of its list. */
+  /**
+   * Runs `sql` over `items` in as many statements as fit, each with `copies` of `[...before, list]`
+   * as its replacements (`before`: values that come ahead of the list in each copy).
+   */
   private async selectIn<R extends object>(sql: string, items: readonly unknown[], copies = 1, before: unknown[] = []): Promise<R[]> {
-    const room = Math.floor((this.statementBytes - sql.length - sqlTextBytes(before)) / copies);
+    const room = Math.floor((this.statementBytes - sql.length) / copies - sqlTextBytes(before));
     const rows: R[] = [];
     for (const chunk of chunkBySize(items, (v) => sqlTextBytes(v) + 2, room, Number.MAX_SAFE_INTEGER)) {
-      rows.push(...(await this.select<R>(sql, [...before, ...Array.from({ length: copies }, () => chunk)])));
+      rows.push(...(await this.select<R>(sql, Array.from({ length: copies }, () => [...before, chunk]).flat(1))));
     }
     return rows;
   }
@@ -319,7 +328,10 @@ export class DecisionTransaction {
     return new Map(rows.map((r) => [r.id, r.current_stock]));
   }
 
-  /** Which of these users already won these campaigns. */
+  /**
+   * Which of these users already won these campaigns: from campaign_winners, and while the schema
+   * is in its expand state also from the wins of `participations` (see winner-schema.ts).
+   */
   async findWinners(usersByCampaign: ReadonlyMap<number, ReadonlySet<number>>): Promise<Map<number, Set<number>>> {
     const campaignIds = [...usersByCampaign].filter(([, users]) => users.size > 0).map(([id]) => id);
     const winners = new Map<number, Set<number>>();
@@ -328,15 +340,11 @@ export class DecisionTransaction {
     for (const id of campaignIds) for (const u of usersByCampaign.get(id) ?? []) userIds.add(u);
     // One statement while the campaign rows are locked; the cross product may name a user who only
     // asked for another campaign, so each row is kept only if its pair was asked for.
-    const rows = await this.selectIn<{ campaign_id: number | string; winner_user_id: number | string }>(
-      'SELECT campaign_id, winner_user_id FROM participations WHERE campaign_id IN (?) AND winner_user_id IN (?)',
-      [...userIds],
-      1,
-      [campaignIds],
-    );
+    const lookup = FIND_WINNERS[this.winnerSchema];
+    const rows = await this.selectIn<{ campaign_id: number | string; user_id: number | string }>(lookup.sql, [...userIds], lookup.copies, [campaignIds]);
     for (const r of rows) {
       const campaignId = Number(r.campaign_id);
-      const userId = Number(r.winner_user_id);
+      const userId = Number(r.user_id);
       if (!usersByCampaign.get(campaignId)?.has(userId)) continue;
       let users = winners.get(campaignId);
       if (!users) winners.set(campaignId, (users = new Set()));
@@ -363,6 +371,13 @@ export class DecisionTransaction {
       'INSERT INTO participations (request_id, campaign_id, user_id, status, source, log_partition, log_offset, accepted_at, decided_at)',
       "(?, ?, ?, ?, 'KAFKA', ?, ?, ?, ?)",
       rows.map((r) => [r.requestId, r.campaignId, r.userId, r.status, r.partition, r.offset, sqlDateTime(r.acceptedAt), decided]),
+    );
+    // The one-win-per-user promise: a second win of a user in a campaign is refused here (the
+    // batch rolls back), whichever decider recorded the first.
+    await this.insertRows(
+      INSERT_WINNERS,
+      '(?, ?, ?)',
+      rows.filter((r) => r.status === 'SUCCESS').map((r) => [r.campaignId, r.userId, r.requestId]),
     );
   }
 

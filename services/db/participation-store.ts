@@ -5,6 +5,7 @@ import { counterUpdate } from './campaign-counters.js';
 import { sqlDateTime } from './datetime.js';
 import { readStoredOffsets } from './decision-store.js';
 import { isRetryableTransactionError, violatedUniqueKey } from './errors.js';
+import { HAS_WON, INSERT_WINNERS, WINNER_SCHEMA_SQL, WINNERS_OF, winnerSchemaOf, type WinnerSchema } from './winner-schema.js';
 
 export interface Participation {
   requestId: string;
@@ -68,8 +69,30 @@ function toParticipation(row: ParticipationRow): Participation {
 
 const MAX_ATTEMPTS = 5;
 
+/** The keys whose refusal means another decider recorded the user's win first. */
+const WINNER_KEYS = new Set([
+  // campaign_winners' primary key (campaign_id, user_id); the history's own is an auto-increment id
+  'PRIMARY',
+  // participations' old winner key, while the schema is in its expand state (winner-schema.ts)
+  'uq_participation_winner',
+]);
+
 export class ParticipationStore {
+  /** Where earlier winners are found, read the first time it is needed and kept (see winner-schema.ts). */
+  private winnerSchema: Promise<WinnerSchema> | undefined;
+
   constructor(private readonly sequelize: Sequelize) {}
+
+  private schema(): Promise<WinnerSchema> {
+    const read = (this.winnerSchema ??= this.sequelize
+      .query<{ winners_table: number; old_key: number }>(WINNER_SCHEMA_SQL, { type: QueryTypes.SELECT })
+      .then((rows) => winnerSchemaOf(rows[0])));
+    // a failed read (database down) is tried again next time
+    read.catch(() => {
+      if (this.winnerSchema === read) this.winnerSchema = undefined;
+    });
+    return read;
+  }
 
   /** The answer a request got: its decision, else its short-circuit answer. */
   async findByRequestId(requestId: string): Promise<Participation | null> {
@@ -82,11 +105,12 @@ export class ParticipationStore {
 
   /** Every user who won the campaign, with the request that won. */
   async winnersOf(campaignId: number): Promise<Map<number, string>> {
-    const rows = await this.sequelize.query<{ winner_user_id: number | string; request_id: string }>(
-      'SELECT winner_user_id, request_id FROM participations WHERE campaign_id = ? AND winner_user_id IS NOT NULL',
-      { replacements: [campaignId], type: QueryTypes.SELECT },
-    );
-    return new Map(rows.map((r) => [Number(r.winner_user_id), r.request_id]));
+    const lookup = WINNERS_OF[await this.schema()];
+    const rows = await this.sequelize.query<{ user_id: number | string; request_id: string }>(lookup.sql, {
+      replacements: Array.from({ length: lookup.copies }, () => campaignId),
+      type: QueryTypes.SELECT,
+    });
+    return new Map(rows.map((r) => [Number(r.user_id), r.request_id]));
   }
 
   storedOffsets(group: string, topic: string): Promise<Map<number, number>> {
@@ -104,7 +128,7 @@ export class ParticipationStore {
 
   /**
    * The synchronous path: one transaction with the campaign row locked. Should a decision of the
-   * Kafka path for the same user commit in between anyway, the unique winner key refuses the second
+   * Kafka path for the same user commit in between anyway, campaign_winners refuses the second
    * win: the transaction rolls back (returning its stock) and is run again, when it sees the
    * winner and is a DUPLICATE.
    */
@@ -118,7 +142,7 @@ export class ParticipationStore {
           const earlier = await this.findByRequestId(request.requestId);
           if (earlier) return { kind: 'replayed', participation: earlier };
         }
-        const retry = key === 'uq_participation_winner' || isRetryableTransactionError(err);
+        const retry = (key !== undefined && WINNER_KEYS.has(key)) || isRetryableTransactionError(err);
         if (!retry || attempt >= MAX_ATTEMPTS) throw err;
       }
     }
@@ -128,14 +152,18 @@ export class ParticipationStore {
    * Reads the facts the rule needs (stock left, whether the user already won) with the campaign
    * row locked, so no other decider can change them, and asks the same pure rule as the consumer.
    */
-  private decideSyncOnce(request: SyncRequest): Promise<Participation> {
+  private async decideSyncOnce(request: SyncRequest): Promise<Participation> {
     const { campaignId, userId, requestId, acceptedAt, clock } = request;
+    const hasWon = HAS_WON[await this.schema()];
     return this.sequelize.transaction({ isolationLevel: Transaction.ISOLATION_LEVELS.READ_COMMITTED }, async (transaction) => {
       const select = <R extends object>(sql: string, replacements: unknown[]) =>
         this.sequelize.query<R>(sql, { replacements, type: QueryTypes.SELECT, transaction });
       const [campaign] = await select<{ current_stock: number }>('SELECT current_stock FROM campaigns WHERE id = ? FOR UPDATE', [campaignId]);
       if (!campaign) throw new Error(`campaign ${campaignId} vanished`);
-      const won = await select('SELECT 1 AS won FROM participations WHERE campaign_id = ? AND winner_user_id = ? LIMIT 1', [campaignId, userId]);
+      const won = await select(
+        hasWon.sql,
+        Array.from({ length: hasWon.copies }, () => [campaignId, userId]).flat(),
+      );
       const { outcomes, deltas } = decideBatch([{ requestId, campaignId, userId }], {
         stock: new Map([[campaignId, campaign.current_stock]]),
         winners: new Map(won.length > 0 ? [[campaignId, new Set([userId])]] : []),
@@ -152,6 +180,9 @@ export class ParticipationStore {
          VALUES (?, ?, ?, ?, 'SYNC', ?, ?)`,
         { replacements: [requestId, campaignId, userId, outcome.verdict, sqlDateTime(acceptedAt), sqlDateTime(decidedAt)], type: QueryTypes.INSERT, transaction },
       );
+      if (outcome.verdict === 'SUCCESS') {
+        await this.sequelize.query(`${INSERT_WINNERS} VALUES (?, ?, ?)`, { replacements: [campaignId, userId, requestId], type: QueryTypes.INSERT, transaction });
+      }
       return { requestId, campaignId, userId, status: outcome.verdict, source: 'SYNC', partition: null, offset: null, acceptedAt, decidedAt };
     });
   }

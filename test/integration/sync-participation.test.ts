@@ -38,7 +38,7 @@ describe('synchronous participation against MariaDB', () => {
     (
       await fx().db.sequelize.query<Counts>(
         `SELECT SUM(status = 'SUCCESS') AS success, SUM(status = 'SOLD_OUT') AS sold_out, SUM(status = 'DUPLICATE') AS duplicate,
-                COUNT(DISTINCT winner_user_id) AS distinct_winners
+                COUNT(DISTINCT IF(status = 'SUCCESS', user_id, NULL)) AS distinct_winners
          FROM participations WHERE campaign_id = ?`,
         { replacements: [campaignId], type: QueryTypes.SELECT },
       )
