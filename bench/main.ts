@@ -30,7 +30,7 @@ const CONNECTIONS = (process.env.BENCH_CONNECTIONS ?? '100,500').split(',').map(
 const BACKLOG = Number(process.env.BENCH_BACKLOG ?? 100_000);
 const SECTIONS = new Set((process.env.BENCH_SECTIONS ?? 'http,open,ratelimit,consumer,stats').split(','));
 const OPEN_RATE = Number(process.env.BENCH_OPEN_RATE ?? 3_000);
-/** Each comparison is measured A/B/A/B…: this many rounds of every side, reported as their mean. */
+/** Each comparison is measured A/B/B/A…: this many rounds of every side (every other round in reverse order), reported as their mean. */
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 
 const log = (msg: string) => process.stderr.write(`[bench] ${msg}\n`);
@@ -584,7 +584,7 @@ const detail = [
 const seeded = statsFigures
   ? `\nGenerated history: ${fmt(statsFigures.seeded.rows)} rows (${statsFigures.seeded.campaigns} campaigns x ${statsFigures.seeded.days} days) loaded in ${fmt(statsFigures.seeded.seconds, 1)} s.\n`
   : '';
-const report = `Machine: ${machine}\nDuration per load run: ${DURATION}s; HTTP and open-model figures are the mean of ${ROUNDS} rounds, every side once per round (A/B/A/B); ratio for latency rows is p99 / baseline p99.\n\n${table}\n${loads.length > 0 ? `\n${detail}\n` : ''}${seeded}${backlogNote}`;
+const report = `Machine: ${machine}\nDuration per load run: ${DURATION}s; HTTP and open-model figures are the mean of ${ROUNDS} rounds, every side once per round, every other round in reverse order (A/B/B/A); ratio for latency rows is p99 / baseline p99.\n\n${table}\n${loads.length > 0 ? `\n${detail}\n` : ''}${seeded}${backlogNote}`;
 process.stdout.write(`\n${report}`);
 mkdirSync('.local/bench', { recursive: true });
 writeFileSync('.local/bench/latest.md', report);
