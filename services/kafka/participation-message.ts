@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { SHORT_CIRCUIT_VERDICTS, type ShortCircuitVerdict } from '../core/verdict.js';
+import { REQUEST_ID_PATTERN } from '../platform/request-id.js';
 
 /** The event on the participation topic. Versioned so that the format can evolve. */
 export interface ParticipationMessage {
@@ -20,7 +21,7 @@ export interface ParticipationMessage {
 /** The contract, and the words a refused entry's dead letter gives: only ever run on an entry the check below refused. */
 export const participationSchema = z.object({
   v: z.literal(1),
-  requestId: z.string().regex(/^[A-Za-z0-9._:-]{1,64}$/),
+  requestId: z.string().regex(REQUEST_ID_PATTERN),
   campaignId: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
   userId: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
   acceptedAt: z.iso.datetime(),
@@ -35,7 +36,6 @@ export function encodeParticipation(message: ParticipationMessage): Buffer {
   return Buffer.from(JSON.stringify(message));
 }
 
-const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 // RFC 3339 in UTC as z.iso.datetime() takes it: seconds required, any fraction, only `Z`.
 const DATE_TIME = /^(\d{4})-(\d\d)-(\d\d)T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d+)?Z$/;
 const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
@@ -61,7 +61,7 @@ function readValid(json: unknown): ParticipationMessage | undefined {
   if (typeof json !== 'object' || json === null || Array.isArray(json)) return undefined;
   const o = json as Record<string, unknown>;
   const { v, requestId, campaignId, userId, acceptedAt, answered } = o;
-  if (v !== 1 || typeof requestId !== 'string' || !REQUEST_ID.test(requestId) || !isId(campaignId) || !isId(userId)) return undefined;
+  if (v !== 1 || typeof requestId !== 'string' || !REQUEST_ID_PATTERN.test(requestId) || !isId(campaignId) || !isId(userId)) return undefined;
   if (typeof acceptedAt !== 'string' || !isDateTime(acceptedAt)) return undefined;
   if (answered === undefined) return { v, requestId, campaignId, userId, acceptedAt };
   if (!(SHORT_CIRCUIT_VERDICTS as readonly unknown[]).includes(answered)) return undefined;

@@ -8,6 +8,9 @@ import { randomFillSync } from 'node:crypto';
  * keeps inserts inside the same few pages.
  */
 
+/** What a request id may be, whoever made it: safe in URLs, headers and log lines. */
+export const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,64}$/;
+
 /** Random bytes for many ids per call into the kernel: this runs once per accepted request. */
 const pool = Buffer.alloc(16 * 512);
 let next = pool.length;

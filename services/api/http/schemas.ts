@@ -1,10 +1,14 @@
 import { z } from 'zod';
 import { ISO_DATE_PATTERN } from '../../platform/day-window.js';
+import { REQUEST_ID_PATTERN } from '../../platform/request-id.js';
+
+/** A path id's digits: no sign, no leading zero, at most 16 (idParam then checks the exact integer range). */
+export const ID_PARAM_PATTERN = /^[1-9][0-9]{0,15}$/;
 
 /** A path id: digits only, no sign, no leading zero, within JavaScript's exact integer range. */
 export const idParam = z
   .string()
-  .regex(/^[1-9][0-9]{0,15}$/, 'must be a positive integer')
+  .regex(ID_PARAM_PATTERN, 'must be a positive integer')
   .transform(Number)
   .refine((n) => Number.isSafeInteger(n), 'is too large');
 
@@ -15,7 +19,7 @@ export const userId = z
   .max(Number.MAX_SAFE_INTEGER, 'is too large');
 
 /** Client-chosen request ids: safe in URLs, headers and log lines. */
-export const requestId = z.string().regex(/^[A-Za-z0-9._:-]{1,64}$/, 'must be 1-64 characters of A-Z a-z 0-9 . _ : -');
+export const requestId = z.string().regex(REQUEST_ID_PATTERN, 'must be 1-64 characters of A-Z a-z 0-9 . _ : -');
 
 export const pageQuery = z.object({
   page: z.coerce.number().int().min(0).max(1_000_000).default(0),

@@ -6,12 +6,12 @@
  * A property test holds the two to the same answers.
  */
 
-const ID_PARAM = /^[1-9][0-9]{0,15}$/;
-const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
+import { REQUEST_ID_PATTERN } from '../../platform/request-id.js';
+import { ID_PARAM_PATTERN } from '../http/schemas.js';
 
 /** A path id (idParam): a positive safe integer in decimal, no sign, no leading zero. */
 export function readIdParam(raw: unknown): number | undefined {
-  if (typeof raw !== 'string' || !ID_PARAM.test(raw)) return undefined;
+  if (typeof raw !== 'string' || !ID_PARAM_PATTERN.test(raw)) return undefined;
   const n = Number(raw);
   return Number.isSafeInteger(n) ? n : undefined;
 }
@@ -27,6 +27,6 @@ export function readParticipationBody(raw: unknown): ParticipationInput | undefi
   const { userId, requestId } = raw as Record<string, unknown>;
   if (typeof userId !== 'number' || !Number.isSafeInteger(userId) || userId <= 0) return undefined;
   if (requestId === undefined) return { userId };
-  if (typeof requestId !== 'string' || !REQUEST_ID.test(requestId)) return undefined;
+  if (typeof requestId !== 'string' || !REQUEST_ID_PATTERN.test(requestId)) return undefined;
   return { userId, requestId };
 }
