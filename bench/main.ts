@@ -117,11 +117,7 @@ async function benchHttp(): Promise<void> {
   if (SECTIONS.has('http')) {
     // At rest an API connected to the broker should cost what a server that does nothing costs:
     // kafkajs' own request queue woke every connection's process each millisecond (kafka/request-queue-fix.ts).
-    const atRest = async (pid: number | undefined) => {
-      const before = pid === undefined ? 0 : treeCpuSec(pid);
-      await new Promise((r) => setTimeout(r, REST_SECONDS * 1000));
-      return pid === undefined ? 0 : ((treeCpuSec(pid) - before) * 100) / REST_SECONDS;
-    };
+    const atRest = async (pid: number | undefined) => ((await apiCpu(pid, () => new Promise((r) => setTimeout(r, REST_SECONDS * 1000)))).cpuSec * 100) / REST_SECONDS;
     log(`the api and the bare server at rest, ${REST_SECONDS}s`);
     const [api, bareIdle] = await Promise.all([atRest(lean.api.child.pid), atRest(bare.child.pid)]);
     rows.push({ figure: 'api CPU at rest, % of a core (2 workers, broker connected, no requests)', value: fmt(api, 2), baseline: 'bare node:http no-op at rest', baselineValue: fmt(bareIdle, 2), ratio: bareIdle === 0 ? 'n/a' : fmt(api / bareIdle, 1) });
@@ -313,11 +309,9 @@ async function benchOpenModel(base: string, unlingered: string, campaignId: numb
   await run('kafka', 2, unlingered);
   const sides = [() => run('noop'), () => run('kafka'), () => run('kafka', DURATION, unlingered)];
   type Run = Awaited<ReturnType<typeof run>>;
-  const noops: Run[] = [];
-  const kafkas: Run[] = [];
-  const unlingereds: Run[] = [];
-  const into = [noops, kafkas, unlingereds];
+  const into: [Run[], Run[], Run[]] = [[], [], []];
   for (let round = 1; round <= ROUNDS; round++) for (const [i, side] of inRoundOrder(sides, round)) into[i]?.push(await side());
+  const [noops, kafkas, unlingereds] = into;
   const meanRun = (runs: typeof noops) => ({ p99: mean(runs, (r) => r.p99), errors: mean(runs, (r) => r.errors), sent: mean(runs, (r) => r.sent) });
   const noop = meanRun(noops);
   const kafka = meanRun(kafkas);
