@@ -5,7 +5,7 @@ import { counterUpdate } from './campaign-counters.js';
 import { sqlDateTime } from './datetime.js';
 import { readStoredOffsets } from './decision-store.js';
 import { isRetryableTransactionError, violatedUniqueKey } from './errors.js';
-import { HAS_WON, INSERT_WINNERS, WINNER_SCHEMA_SQL, WINNERS_OF, winnerSchemaOf, type WinnerSchema } from './winner-schema.js';
+import { HAS_WON, INSERT_WINNERS, replacementsOf, WINNER_SCHEMA_SQL, WINNERS_OF, winnerSchemaOf, type WinnerSchema } from './winner-schema.js';
 
 export interface Participation {
   requestId: string;
@@ -107,7 +107,7 @@ export class ParticipationStore {
   async winnersOf(campaignId: number): Promise<Map<number, string>> {
     const lookup = WINNERS_OF[await this.schema()];
     const rows = await this.sequelize.query<{ user_id: number | string; request_id: string }>(lookup.sql, {
-      replacements: Array.from({ length: lookup.copies }, () => campaignId),
+      replacements: replacementsOf(lookup, [campaignId]),
       type: QueryTypes.SELECT,
     });
     return new Map(rows.map((r) => [Number(r.user_id), r.request_id]));
@@ -160,10 +160,7 @@ export class ParticipationStore {
         this.sequelize.query<R>(sql, { replacements, type: QueryTypes.SELECT, transaction });
       const [campaign] = await select<{ current_stock: number }>('SELECT current_stock FROM campaigns WHERE id = ? FOR UPDATE', [campaignId]);
       if (!campaign) throw new Error(`campaign ${campaignId} vanished`);
-      const won = await select(
-        hasWon.sql,
-        Array.from({ length: hasWon.copies }, () => [campaignId, userId]).flat(),
-      );
+      const won = await select(hasWon.sql, replacementsOf(hasWon, [campaignId, userId]));
       const { outcomes, deltas } = decideBatch([{ requestId, campaignId, userId }], {
         stock: new Map([[campaignId, campaign.current_stock]]),
         winners: new Map(won.length > 0 ? [[campaignId, new Set([userId])]] : []),

@@ -63,5 +63,10 @@ export const WINNERS_OF: Record<WinnerSchema, { sql: string; copies: number }> =
   },
 };
 
+/** A look-up's replacements: `values` once for each copy of its statement. */
+export function replacementsOf(lookup: { copies: number }, values: readonly unknown[]): unknown[] {
+  return Array.from({ length: lookup.copies }, () => values).flat();
+}
+
 /** The row each decider writes with a win, in the win's transaction. */
 export const INSERT_WINNERS = 'INSERT INTO campaign_winners (campaign_id, user_id, request_id)';
