@@ -26,8 +26,8 @@ export interface RequestQueueState {
 /** The delay until the queue must be looked at again, or undefined when nothing can become sendable by waiting. */
 export function nextCheckIn(throttledUntil: number, pending: number, now: number): number | undefined {
   const throttled = throttledUntil - now;
-  if (pending > 0) return throttled > 0 ? throttled : CHECK_PENDING_REQUESTS_INTERVAL_MS;
-  return throttled > 0 ? throttled : undefined;
+  if (throttled > 0) return throttled;
+  return pending > 0 ? CHECK_PENDING_REQUESTS_INTERVAL_MS : undefined;
 }
 
 export function scheduleCheckPendingRequests(this: RequestQueueState): void {
