@@ -23,7 +23,7 @@ export const apiConfigShape = {
    * either order (as requests from two API replicas always can).
    */
   PRODUCE_CONCURRENCY: env.int(1, 1, 64),
-  /** Under load, how long a batch waits for more participations before it is produced (see batching-producer.ts). */
+  /** Under load, how long at most a batch waits for more participations before it is produced (see batching-producer.ts). */
   PRODUCE_LINGER_MS: env.int(2, 0, 1_000),
   /** How stale the ingest path's view of a campaign (exists, window, sold out) may be. */
   CAMPAIGN_CACHE_TTL_MS: env.int(200, 0, 60_000),

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { BATCH_OVERHEAD_BYTES, batchLength, RECORD_OVERHEAD_BYTES } from './batching-producer.js';
+import type { Kafka } from 'kafkajs';
+import { BATCH_OVERHEAD_BYTES, batchLength, BatchingProducer, RECORD_OVERHEAD_BYTES, type OutgoingMessage } from './batching-producer.js';
 
 const queued = (count: number, valueBytes: number, key = '1') =>
   Array.from({ length: count }, () => ({ message: { key, value: Buffer.alloc(valueBytes), partition: 0 } }));
@@ -27,5 +28,92 @@ describe('batchLength', () => {
 
   it('sends an oversized message alone rather than holding up the queue', () => {
     assert.equal(batchLength(queued(3, 5_000), 100, 1_000), 1);
+  });
+});
+
+/** A kafkajs client whose every produce request waits until the test acknowledges it. */
+function scriptedKafka() {
+  const requests: { size: number; ack: () => void }[] = [];
+  let offset = 0;
+  const producer = {
+    connect: () => Promise.resolve(),
+    disconnect: () => Promise.resolve(),
+    send: ({ messages }: { messages: unknown[] }) =>
+      new Promise((resolve) => {
+        requests.push({
+          size: messages.length,
+          ack: () => {
+            resolve([{ topicName: 't', partition: 0, errorCode: 0, baseOffset: String(offset) }]);
+            offset += messages.length;
+          },
+        });
+      }),
+  };
+  const ack = (i: number) => {
+    const request = requests[i];
+    assert.ok(request, `request ${i} was sent`);
+    request.ack();
+  };
+  return { kafka: { producer: () => producer } as unknown as Kafka, requests, ack };
+}
+
+const message = (i: number): OutgoingMessage => ({ key: '1', value: Buffer.from(`{"userId":${i}}`), partition: 0 });
+
+/** Polls `check` until it holds (the producer's timers and promises run meanwhile); fails naming `what`. */
+async function until(what: string, check: () => boolean): Promise<void> {
+  const deadline = Date.now() + 5_000;
+  while (!check() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 1));
+  assert.ok(check(), what);
+}
+
+describe('BatchingProducer lingering', () => {
+  const options = { topic: 't', maxBatch: 10_000, maxBatchBytes: 1_000_000, lanes: 1, sendTimeoutMs: 60_000, cooldownMs: 1_000 };
+
+  it('sends at once when idle, and under load as soon as everyone waiting when the last request ended is back, long before the linger is over', async () => {
+    const { kafka, requests, ack } = scriptedKafka();
+    const producer = new BatchingProducer(kafka, { ...options, lingerMs: 60_000 });
+    const first = producer.send(message(0));
+    await until('the idle lane sends the lone message', () => requests.length === 1);
+    const queued = [1, 2, 3].map((i) => producer.send(message(i)));
+    ack(0);
+    await first;
+    // four callers were waiting when the request ended: the three queued and the one it answered
+    await new Promise((r) => setTimeout(r, 5));
+    assert.equal(requests.length, 1, 'three of four are queued: the lane waits for the one it answered');
+    queued.push(producer.send(message(4)));
+    await until('the one answered is back: the wait ends', () => requests.length === 2);
+    assert.equal(requests[1]?.size, 4);
+    ack(1);
+    assert.deepEqual((await Promise.all(queued)).map((a) => a.offset), [1, 2, 3, 4]);
+    await producer.close();
+  });
+
+  it('sends what came once the linger is over when fewer come back than were waiting', async () => {
+    const { kafka, requests, ack } = scriptedKafka();
+    const producer = new BatchingProducer(kafka, { ...options, lingerMs: 5 });
+    const first = producer.send(message(0));
+    await until('the idle lane sends', () => requests.length === 1);
+    const second = producer.send(message(1));
+    ack(0);
+    await first;
+    await until('the lane sends the one queued after its linger', () => requests.length === 2);
+    assert.equal(requests[1]?.size, 1);
+    ack(1);
+    assert.equal((await second).offset, 1);
+    await producer.close();
+  });
+
+  it('never lingers with lingerMs 0', async () => {
+    const { kafka, requests, ack } = scriptedKafka();
+    const producer = new BatchingProducer(kafka, { ...options, lingerMs: 0 });
+    const first = producer.send(message(0));
+    await until('sent', () => requests.length === 1);
+    const second = producer.send(message(1));
+    ack(0);
+    await first;
+    await until('a lone message under load goes at once', () => requests.length === 2);
+    ack(1);
+    await second;
+    await producer.close();
   });
 });

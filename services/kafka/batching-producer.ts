@@ -60,9 +60,10 @@ export interface BatchingProducerOptions {
   /** Produce requests in flight at once, each from an idempotent producer of its own. */
   lanes: number;
   /**
-   * Under load, how long a small batch waits for more messages before it is sent: only on a lane
-   * whose previous request ended a moment ago, and only while what is queued is under 16 KiB; an
-   * idle lane sends at once (0: never wait).
+   * Under load, how long a small batch waits for more messages before it is sent, at most: only on
+   * a lane whose previous request ended a moment ago, only while what is queued is under 16 KiB,
+   * and only until as many are queued as were lately seen waiting; an idle lane sends at once
+   * (0: never wait).
    */
   lingerMs?: number;
   /** How long one produce request may take before its callers are told it failed. */
@@ -86,10 +87,22 @@ interface Lane {
   inFlight: number;
   /** When its last request ended (performance.now()). */
   lastDone: number;
+  /** The most callers seen waiting when one of its requests ended (its batch and the queue), lately (see lingerMs). */
+  expected: number;
+  /** When `expected` was last set. */
+  expectedAt: number;
+  /** Ends the lane's linger early; set only while it lingers. */
+  wake: (() => void) | undefined;
 }
 
 /** A lane whose last request ended this recently is under load (see lingerMs). */
 const LOADED_WITHIN_MS = 20;
+/**
+ * How long the most callers seen waiting stands as what a lingering lane waits for: the
+ * population of a pool of connections, which a busy process never sees all at once (some are
+ * being answered or read), while a shrinking load lowers it within this time.
+ */
+const EXPECTED_FOR_MS = 1_000;
 /** A batch this large goes without lingering: the broker's cost per request is already spread thin (Kafka's own batch.size). */
 const FULL_ENOUGH_BYTES = 16_384;
 
@@ -114,7 +127,7 @@ export class BatchingProducer {
     private readonly kafka: Kafka,
     private readonly options: BatchingProducerOptions,
   ) {
-    this.lanes = Array.from({ length: options.lanes }, () => ({ producer: undefined, busy: false, inFlight: 0, lastDone: -Infinity }));
+    this.lanes = Array.from({ length: options.lanes }, () => ({ producer: undefined, busy: false, inFlight: 0, lastDone: -Infinity, expected: 0, expectedAt: -Infinity, wake: undefined }));
   }
 
   /** Callers waiting for an acknowledgement: queued plus in the requests in flight. */
@@ -134,6 +147,7 @@ export class BatchingProducer {
           void this.drain(lane);
           break;
         }
+        if (lane.wake !== undefined && this.queue.length >= lane.expected) lane.wake();
       }
     });
   }
@@ -160,9 +174,17 @@ export class BatchingProducer {
       // A lane that had a request in flight a moment ago is under load, and more messages are
       // coming: a short wait makes fewer, larger produce requests, each of which costs the broker
       // far more than a message does. An idle lane sends at once, so a lone request waits for nothing.
+      // The wait ends once as many are queued as were lately seen waiting: clients that send again
+      // once answered (a pool of connections) are all back, and waiting longer would only hold
+      // them; a stream of new arrivals, or a process too busy to read them all, fills the whole wait.
       while (this.queue.length > 0) {
-        if (lingerMs > 0 && performance.now() - lane.lastDone < LOADED_WITHIN_MS && batchLength(this.queue, maxBatch, FULL_ENOUGH_BYTES) === this.queue.length) {
-          await new Promise((r) => setTimeout(r, lingerMs));
+        if (
+          lingerMs > 0 &&
+          this.queue.length < lane.expected &&
+          performance.now() - lane.lastDone < LOADED_WITHIN_MS &&
+          batchLength(this.queue, maxBatch, FULL_ENOUGH_BYTES) === this.queue.length
+        ) {
+          await this.linger(lane, lingerMs);
         }
         const maxBytes = Math.min(maxBatchBytes, brokerMaxBatchBytes?.() ?? maxBatchBytes);
         await this.sendBatch(lane, this.queue.splice(0, batchLength(this.queue, maxBatch, maxBytes)));
@@ -170,6 +192,18 @@ export class BatchingProducer {
     } finally {
       lane.busy = false;
     }
+  }
+
+  private linger(lane: Lane, ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        lane.wake = undefined;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      lane.wake = done;
+    });
   }
 
   private async sendBatch(lane: Lane, batch: Waiting[]): Promise<void> {
@@ -220,7 +254,13 @@ export class BatchingProducer {
     } finally {
       clearTimeout(timer);
       lane.inFlight = 0;
-      lane.lastDone = performance.now();
+      const now = performance.now();
+      lane.lastDone = now;
+      const waiting = batch.length + this.queue.length;
+      if (waiting >= lane.expected || now - lane.expectedAt > EXPECTED_FOR_MS) {
+        lane.expected = waiting;
+        lane.expectedAt = now;
+      }
     }
   }
 
