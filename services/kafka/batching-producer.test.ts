@@ -88,32 +88,23 @@ describe('BatchingProducer lingering', () => {
     await producer.close();
   });
 
-  it('sends what came once the linger is over when fewer come back than were waiting', async () => {
-    const { kafka, requests, ack } = scriptedKafka();
-    const producer = new BatchingProducer(kafka, { ...options, lingerMs: 5 });
-    const first = producer.send(message(0));
-    await until('the idle lane sends', () => requests.length === 1);
-    const second = producer.send(message(1));
-    ack(0);
-    await first;
-    await until('the lane sends the one queued after its linger', () => requests.length === 2);
-    assert.equal(requests[1]?.size, 1);
-    ack(1);
-    assert.equal((await second).offset, 1);
-    await producer.close();
-  });
-
-  it('never lingers with lingerMs 0', async () => {
-    const { kafka, requests, ack } = scriptedKafka();
-    const producer = new BatchingProducer(kafka, { ...options, lingerMs: 0 });
-    const first = producer.send(message(0));
-    await until('sent', () => requests.length === 1);
-    const second = producer.send(message(1));
-    ack(0);
-    await first;
-    await until('a lone message under load goes at once', () => requests.length === 2);
-    ack(1);
-    await second;
-    await producer.close();
-  });
+  for (const [lingerMs, when] of [
+    [5, 'once the linger is over'],
+    [0, 'at once (lingerMs 0)'],
+  ] as const) {
+    it(`sends what came ${when} when fewer come back than were waiting`, async () => {
+      const { kafka, requests, ack } = scriptedKafka();
+      const producer = new BatchingProducer(kafka, { ...options, lingerMs });
+      const first = producer.send(message(0));
+      await until('the idle lane sends', () => requests.length === 1);
+      const second = producer.send(message(1));
+      ack(0);
+      await first;
+      await until('the lane sends the one queued', () => requests.length === 2);
+      assert.equal(requests[1]?.size, 1);
+      ack(1);
+      assert.equal((await second).offset, 1);
+      await producer.close();
+    });
+  }
 });
