@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { createConnection } from 'mysql2/promise';
 import { QueryTypes } from 'sequelize';
-import type { HistoryWrite } from '../services/db/decision-store.js';
 import { timeOrderedId } from '../services/platform/request-id.js';
 import { seedData } from '../scripts/seed-data.js';
 import { startTestConsumer } from '../test/integration/support/consumer.js';
@@ -19,22 +18,15 @@ import { treeCpuSec, treeRssBytes } from './proc-cpu.js';
  * The decider at a realistic size: a backlog of BENCH_BACKLOG participations over ten campaigns
  * (stock 50,000 each, a fifth of the entries from a user who came before, so DUPLICATE and
  * SOLD_OUT are decided too), published while no consumer runs, then decided by the real consumer
- * from its start: on an empty history once per way of writing it (BENCH_HISTORY_WRITES, the
- * consumer's CONSUMER_HISTORY_WRITE) in each of `rounds` rounds, every other round in reverse
- * order (A/B/B/A), each on a database of its own; then once, the first way, on a history of
- * BENCH_HISTORY_ROWS rows. Beside them, the floor: the same rows loaded with LOAD DATA LOCAL
- * INFILE into a table with only a primary key, one transaction per 5,000 rows (the consumer's
- * batch), before and after the drains.
+ * from its start: once on an empty history, once on one of BENCH_HISTORY_ROWS rows. Beside it,
+ * the floor: the same rows loaded with LOAD DATA LOCAL INFILE into a table with only a primary
+ * key, one transaction per 5,000 rows (the consumer's batch), before and after the two drains.
  */
 
 const BACKLOG = Number(process.env.BENCH_BACKLOG ?? 1_000_000);
 const HISTORY_ROWS = Number(process.env.BENCH_HISTORY_ROWS ?? 10_000_000);
 /** uuid4 (the default): random ids, as clients that send their own do (the k6 scripts); uuid7: what the API makes for a request without one (platform/request-id.ts). */
 const REQUEST_IDS = process.env.BENCH_REQUEST_IDS ?? 'uuid4';
-const HISTORY_WRITES = (process.env.BENCH_HISTORY_WRITES ?? 'auto').split(',').map((w): HistoryWrite => {
-  if (w !== 'auto' && w !== 'insert') throw new Error(`BENCH_HISTORY_WRITES: ${w} is neither auto nor insert`);
-  return w;
-});
 const CAMPAIGNS = 10;
 const STOCK = 50_000;
 /** Far above any id seedData or a test gives out: both databases carry the backlog's campaigns under the same ids. */
@@ -45,9 +37,6 @@ const PER_MS = 100;
 
 export interface Drain {
   historyRows: number;
-  historyWrite: HistoryWrite;
-  /** LOAD DATA statements MariaDB ran during the drain (Com_load): 0 on the INSERT path. */
-  loadStatements: number;
   seedSeconds: number;
   /** From the consumer's spawn to the commit of the backlog's last entry. */
   drainSeconds: number;
@@ -122,16 +111,12 @@ async function createBacklogCampaigns(db: TestDatabase): Promise<void> {
   await db.sequelize.query(`INSERT INTO campaigns (id, name, total_stock, current_stock) VALUES ${values}`);
 }
 
-const comLoad = async (db: TestDatabase) =>
-  Number((await db.sequelize.query<{ Value: string }>("SHOW GLOBAL STATUS LIKE 'Com_load'", { type: QueryTypes.SELECT }))[0]?.Value ?? Number.NaN);
-
-async function drain(db: TestDatabase, topic: string, historyRows: number, seedSeconds: number, historyWrite: HistoryWrite, log: (msg: string) => void): Promise<Drain> {
+async function drain(db: TestDatabase, topic: string, historyRows: number, seedSeconds: number, log: (msg: string) => void): Promise<Drain> {
   const pid = mariadbPid();
   const offset = async () =>
     Number((await db.sequelize.query<{ n: number | string }>('SELECT next_offset AS n FROM consumer_offsets WHERE topic = ?', { replacements: [topic], type: QueryTypes.SELECT }))[0]?.n ?? 0);
-  const loadsBefore = await comLoad(db);
   const spawned = performance.now();
-  const decider = await startTestConsumer(db.config, topic, { LOG_LEVEL: 'warn', CONSUMER_HISTORY_WRITE: historyWrite });
+  const decider = await startTestConsumer(db.config, topic, { LOG_LEVEL: 'warn' });
   // CPU is counted from the first commit to the last, like the rate: the consumer's start (tsx
   // compiling the sources) is no part of deciding
   const consumerCpu = () => (decider.child.pid === undefined ? Number.NaN : treeCpuSec(decider.child.pid));
@@ -161,7 +146,6 @@ async function drain(db: TestDatabase, topic: string, historyRows: number, seedS
   } finally {
     await decider.stop();
   }
-  const loadStatements = (await comLoad(db)) - loadsBefore;
   const rows = await db.sequelize.query<{ status: string; n: number | string }>(
     'SELECT status, COUNT(*) AS n FROM participations WHERE campaign_id BETWEEN ? AND ? GROUP BY status',
     { replacements: [FIRST_CAMPAIGN_ID, FIRST_CAMPAIGN_ID + CAMPAIGNS - 1], type: QueryTypes.SELECT },
@@ -176,8 +160,6 @@ async function drain(db: TestDatabase, topic: string, historyRows: number, seedS
   if (verdicts.SUCCESS !== expectedWins()) throw new Error(`expected ${expectedWins()} wins, found ${verdicts.SUCCESS ?? 0}`);
   const d: Drain = {
     historyRows,
-    historyWrite,
-    loadStatements,
     seedSeconds,
     drainSeconds: (done - spawned) / 1000,
     decisionsPerSec: ((BACKLOG - firstOffset) * 1000) / (done - firstCommit),
@@ -187,9 +169,7 @@ async function drain(db: TestDatabase, topic: string, historyRows: number, seedS
     tableBytes: Number(size?.bytes ?? 0),
     verdicts,
   };
-  log(
-    `backlog on ${historyRows.toLocaleString()} history rows, CONSUMER_HISTORY_WRITE=${historyWrite}: ${Math.round(d.decisionsPerSec)} decisions/s, drained in ${d.drainSeconds.toFixed(1)} s, ${loadStatements} LOAD DATA statements`,
-  );
+  log(`backlog on ${historyRows.toLocaleString()} history rows: ${Math.round(d.decisionsPerSec)} decisions/s, drained in ${d.drainSeconds.toFixed(1)} s`);
   return d;
 }
 
@@ -265,7 +245,7 @@ async function floorInput(db: TestDatabase): Promise<Buffer[]> {
   return chunks;
 }
 
-export async function benchBacklog(log: (msg: string) => void, rounds: number): Promise<BacklogFigures> {
+export async function benchBacklog(log: (msg: string) => void): Promise<BacklogFigures> {
   const topic = uniqueTopic('bench-backlog-1m');
   const empty = await createTestDatabase();
   let history: TestDatabase | undefined;
@@ -273,25 +253,10 @@ export async function benchBacklog(log: (msg: string) => void, rounds: number): 
     log(`backlog: publishing ${BACKLOG.toLocaleString()} participations over ${CAMPAIGNS} campaigns (${REQUEST_IDS} request ids)`);
     const publishSeconds = await publishEntries(topic);
     log(`backlog: published in ${publishSeconds.toFixed(1)} s`);
-    const drains: Drain[] = [];
-    let input: Buffer[] = [];
-    const floors: Floor[] = [];
-    for (let round = 0; round < rounds; round++) {
-      for (const write of round % 2 === 0 ? HISTORY_WRITES : [...HISTORY_WRITES].reverse()) {
-        // the first drain's database is kept: the floor loads its rows
-        const db = drains.length === 0 ? empty : await createTestDatabase();
-        try {
-          await createBacklogCampaigns(db);
-          drains.push(await drain(db, topic, 0, 0, write, log));
-        } finally {
-          if (db !== empty) await db.drop();
-        }
-        if (db === empty) {
-          input = await floorInput(empty);
-          floors.push(await floor(empty, input, log));
-        }
-      }
-    }
+    await createBacklogCampaigns(empty);
+    const drains = [await drain(empty, topic, 0, 0, log)];
+    const input = await floorInput(empty);
+    const floors = [await floor(empty, input, log)];
 
     if (HISTORY_ROWS > 0) {
       history = await createTestDatabase();
@@ -300,9 +265,9 @@ export async function benchBacklog(log: (msg: string) => void, rounds: number): 
       const seeded = await seedData(history.sequelize, { campaigns: 10, days: 30, rows: HISTORY_ROWS, timeZone: 'UTC', endDate: new Date(Date.now() - 86_400_000).toISOString().slice(0, 10) });
       log(`backlog: seeded in ${seeded.seconds.toFixed(1)} s`);
       await flushDirtyPages(history, log);
-      drains.push(await drain(history, topic, HISTORY_ROWS, seeded.seconds, HISTORY_WRITES[0] ?? 'auto', log));
+      drains.push(await drain(history, topic, HISTORY_ROWS, seeded.seconds, log));
+      floors.push(await floor(empty, input, log));
     }
-    floors.push(await floor(empty, input, log));
     return {
       backlog: BACKLOG,
       requestIds: REQUEST_IDS,

@@ -18,7 +18,7 @@ import { spawnBenchApi as spawnApi } from './api.js';
 import { runLoad, type LoadResult } from './load.js';
 import { treeCpuSec } from './proc-cpu.js';
 import { limiterCost } from './rate-limit.js';
-import { benchBacklog, type Drain } from './backlog.js';
+import { benchBacklog } from './backlog.js';
 import { benchDeciderDuringAggregation } from './decider-aggregation.js';
 import { mean } from './mean.js';
 import { benchStats, type StatsFigures } from './stats.js';
@@ -519,48 +519,11 @@ try {
   }
   // not in the default sections: it seeds BENCH_HISTORY_ROWS (10,000,000) rows and publishes a backlog of a million
   if (SECTIONS.has('backlog')) {
-    const f = await benchBacklog(log, ROUNDS);
+    const f = await benchBacklog(log);
     const floorName = 'floor: LOAD DATA of the same rows, primary key only, 5,000 per transaction';
-    const sides = [...new Set(f.drains.map((d) => d.historyWrite))].map((write) => ({ write, drains: f.drains.filter((d) => d.historyRows === 0 && d.historyWrite === write) }));
-    const each = (drains: readonly Drain[], value: (d: Drain) => number, digits = 0) => drains.map((d) => fmt(value(d), digits)).join(' · ');
-    for (const { write, drains } of sides) {
-      const on = `${fmt(f.backlog)} backlog, empty history, CONSUMER_HISTORY_WRITE=${write}; mean of ${drains.length}: ${each(drains, (d) => d.decisionsPerSec)}`;
-      const perSec = mean(drains, (d) => d.decisionsPerSec);
-      const dbCpu = mean(drains, (d) => d.dbCpuSecPer1000);
-      rows.push(
-        { figure: `decider decisions/s (${on})`, value: fmt(perSec), baseline: floorName, baselineValue: fmt(f.floorRowsPerSec), ratio: fmt(perSec / f.floorRowsPerSec, 2) },
-        {
-          figure: `MariaDB CPU-s per 1,000 decisions (${write}: ${each(drains, (d) => d.dbCpuSecPer1000, 3)}; consumer's own: ${fmt(mean(drains, (d) => d.consumerCpuSecPer1000), 4)})`,
-          value: fmt(dbCpu, 3),
-          baseline: 'MariaDB CPU-s per 1,000 rows, floor',
-          baselineValue: fmt(f.floorCpuSecPer1000, 3),
-          ratio: fmt(dbCpu / f.floorCpuSecPer1000, 1),
-        },
-      );
-    }
-    const [a, b] = sides;
-    if (a !== undefined && b !== undefined) {
-      const ratio = (value: (d: Drain) => number) => mean(b.drains, value) / mean(a.drains, value);
-      rows.push(
-        {
-          figure: `decider decisions/s, empty history, CONSUMER_HISTORY_WRITE=${b.write}`,
-          value: fmt(mean(b.drains, (d) => d.decisionsPerSec)),
-          baseline: `same, ${a.write}`,
-          baselineValue: fmt(mean(a.drains, (d) => d.decisionsPerSec)),
-          ratio: fmt(ratio((d) => d.decisionsPerSec), 2),
-        },
-        {
-          figure: `MariaDB + consumer CPU-s per 1,000 decisions, ${b.write}`,
-          value: `${fmt(mean(b.drains, (d) => d.dbCpuSecPer1000), 4)} + ${fmt(mean(b.drains, (d) => d.consumerCpuSecPer1000), 4)}`,
-          baseline: `same, ${a.write}`,
-          baselineValue: `${fmt(mean(a.drains, (d) => d.dbCpuSecPer1000), 4)} + ${fmt(mean(a.drains, (d) => d.consumerCpuSecPer1000), 4)}`,
-          ratio: `${fmt(ratio((d) => d.dbCpuSecPer1000), 2)} / ${fmt(ratio((d) => d.consumerCpuSecPer1000), 2)}`,
-        },
-      );
-    }
-    const onEmpty = f.drains.find((d) => d.historyRows === 0);
-    for (const d of f.drains.filter((x) => x.historyRows > 0)) {
-      const on = `${fmt(f.backlog)} backlog, history of ${fmt(d.historyRows)} rows, ${d.historyWrite}`;
+    const [onEmpty] = f.drains;
+    for (const d of f.drains) {
+      const on = `${fmt(f.backlog)} backlog, history of ${fmt(d.historyRows)} rows`;
       rows.push(
         {
           figure: `decider decisions/s (${on}; drained in ${fmt(d.drainSeconds, 1)} s from the consumer's start)`,
@@ -577,11 +540,11 @@ try {
           ratio: fmt(d.dbCpuSecPer1000 / f.floorCpuSecPer1000, 1),
         },
       );
-      if (onEmpty !== undefined) {
+      if (onEmpty !== undefined && d !== onEmpty) {
         rows.push({
           figure: `decider decisions/s, history of ${fmt(d.historyRows)} rows`,
           value: fmt(d.decisionsPerSec),
-          baseline: `same backlog, empty history (first drain, ${onEmpty.historyWrite})`,
+          baseline: 'same backlog, empty history',
           baselineValue: fmt(onEmpty.decisionsPerSec),
           ratio: fmt(d.decisionsPerSec / onEmpty.decisionsPerSec, 2),
         });
@@ -590,8 +553,8 @@ try {
     backlogNote = [
       `\nBacklog: ${fmt(f.backlog)} entries (${f.requestIds} request ids) published in ${fmt(f.publishSeconds, 1)} s; floor runs ${f.floors.map((x) => fmt(x.rowsPerSec)).join(' / ')} rows/s.`,
       ...f.drains.map(
-        (d, i) =>
-          `Drain ${i + 1}, ${d.historyWrite}, history of ${fmt(d.historyRows)} rows${d.historyRows > 0 ? ` seeded in ${fmt(d.seedSeconds, 1)} s` : ''}: ${fmt(d.decisionsPerSec)} decisions/s, MariaDB ${fmt(d.dbCpuSecPer1000, 4)} and consumer ${fmt(d.consumerCpuSecPer1000, 4)} CPU-s per 1,000, ${fmt(d.loadStatements)} LOAD DATA statements; verdicts ${Object.entries(d.verdicts).map(([k, n]) => `${k} ${fmt(n)}`).join(', ')}; tables ${fmt(d.tableBytes / 2 ** 20)} MiB, MariaDB RSS after the drain ${fmt(d.dbRssBytes / 2 ** 20)} MiB.`,
+        (d) =>
+          `History of ${fmt(d.historyRows)} rows${d.historyRows > 0 ? ` seeded in ${fmt(d.seedSeconds, 1)} s` : ''}: verdicts ${Object.entries(d.verdicts).map(([k, n]) => `${k} ${fmt(n)}`).join(', ')}; tables ${fmt(d.tableBytes / 2 ** 20)} MiB, MariaDB RSS after the drain ${fmt(d.dbRssBytes / 2 ** 20)} MiB.`,
       ),
       '',
     ].join('\n');

@@ -14,12 +14,4 @@ describe('consumer configuration', () => {
       assert.throws(() => loadConsumerConfig({ CONSUMER_DEAD_LETTER_DRAIN_INTERVAL_MS: bad }), (err: unknown) => err instanceof ConfigError && /CONSUMER_DEAD_LETTER_DRAIN_INTERVAL_MS/.test(err.message));
     }
   });
-
-  it('writes the history by LOAD DATA when the server allows it, unless told to INSERT', () => {
-    assert.equal(loadConsumerConfig({}).CONSUMER_HISTORY_WRITE, 'auto');
-    assert.equal(loadConsumerConfig({ CONSUMER_HISTORY_WRITE: 'insert' }).CONSUMER_HISTORY_WRITE, 'insert');
-    for (const bad of ['load', 'INSERT', 'off']) {
-      assert.throws(() => loadConsumerConfig({ CONSUMER_HISTORY_WRITE: bad }), (err: unknown) => err instanceof ConfigError && /CONSUMER_HISTORY_WRITE: expected auto or insert/.test(err.message));
-    }
-  });
 });

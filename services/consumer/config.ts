@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { commonConfigShape, dbConfigShape, env, kafkaConfigShape, listenConfigShape, loadConfig, topicConfigShape } from '../platform/config.js';
 
 export const consumerConfigShape = {
@@ -9,11 +8,6 @@ export const consumerConfigShape = {
   ...listenConfigShape,
   /** Log entries decided per database transaction at most. */
   CONSUMER_MAX_BATCH: env.int(5_000, 1, 50_000),
-  /**
-   * How a batch writes its history rows: `auto`, one LOAD DATA LOCAL INFILE when the server allows
-   * LOCAL INFILE (INSERTs when not); `insert`, multi-row INSERTs always. See db/decision-store.ts.
-   */
-  CONSUMER_HISTORY_WRITE: z.enum(['auto', 'insert'], { message: 'expected auto or insert' }).default('auto'),
   CONSUMER_ALLOW_MULTIPLE_PARTITIONS: env.bool(false),
   /**
    * With several partitions (the experiment): how many are decided at once, each batch in its own

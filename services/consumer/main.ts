@@ -51,7 +51,7 @@ try {
   await admin.disconnect();
 }
 
-const store = new DecisionStore(sequelize, { historyWrite: config.CONSUMER_HISTORY_WRITE, logger });
+const store = new DecisionStore(sequelize);
 const publisher = new DeadLetterPublisher(kafka, dlqTopic);
 const relay = new DeadLetterRelay({
   outbox: new DeadLetterStore(sequelize),

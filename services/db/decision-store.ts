@@ -1,14 +1,11 @@
-import { Readable } from 'node:stream';
 import { createConnection, type Connection, type ResultSetHeader, type RowDataPacket } from 'mysql2/promise';
 import { QueryTypes, type Sequelize } from 'sequelize';
 import type { CampaignDelta, RequestOwner } from '../core/decide.js';
 import type { DeadLetterRow } from '../core/dead-letter.js';
 import type { DeciderPosition } from '../core/day-decided.js';
 import type { ShortCircuitVerdict, Verdict } from '../core/verdict.js';
-import type { Logger } from '../platform/logger.js';
 import { counterUpdate } from './campaign-counters.js';
 import { sqlDateTime } from './datetime.js';
-import { isLocalInfileRefused, loadDataStatement, loadDataText, loadedExactly, packetsOf } from './load-data.js';
 import { chunkBySize, readMaxAllowedPacket, sqlTextBytes, statementBudget } from './statement-size.js';
 import { FIND_WINNERS, INSERT_WINNERS, WINNER_SCHEMA_SQL, winnerSchemaOf, type WinnerSchema } from './winner-schema.js';
 
@@ -81,37 +78,8 @@ export async function readDeciderPositions(sequelize: Sequelize): Promise<Decide
   return rows.map((r) => ({ group: r.consumer_group, topic: r.topic, partition: r.log_partition, decidedThrough: r.decided_through, caughtUpAt: r.caught_up_at }));
 }
 
-/** The history rows a LOAD DATA stored short of those sent, or raised warnings about: the batch must not commit. */
-export class HistoryLoadError extends Error {
-  override readonly name = 'HistoryLoadError';
-  constructor(
-    readonly sent: number,
-    readonly stored: number,
-    readonly warnings: readonly string[],
-  ) {
-    super(`the history's LOAD DATA stored ${stored} of ${sent} rows${warnings.length > 0 ? ` (${warnings.join('; ')})` : ''}`);
-  }
-}
-
-/**
- * How the history's rows are written. `auto`: one LOAD DATA LOCAL INFILE per batch when the server
- * allows LOCAL INFILE (MySQL 8 does not by default), multi-row INSERTs when not; `insert`: always
- * the INSERTs.
- */
-export type HistoryWrite = 'auto' | 'insert';
-type HistoryPath = 'load' | 'insert';
-
-export interface DecisionStoreOptions {
-  readonly historyWrite?: HistoryWrite;
-  /** Told once which way the history is written, and when the server starts refusing LOCAL INFILE. */
-  readonly logger?: Pick<Logger, 'info' | 'warn'>;
-}
-
 /** Rows per multi-row INSERT at most, whatever their size: beyond it a statement gains nothing. */
 const INSERT_CHUNK = 2_000;
-
-const HISTORY_COLUMNS = ['request_id', 'campaign_id', 'user_id', 'status', 'source', 'log_partition', 'log_offset', 'accepted_at', 'decided_at'];
-const LOAD_HISTORY = loadDataStatement('participations', HISTORY_COLUMNS);
 
 const DEAD_LETTER_ROW = '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
 
@@ -168,18 +136,13 @@ export class DecisionStore {
   private readonly idle: Connection[] = [];
   private readonly broken = new WeakSet<Connection>();
   private closed = false;
-  /** Decided by the first transaction (see HistoryWrite); `insert` for good once the server refuses a load. */
-  private historyPath: HistoryPath | undefined;
 
   /**
    * Sized by the server's max_allowed_packet, read by the first transaction that succeeds in
    * reading it and kept: a database that is down while the consumer starts is waited for like
    * any other, never a reason to exit.
    */
-  constructor(
-    private readonly sequelize: Sequelize,
-    private readonly options: DecisionStoreOptions = {},
-  ) {}
+  constructor(private readonly sequelize: Sequelize) {}
 
   /** A connection for one batch's transaction, READ COMMITTED set once for its life. */
   private async acquire(): Promise<Connection> {
@@ -283,37 +246,13 @@ export class DecisionStore {
     );
   }
 
-  private async chooseHistoryPath(conn: Connection): Promise<HistoryPath> {
-    const setting = this.options.historyWrite ?? 'auto';
-    let path: HistoryPath = 'insert';
-    if (setting === 'auto') {
-      const [rows] = await conn.query<RowDataPacket[]>('SELECT @@local_infile AS local_infile');
-      if (Number(rows[0]?.local_infile) === 1) path = 'load';
-    }
-    // another transaction that started meanwhile may have decided and said so already
-    if (this.historyPath === undefined) {
-      this.options.logger?.info(
-        { historyWrite: setting, path },
-        path === 'load' ? 'history rows written by LOAD DATA LOCAL INFILE' : `history rows written by INSERT${setting === 'auto' ? ' (the server does not allow LOCAL INFILE)' : ''}`,
-      );
-    }
-    return path;
-  }
-
-  private loadRefused(err: unknown): void {
-    if (this.historyPath === 'insert') return;
-    this.historyPath = 'insert';
-    this.options.logger?.warn({ err }, 'the server refused LOAD DATA LOCAL INFILE: history rows written by INSERT from now on');
-  }
-
   async transaction<T>(work: (tx: DecisionTransaction) => Promise<T>): Promise<T> {
     const conn = await this.acquire();
     try {
       const statementBytes = (this.statementBytes ??= statementBudget(await readMaxAllowedPacket(conn)));
       this.winnerSchema ??= winnerSchemaOf((await conn.query<RowDataPacket[]>(WINNER_SCHEMA_SQL))[0][0] as { winners_table: number; old_key: number } | undefined);
-      const historyPath = (this.historyPath ??= await this.chooseHistoryPath(conn));
       await conn.query('START TRANSACTION');
-      const result = await work(new DecisionTransaction(conn, statementBytes, this.winnerSchema, historyPath, (err) => this.loadRefused(err)));
+      const result = await work(new DecisionTransaction(conn, statementBytes, this.winnerSchema));
       await conn.query('COMMIT');
       return result;
     } catch (err) {
@@ -333,8 +272,6 @@ export class DecisionTransaction {
     private readonly statementBytes: number,
     /** `expand` unless known: its look-up is right in both states, only slower. */
     readonly winnerSchema: WinnerSchema = 'expand',
-    private readonly historyPath: HistoryPath = 'insert',
-    private readonly onLoadRefused: (err: unknown) => void = () => undefined,
   ) {}
 
   /**
@@ -428,41 +365,13 @@ export class DecisionTransaction {
     return new Map(rows.map((r) => [r.request_id, { campaignId: Number(r.campaign_id), userId: Number(r.user_id) }]));
   }
 
-  /**
-   * The history's rows in one LOAD DATA LOCAL INFILE; false, nothing written, when the server
-   * refuses it. A row it skipped or altered (a duplicate key counts as IGNORE with LOCAL, see
-   * load-data.ts) fails the batch, as the INSERT's error would.
-   */
-  private async loadHistory(rows: readonly DecisionRow[], decided: string): Promise<boolean> {
-    if (rows.length === 0) return true;
-    const text = Buffer.from(
-      loadDataText(rows.map((r) => [r.requestId, r.campaignId, r.userId, r.status, 'KAFKA', r.partition, r.offset, sqlDateTime(r.acceptedAt), decided])),
-      'utf8',
-    );
-    let result: ResultSetHeader;
-    try {
-      [result] = await this.conn.query<ResultSetHeader>({ sql: LOAD_HISTORY, infileStreamFactory: () => Readable.from(packetsOf(text)) });
-    } catch (err) {
-      if (!isLocalInfileRefused(err)) throw err;
-      this.onLoadRefused(err);
-      return false;
-    }
-    if (!loadedExactly(result, rows.length)) {
-      const [warnings] = await this.conn.query<RowDataPacket[]>('SHOW WARNINGS LIMIT 3');
-      throw new HistoryLoadError(rows.length, result.affectedRows, warnings.map((w) => String(w.Message)));
-    }
-    return true;
-  }
-
   async insertDecisions(rows: readonly DecisionRow[], decidedAt: Date): Promise<void> {
     const decided = sqlDateTime(decidedAt);
-    if (this.historyPath !== 'load' || !(await this.loadHistory(rows, decided))) {
-      await this.insertRows(
-        `INSERT INTO participations (${HISTORY_COLUMNS.join(', ')})`,
-        "(?, ?, ?, ?, 'KAFKA', ?, ?, ?, ?)",
-        rows.map((r) => [r.requestId, r.campaignId, r.userId, r.status, r.partition, r.offset, sqlDateTime(r.acceptedAt), decided]),
-      );
-    }
+    await this.insertRows(
+      'INSERT INTO participations (request_id, campaign_id, user_id, status, source, log_partition, log_offset, accepted_at, decided_at)',
+      "(?, ?, ?, ?, 'KAFKA', ?, ?, ?, ?)",
+      rows.map((r) => [r.requestId, r.campaignId, r.userId, r.status, r.partition, r.offset, sqlDateTime(r.acceptedAt), decided]),
+    );
     // The one-win-per-user promise: a second win of a user in a campaign is refused here (the
     // batch rolls back), whichever decider recorded the first.
     await this.insertRows(

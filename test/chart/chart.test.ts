@@ -405,7 +405,6 @@ describe('Helm chart (static)', () => {
     assert.ok((pod?.terminationGracePeriodSeconds ?? 0) > Number(envOf(consumer).get('SHUTDOWN_TIMEOUT_MS')) / 1000);
     assert.equal(envOf(consumer).get('CONSUMER_ALLOW_MULTIPLE_PARTITIONS'), 'false');
     assert.equal(envOf(consumer).get('CONSUMER_PARTITIONS_CONCURRENTLY'), '1');
-    assert.equal(envOf(consumer).get('CONSUMER_HISTORY_WRITE'), 'auto');
     assert.equal(envOf(find(objectsOf('defaults'), 'Deployment', '-api')).get('PARTITION_KEY'), 'user');
     // the experiment: still one consumer, one decider per partition inside it, campaigns kept whole
     const experiment = find(objectsOf('partition experiment'), 'StatefulSet');

@@ -130,8 +130,6 @@ is a one-line change here. Values are quoted: every environment variable is a st
   value: {{ include "fcfs.scalar" .Values.consumer.metricsPort | quote }}
 - name: CONSUMER_MAX_BATCH
   value: {{ include "fcfs.scalar" .Values.consumer.maxBatch | quote }}
-- name: CONSUMER_HISTORY_WRITE
-  value: {{ .Values.consumer.historyWrite | quote }}
 - name: CONSUMER_ALLOW_MULTIPLE_PARTITIONS
   value: {{ .Values.partitionExperiment.enabled | quote }}
 - name: CONSUMER_PARTITIONS_CONCURRENTLY
