@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
+import { REQUEST_ID_PATTERN } from '../platform/request-id.js';
 import { decodeParticipation, encodeParticipation, participationSchema, PoisonMessageError, type ParticipationMessage } from './participation-message.js';
 
 const valid: ParticipationMessage = { v: 1, requestId: 'r-1', campaignId: 3, userId: 42, acceptedAt: '2026-11-21T10:00:00.123Z' };
@@ -118,7 +119,7 @@ describe('participation decoding without the schema on valid entries', () => {
     const entry = fc.record(
       {
         v: near(fc.constant(1), fc.constantFrom(0, 2, '1', null)),
-        requestId: near(fc.stringMatching(/^[A-Za-z0-9._:-]{1,64}$/), fc.string({ maxLength: 70 }), fc.integer()),
+        requestId: near(fc.stringMatching(REQUEST_ID_PATTERN), fc.string({ maxLength: 70 }), fc.integer()),
         campaignId: id,
         userId: id,
         acceptedAt: near(dateTime, fc.string(), fc.integer()),

@@ -1,14 +1,11 @@
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { describe, it } from 'node:test';
-import { fixKafkajsRequestQueue, nextCheckIn, PATCHED_KAFKAJS_VERSION } from './request-queue-fix.js';
+import { fixKafkajsRequestQueue, nextCheckIn, PATCHED_KAFKAJS_VERSION, type RequestQueueState } from './request-queue-fix.js';
 
 const require = createRequire(import.meta.url);
 
-interface Queue {
-  throttledUntil: number;
-  throttleCheckTimeoutId: ReturnType<typeof setTimeout> | null;
-  pending: unknown[];
+interface Queue extends RequestQueueState {
   scheduleCheckPendingRequests(): void;
   destroy(): void;
 }

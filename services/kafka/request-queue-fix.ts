@@ -30,7 +30,7 @@ export function nextCheckIn(throttledUntil: number, pending: number, now: number
   return pending > 0 ? CHECK_PENDING_REQUESTS_INTERVAL_MS : undefined;
 }
 
-export function scheduleCheckPendingRequests(this: RequestQueueState): void {
+function scheduleCheckPendingRequests(this: RequestQueueState): void {
   if (this.throttleCheckTimeoutId) return;
   const delay = nextCheckIn(this.throttledUntil, this.pending.length, Date.now());
   if (delay === undefined) return;

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
+import { REQUEST_ID_PATTERN } from '../../platform/request-id.js';
 import { idParam } from '../http/schemas.js';
 import { readIdParam, readParticipationBody } from './ingest-input.js';
 import { participationBody } from './routes.js';
@@ -22,7 +23,7 @@ const userIds = near(
   anything,
 );
 const requestIds = near(
-  fc.stringMatching(/^[A-Za-z0-9._:-]{1,64}$/),
+  fc.stringMatching(REQUEST_ID_PATTERN),
   fc.constantFrom('', 'a'.repeat(65), 'with space', 'é', 'a/b', 'x\n'),
   anything,
 );
@@ -47,7 +48,7 @@ describe('the participation inputs without zod', () => {
 
   it('leave no valid body to the schema: the common form costs no zod parse (fast-check)', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER }), fc.option(fc.stringMatching(/^[A-Za-z0-9._:-]{1,64}$/), { nil: undefined }), (userId, requestId) => {
+      fc.property(fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER }), fc.option(fc.stringMatching(REQUEST_ID_PATTERN), { nil: undefined }), (userId, requestId) => {
         const body = requestId === undefined ? { userId } : { userId, requestId };
         assert.deepEqual(readParticipationBody(body), bySchema(participationBody, body));
       }),
